@@ -1,0 +1,134 @@
+# pam_mntns: a private mount namespace for every login session.
+
+VERSION = 0.1.0
+
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+SYSCONFDIR ?= /etc
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+PAM_LIBDIR := $(shell pkg-config --variable=libdir pam 2>/dev/null)
+SECUREDIR ?= $(if $(PAM_LIBDIR),$(PAM_LIBDIR),/lib/$(MULTIARCH))/security
+DESTDIR ?=
+
+B := build
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-format-truncation
+HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+CPPFLAGS += -D_GNU_SOURCE -DMNTNS_VERSION='"$(VERSION)"' \
+	-DMNTNS_DEFAULT_CONF='"$(SYSCONFDIR)/security/pam_mntns.conf"' \
+	-Ilib -I$(B)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS)
+LINK_HARDEN := -Wl,-z,relro,-z,now -Wl,--as-needed
+
+LIB_SRC := lib/util.c lib/conf.c lib/ident.c lib/plan.c lib/apply.c
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+MODULE := $(B)/pam_mntns.so
+HELPER := $(B)/pam_mntns_helper
+
+.PHONY: all clean install uninstall check check-unit check-root check-style \
+	check-man deps demo tests
+all: $(MODULE) $(HELPER)
+
+$(B)/gen-optmap: tools/gen-optmap.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(shell pkg-config --cflags mount) \
+		-o $@ $< $(shell pkg-config --libs mount)
+
+# The mount-flag words, resolved through libmount's option map at build
+# time, so the module does not load libmount at login.
+$(B)/optmap.h: $(B)/gen-optmap
+	$(B)/gen-optmap > $@.tmp && mv $@.tmp $@
+
+$(B)/lib/conf.o: $(B)/optmap.h
+
+$(B)/%.o: %.c lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+$(B)/libmntns.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(MODULE): $(B)/pam_module/pam_mntns.o $(B)/libmntns.a pam_module/pam_mntns.map
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $(B)/pam_module/pam_mntns.o \
+		$(B)/libmntns.a -Wl,--version-script=pam_module/pam_mntns.map \
+		$(LINK_HARDEN) $(LDFLAGS) -lpam
+
+$(HELPER): $(B)/helper/pam_mntns_helper.o $(B)/libmntns.a
+	$(CC) $(ALL_CFLAGS) -pie -o $@ $^ $(LINK_HARDEN) $(LDFLAGS)
+
+# ---- tests ------------------------------------------------------------
+
+UNIT_TESTS := $(B)/tests/unit/test_conf $(B)/tests/unit/test_plan
+TEST_TOOLS := $(B)/tests/pam-session $(B)/tests/logshim.so
+
+$(B)/tests/unit/%: tests/unit/%.c $(B)/libmntns.a tests/unit/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -Itests/unit -o $@ $< $(B)/libmntns.a \
+		$(LDFLAGS) $(shell pkg-config --libs cmocka mount)
+
+$(B)/tests/pam-session: tests/pam/pam-session.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -o $@ $< $(LDFLAGS) -lpam -lpthread
+
+$(B)/tests/logshim.so: tests/lib/logshim.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -shared -o $@ $< $(LDFLAGS)
+
+tests: all $(UNIT_TESTS) $(TEST_TOOLS)
+
+check: tests
+	@B=$(B) tests/run-all.sh
+
+# ---- installation -----------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(SECUREDIR) $(DESTDIR)$(SBINDIR) \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSCONFDIR)/security/pam_mntns.d
+	install -m 0644 $(MODULE) $(DESTDIR)$(SECUREDIR)/pam_mntns.so
+	install -m 0755 $(HELPER) $(DESTDIR)$(SBINDIR)/pam_mntns_helper
+	install -m 0644 man/pam_mntns.8 man/pam_mntns_helper.8 \
+		$(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/pam_mntns.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	@# An admin's config is never overwritten.
+	test -e $(DESTDIR)$(SYSCONFDIR)/security/pam_mntns.conf || \
+		install -m 0644 conf/pam_mntns.conf \
+			$(DESTDIR)$(SYSCONFDIR)/security/pam_mntns.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(SECUREDIR)/pam_mntns.so \
+		$(DESTDIR)$(SBINDIR)/pam_mntns_helper \
+		$(DESTDIR)$(MANDIR)/man8/pam_mntns.8 \
+		$(DESTDIR)$(MANDIR)/man8/pam_mntns_helper.8 \
+		$(DESTDIR)$(MANDIR)/man5/pam_mntns.conf.5
+
+# ---- the rest ---------------------------------------------------------
+
+DEB_DEPS := gcc make pkg-config libpam0g-dev libmount-dev libcmocka-dev \
+	pamtester libpam-wrapper libnss-wrapper mandoc clang-format \
+	util-linux bsdutils login passwd
+
+deps:
+	@missing=$$(for p in $(DEB_DEPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+demo: deps
+	$(MAKE) tests
+	@B=$(B) tests/demo.sh
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,857 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "conf.h"
+
+struct mount_flag_word {
+	const char *name;
+	unsigned long flag;
+	int invert;
+};
+
+#include "optmap.h"
+
+#define MAX_FIELDS 5
+
+/* Where in which file we are, for messages. */
+struct where {
+	const char *file;
+	unsigned line;
+	struct mntns_error *e;
+};
+
+#define bad(w, ...) line_error(w, __VA_ARGS__)
+
+_printf_(2, 3) static int line_error(const struct where *w, const char *fmt,
+				     ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return err_set(w->e, -EINVAL, "%s:%u: %s", w->file, w->line, msg);
+}
+
+const char *
+method_name(enum mntns_method m)
+{
+	switch (m) {
+	case METHOD_TMPFS:
+		return "tmpfs";
+	case METHOD_BIND:
+		return "bind";
+	case METHOD_NONE:
+		return "none";
+	}
+	return "?";
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Decodes fstab-style \NNN octal escapes in place. */
+static int
+unescape(const struct where *w, char *s)
+{
+	char *out = s;
+	int v, i;
+
+	for (; *s; s++) {
+		if (*s != '\\') {
+			*out++ = *s;
+			continue;
+		}
+		for (v = 0, i = 1; i <= 3; i++) {
+			if (s[i] < '0' || s[i] > '7')
+				return bad(w,
+					   "invalid escape '\\%.3s' (write "
+					   "a byte as \\ and three octal "
+					   "digits, e.g. \\040)",
+					   s + 1);
+			v = v * 8 + (s[i] - '0');
+		}
+		if (v == 0 || v > 0xff)
+			return bad(w, "escape '\\%.3s' is not allowed", s + 1);
+		*out++ = (char)v;
+		s += 3;
+	}
+	*out = '\0';
+	return 0;
+}
+
+static bool
+has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+static int
+parse_selector(const struct where *w, const char *tok, struct selector *sel)
+{
+	const char *dash;
+	int r;
+
+	memset(sel, 0, sizeof(*sel));
+	if (*tok == '!') {
+		sel->negate = true;
+		tok++;
+	}
+	if (!*tok)
+		return bad(w, "empty selector in WHO");
+	if (has_control(tok))
+		return bad(w, "control character in selector");
+	if (!strcmp(tok, "*")) {
+		sel->kind = SEL_ALL;
+		return 0;
+	}
+	if (*tok == '@') {
+		if (!tok[1])
+			return bad(w, "empty group name in selector '@'");
+		sel->kind = SEL_GROUP;
+		sel->name = strdup(tok + 1);
+		return sel->name ? 0 : -ENOMEM;
+	}
+	if (*tok >= '0' && *tok <= '9') {
+		sel->kind = SEL_UID;
+		dash = strchr(tok, '-');
+		r = parse_id(tok, dash ? (size_t)(dash - tok) : strlen(tok),
+			     &sel->lo);
+		if (r == 0 && dash)
+			r = parse_id(dash + 1, strlen(dash + 1), &sel->hi);
+		else
+			sel->hi = sel->lo;
+		if (r < 0)
+			return bad(w, "invalid uid or uid range '%s'", tok);
+		if (sel->lo > sel->hi)
+			return bad(w, "uid range '%s' is empty (%u > %u)", tok,
+				   sel->lo, sel->hi);
+		return 0;
+	}
+	if (*tok == '-' || strchr(tok, '/') || strchr(tok, ':'))
+		return bad(w, "invalid user name '%s' in selector", tok);
+	sel->kind = SEL_USER;
+	sel->name = strdup(tok);
+	return sel->name ? 0 : -ENOMEM;
+}
+
+static int
+parse_who(const struct where *w, char *field, struct rule *r)
+{
+	size_t n = 1, i = 0;
+	char *tok, *save = NULL;
+	const char *p;
+	int ret;
+
+	for (p = field; *p; p++)
+		n += *p == ',';
+	r->who = calloc(n, sizeof(*r->who));
+	if (!r->who)
+		return -ENOMEM;
+	/* strtok_r would skip empty items; an empty one is an error. */
+	for (tok = field;; tok = save) {
+		save = strchr(tok, ',');
+		if (save)
+			*save++ = '\0';
+		ret = parse_selector(w, tok, &r->who[i]);
+		if (ret < 0)
+			return ret;
+		r->nwho = ++i;
+		if (!save)
+			return 0;
+	}
+}
+
+/* Checks the %-variables of a path template. */
+static int
+check_vars(const struct where *w, const char *what, const char *s,
+	   unsigned *needs)
+{
+	const char *p;
+
+	for (p = s; (p = strchr(p, '%')); p += 2) {
+		switch (p[1]) {
+		case 'h':
+			if (p != s)
+				return bad(w, "%%h must start the %s", what);
+			break;
+		case 'g':
+			*needs |= CONF_NEEDS_GROUP_NAME;
+			break;
+		case 'u':
+		case 'U':
+		case 'G':
+		case '%':
+			break;
+		case '\0':
+			return bad(w,
+				   "%s ends in a lone '%%' (write %%%% for "
+				   "a percent sign)",
+				   what);
+		default:
+			return bad(w,
+				   "unknown variable '%%%c' in %s (known: "
+				   "%%u %%U %%g %%G %%h %%%%)",
+				   p[1], what);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Collapses repeated and trailing slashes and refuses "." and ".."
+ * components, in place.  The caller has checked the path's start.
+ */
+static int
+normalize(const struct where *w, const char *what, char *s)
+{
+	char *in = s, *out = s, *comp;
+	size_t n;
+
+	while (*in) {
+		while (*in == '/')
+			in++;
+		if (!*in)
+			break;
+		comp = in;
+		n = strcspn(in, "/");
+		if ((n == 1 && comp[0] == '.') ||
+		    (n == 2 && !strncmp(comp, "..", 2)))
+			return bad(w,
+				   "%s must not contain '.' or '..' "
+				   "components",
+				   what);
+		if (out != s || s[0] == '/')
+			*out++ = '/';
+		memmove(out, comp, n);
+		out += n;
+		in = comp + n;
+	}
+	if (out == s)
+		*out++ = '/';
+	*out = '\0';
+	return 0;
+}
+
+static int
+parse_path(const struct where *w, const char *what, const char *field,
+	   char **out, unsigned *needs)
+{
+	_cleanup_(freep) char *s = NULL;
+	int r;
+
+	if (field[0] == '~') {
+		if (field[1] && field[1] != '/')
+			return bad(w,
+				   "%s '%s': only ~ and ~/... are "
+				   "supported, not ~user",
+				   what, field);
+		if (asprintf(&s, "%%h%s", field + 1) < 0)
+			return -ENOMEM;
+	} else {
+		s = strdup(field);
+		if (!s)
+			return -ENOMEM;
+	}
+	if (s[0] != '/' && strncmp(s, "%h", 2))
+		return bad(w, "%s '%s' is not an absolute path", what, field);
+	if (has_control(s))
+		return bad(w, "control character in %s", what);
+	if (strlen(s) >= PATH_MAX)
+		return bad(w, "%s is too long", what);
+	r = check_vars(w, what, s, needs);
+	if (r == 0)
+		r = normalize(w, what, s[0] == '/' ? s : s + 2);
+	if (r < 0)
+		return r;
+	*out = steal_ptr(&s);
+	return 0;
+}
+
+static bool
+size_value_ok(const char *v, const char *suffixes)
+{
+	size_t n = strspn(v, "0123456789");
+
+	if (n == 0 || n > 19)
+		return false;
+	return !v[n] || (!v[n + 1] && strchr(suffixes, v[n]));
+}
+
+static int
+parse_mode(const struct where *w, const char *v, int *mode)
+{
+	size_t n = strlen(v), i;
+	int m = 0;
+
+	if (n < 3 || n > 4)
+		return bad(w, "mode=%s: expected 3 or 4 octal digits", v);
+	for (i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '7')
+			return bad(w, "mode=%s is not octal", v);
+		m = m * 8 + (v[i] - '0');
+	}
+	*mode = m;
+	return 0;
+}
+
+static int
+add_fsdata(struct rule *r, const char *word)
+{
+	char *s;
+
+	if (asprintf(&s, "%s%s%s", r->fsdata ? r->fsdata : "",
+		     r->fsdata ? "," : "", word) < 0)
+		return -ENOMEM;
+	free(r->fsdata);
+	r->fsdata = s;
+	return 0;
+}
+
+static int
+parse_fs_word(const struct where *w, const char *word, struct rule *r)
+{
+	const char *v = strchr(word, '=') + 1;
+	bool is_size = !strncmp(word, "size=", 5);
+
+	if (r->method != METHOD_TMPFS)
+		return bad(w, "option '%.*s' applies only to tmpfs",
+			   (int)(v - word - 1), word);
+	if (!size_value_ok(v, is_size ? "kKmMgGtTpPeE%" : "kKmMgG"))
+		return bad(w,
+			   "invalid value in '%s' (expected a number with "
+			   "an optional k, m, g%s suffix)",
+			   word, is_size ? " or %" : "");
+	return add_fsdata(r, word);
+}
+
+static const struct mount_flag_word *
+flag_word(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(mount_flag_words); i++)
+		if (!strcmp(mount_flag_words[i].name, word))
+			return &mount_flag_words[i];
+	return NULL;
+}
+
+static int
+parse_option(const struct where *w, const char *word, struct rule *r)
+{
+	const struct mount_flag_word *f;
+
+	if (!*word)
+		return bad(w, "empty word in OPTIONS");
+	if (!strncmp(word, "mode=", 5)) {
+		if (r->method == METHOD_BIND && !r->instance)
+			return bad(w, "mode= applies only to tmpfs and to "
+				      "per-user instances (a SOURCE with %%u "
+				      "or %%U)");
+		return parse_mode(w, word + 5, &r->mode);
+	}
+	if (!strncmp(word, "size=", 5) || !strncmp(word, "nr_inodes=", 10))
+		return parse_fs_word(w, word, r);
+	f = flag_word(word);
+	if (!f)
+		return bad(w, "unknown option '%s'", word);
+	if (f->invert) {
+		r->ms_clr |= f->flag;
+		r->ms_set &= ~f->flag;
+	} else {
+		r->ms_set |= f->flag;
+		r->ms_clr &= ~f->flag;
+	}
+	return 0;
+}
+
+static int
+parse_options(const struct where *w, char *field, struct rule *r)
+{
+	char *word, *next;
+	int ret;
+
+	if (!strcmp(field, "-"))
+		return 0;
+	if (r->method == METHOD_NONE)
+		return bad(w, "method none takes no OPTIONS (use '-')");
+	for (word = field; word; word = next) {
+		next = strchr(word, ',');
+		if (next)
+			*next++ = '\0';
+		ret = parse_option(w, word, r);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int
+parse_method(const struct where *w, const char *field, struct rule *r)
+{
+	static const enum mntns_method all[] = {
+		METHOD_TMPFS,
+		METHOD_BIND,
+		METHOD_NONE,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(all); i++) {
+		if (!strcmp(field, method_name(all[i]))) {
+			r->method = all[i];
+			return 0;
+		}
+	}
+	return bad(w, "unknown method '%s' (expected tmpfs, bind or none)",
+		   field);
+}
+
+static int
+parse_source(const struct where *w, const char *field, struct rule *r,
+	     unsigned *needs)
+{
+	int ret;
+
+	if (r->method != METHOD_BIND) {
+		if (strcmp(field, "-"))
+			return bad(w, "method %s takes no SOURCE (use '-')",
+				   method_name(r->method));
+		return 0;
+	}
+	if (!strcmp(field, "-"))
+		return bad(w, "method bind needs a SOURCE path");
+	ret = parse_path(w, "SOURCE", field, &r->source, needs);
+	if (ret < 0)
+		return ret;
+	r->instance = strstr(r->source, "%u") || strstr(r->source, "%U");
+	/* An instance that is "%h" itself would have no root-owned parent. */
+	if (r->instance && !strcmp(r->source, "/"))
+		return bad(w, "SOURCE / cannot be an instance");
+	return 0;
+}
+
+static void
+rule_free(struct rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nwho; i++)
+		free(r->who[i].name);
+	free(r->who);
+	free(r->target);
+	free(r->source);
+	free(r->fsdata);
+}
+
+static int
+default_flags(struct rule *r)
+{
+	/* tmpfs and instances are fresh user-writable places. */
+	if (r->method == METHOD_TMPFS || r->instance)
+		r->ms_set |= (MS_NOSUID | MS_NODEV) & ~r->ms_clr;
+	return 0;
+}
+
+static int
+fill_rule(const struct where *w, char **f, size_t nf, struct rule *r,
+	  unsigned *needs)
+{
+	size_t i;
+	int ret;
+
+	r->mode = -1;
+	for (i = 0; i < nf; i++) {
+		ret = unescape(w, f[i]);
+		if (ret < 0)
+			return ret;
+	}
+	if (nf < 3)
+		return bad(w, "expected WHO TARGET METHOD [SOURCE [OPTIONS]]");
+	if ((ret = parse_who(w, f[0], r)) < 0 ||
+	    (ret = parse_method(w, f[2], r)) < 0 ||
+	    (ret = parse_path(w, "TARGET", f[1], &r->target, needs)) < 0 ||
+	    (ret = parse_source(w, nf > 3 ? f[3] : "-", r, needs)) < 0 ||
+	    (ret = parse_options(w, nf > 4 ? f[4] : (char[]){"-"}, r)) < 0)
+		return ret;
+	if (!strcmp(r->target, "/"))
+		return bad(w, "TARGET / cannot be replaced");
+	for (i = 0; i < r->nwho; i++)
+		if (r->who[i].kind == SEL_GROUP)
+			*needs |= CONF_NEEDS_GROUPS;
+	return default_flags(r);
+}
+
+static int
+add_rule(struct conf *c, const struct where *w, char **f, size_t nf)
+{
+	struct rule r = {.file = w->file, .line = w->line};
+	struct rule *grown;
+	int ret;
+
+	ret = fill_rule(w, f, nf, &r, &c->needs);
+	if (ret < 0) {
+		rule_free(&r);
+		return ret;
+	}
+	if (c->nrules == c->cap) {
+		grown = reallocarray(c->rules, c->cap ? c->cap * 2 : 16,
+				     sizeof(*grown));
+		if (!grown) {
+			rule_free(&r);
+			return -ENOMEM;
+		}
+		c->rules = grown;
+		c->cap = c->cap ? c->cap * 2 : 16;
+	}
+	c->rules[c->nrules++] = r;
+	return 0;
+}
+
+/* Splits one line (NUL-terminated, writable) into fields. */
+static int
+parse_line(struct conf *c, const struct where *w, char *line)
+{
+	char *f[MAX_FIELDS];
+	size_t nf = 0;
+
+	for (;;) {
+		while (is_blank(*line))
+			line++;
+		if (!*line || *line == '#')
+			break;
+		if (nf == MAX_FIELDS)
+			return bad(w, "too many fields (expected WHO TARGET "
+				      "METHOD [SOURCE [OPTIONS]])");
+		f[nf++] = line;
+		while (*line && !is_blank(*line))
+			line++;
+		if (*line)
+			*line++ = '\0';
+	}
+	if (nf == 0)
+		return 0;
+	return add_rule(c, w, f, nf);
+}
+
+static const char *
+remember_file(struct conf *c, const char *file)
+{
+	char **grown, *copy;
+
+	copy = strdup(file);
+	grown = copy ? reallocarray(c->files, c->nfiles + 1, sizeof(*grown))
+		     : NULL;
+	if (!grown) {
+		free(copy);
+		return NULL;
+	}
+	c->files = grown;
+	c->files[c->nfiles++] = copy;
+	return copy;
+}
+
+int
+conf_parse_buffer(struct conf *c, const char *file, const char *buf, size_t len,
+		  struct mntns_error *e)
+{
+	struct where w = {.e = e};
+	_cleanup_(freep) char *copy = NULL;
+	char *line, *end;
+	int r;
+
+	w.file = remember_file(c, file);
+	copy = malloc(len + 1);
+	if (!w.file || !copy)
+		return err_set(e, -ENOMEM, "%s: out of memory", file);
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	for (line = copy; line < copy + len; line = end + 1) {
+		w.line++;
+		end = memchr(line, '\n', (size_t)(copy + len - line));
+		if (!end)
+			end = copy + len;
+		*end = '\0';
+		if (strlen(line) != (size_t)(end - line))
+			return bad(&w, "NUL byte in line");
+		r = parse_line(c, &w, line);
+		if (r == -ENOMEM)
+			return err_set(e, r, "%s: out of memory", file);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The rules every config file must pass before it is trusted. */
+static int
+check_trusted(const char *path, const struct stat *st, bool dir,
+	      struct mntns_error *e)
+{
+	if (dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode))
+		return err_set(e, -EINVAL, "%s: not a %s", path,
+			       dir ? "directory" : "regular file");
+	if (st->st_uid != 0)
+		return err_set(e, -EPERM,
+			       "%s: owned by uid %u, must be owned by root",
+			       path, (unsigned)st->st_uid);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return err_set(e, -EPERM,
+			       "%s: writable by group or others (mode %04o), "
+			       "refusing it",
+			       path, (unsigned)(st->st_mode & 07777));
+	return 0;
+}
+
+static int
+open_error(const char *path, int err, bool dir, struct mntns_error *e)
+{
+	if (err == ELOOP)
+		return err_set(e, -ELOOP, "%s: is a symlink, refusing it",
+			       path);
+	if (err == ENOTDIR && dir)
+		return err_set(e, -ENOTDIR, "%s: not a directory", path);
+	return err_set(e, -err, "%s: cannot open: %s", path, strerror(err));
+}
+
+static int
+read_all(int fd, const char *path, size_t size, char **out,
+	 struct mntns_error *e)
+{
+	_cleanup_(freep) char *buf = malloc(size + 1);
+	size_t have = 0;
+	ssize_t n;
+
+	if (!buf)
+		return err_set(e, -ENOMEM, "%s: out of memory", path);
+	/* One byte more than fstat said, to notice a file still growing. */
+	while (have <= size) {
+		n = read(fd, buf + have, size + 1 - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return err_set(e, -errno, "%s: read error: %s", path,
+				       strerror(errno));
+		if (n == 0)
+			break;
+		have += (size_t)n;
+	}
+	if (have > size)
+		return err_set(e, -EAGAIN, "%s: changed while being read",
+			       path);
+	buf[have] = '\0';
+	*out = steal_ptr(&buf);
+	return (int)have;
+}
+
+static int
+load_file(struct conf *c, int dirfd, const char *name, const char *path,
+	  struct mntns_error *e)
+{
+	_cleanup_(closep) int fd = -1;
+	_cleanup_(freep) char *buf = NULL;
+	struct stat st;
+	int r;
+
+	fd = openat(dirfd, name,
+		    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return open_error(path, errno, false, e);
+	if (fstat(fd, &st) < 0)
+		return err_set(e, -errno, "%s: %s", path, strerror(errno));
+	r = check_trusted(path, &st, false, e);
+	if (r < 0)
+		return r;
+	if (st.st_size > CONF_MAX_SIZE)
+		return err_set(e, -EFBIG, "%s: larger than %d bytes", path,
+			       CONF_MAX_SIZE);
+	r = read_all(fd, path, (size_t)st.st_size, &buf, e);
+	if (r < 0)
+		return r;
+	return conf_parse_buffer(c, path, buf, (size_t)r, e);
+}
+
+char *
+conf_dropin_dir(const char *path)
+{
+	size_t n = strlen(path);
+	char *d;
+
+	if (n > 5 && !strcmp(path + n - 5, ".conf")) {
+		d = strdup(path);
+		if (d)
+			strcpy(d + n - 5, ".d");
+		return d;
+	}
+	return asprintf(&d, "%s.d", path) < 0 ? NULL : d;
+}
+
+static bool
+is_dropin_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	return n[0] != '.' && len > 5 && !strcmp(n + len - 5, ".conf");
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+free_names(char **names, size_t n)
+{
+	while (n > 0)
+		free(names[--n]);
+	free(names);
+}
+
+/* Lists *.conf in @fd, sorted; takes over @fd. */
+static int
+list_dropins(int fd, const char *dir, char ***out, size_t *count,
+	     struct mntns_error *e)
+{
+	DIR *d = fdopendir(fd);
+	char **names = NULL, **grown;
+	struct dirent *de;
+	size_t n = 0;
+
+	if (!d) {
+		close(fd);
+		return err_set(e, -errno, "%s: %s", dir, strerror(errno));
+	}
+	while ((errno = 0, de = readdir(d))) {
+		if (!is_dropin_name(de->d_name))
+			continue;
+		grown = reallocarray(names, n + 1, sizeof(*names));
+		if (!grown || !(grown[n] = strdup(de->d_name))) {
+			free_names(grown ? grown : names, n);
+			closedir(d);
+			return err_set(e, -ENOMEM, "%s: out of memory", dir);
+		}
+		names = grown;
+		n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_names);
+	*out = names;
+	*count = n;
+	return 0;
+}
+
+static int
+load_dropins(struct conf *c, const char *dir, struct mntns_error *e)
+{
+	_cleanup_(closep) int fd = -1;
+	char **names = NULL, *path;
+	size_t n = 0, i;
+	struct stat st;
+	int r;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return open_error(dir, errno, true, e);
+	if (fstat(fd, &st) < 0)
+		return err_set(e, -errno, "%s: %s", dir, strerror(errno));
+	r = check_trusted(dir, &st, true, e);
+	if (r < 0)
+		return r;
+	r = list_dropins(fcntl(fd, F_DUPFD_CLOEXEC, 3), dir, &names, &n, e);
+	for (i = 0; r == 0 && i < n; i++) {
+		if (asprintf(&path, "%s/%s", dir, names[i]) < 0) {
+			r = err_set(e, -ENOMEM, "%s: out of memory", dir);
+			break;
+		}
+		r = load_file(c, fd, names[i], path, e);
+		free(path);
+	}
+	free_names(names, n);
+	return r;
+}
+
+int
+conf_load(struct conf *c, const char *path, struct mntns_error *e)
+{
+	_cleanup_(freep) char *dir = NULL;
+	int r;
+
+	if (!path)
+		path = MNTNS_DEFAULT_CONF;
+	r = load_file(c, AT_FDCWD, path, path, e);
+	if (r < 0)
+		return r;
+	dir = conf_dropin_dir(path);
+	if (!dir)
+		return err_set(e, -ENOMEM, "%s: out of memory", path);
+	return load_dropins(c, dir, e);
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nrules; i++)
+		rule_free(&c->rules[i]);
+	free(c->rules);
+	free_names(c->files, c->nfiles);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+format_selector(const struct selector *s, char *buf, size_t len)
+{
+	const char *neg = s->negate ? "!" : "";
+
+	switch (s->kind) {
+	case SEL_ALL:
+		return snprintf(buf, len, "%s*", neg);
+	case SEL_USER:
+		return snprintf(buf, len, "%s%s", neg, s->name);
+	case SEL_GROUP:
+		return snprintf(buf, len, "%s@%s", neg, s->name);
+	case SEL_UID:
+		if (s->lo == s->hi)
+			return snprintf(buf, len, "%s%u", neg, s->lo);
+		return snprintf(buf, len, "%s%u-%u", neg, s->lo, s->hi);
+	}
+	return -1;
+}
+
+int
+selectors_format(const struct rule *r, char *buf, size_t len)
+{
+	size_t i, used = 0;
+	int n;
+
+	for (i = 0; i < r->nwho; i++) {
+		if (i > 0 && used + 1 < len)
+			buf[used++] = ',';
+		n = format_selector(&r->who[i], buf + used,
+				    used < len ? len - used : 0);
+		if (n < 0 || used + (size_t)n >= len)
+			return -ENAMETOOLONG;
+		used += (size_t)n;
+	}
+	if (len)
+		buf[used < len ? used : len - 1] = '\0';
+	return 0;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Config files: /etc/security/pam_mntns.conf and its .d drop-ins, parsed
+ * into rules.  Every error names FILE:LINE; one bad line fails the load.
+ */
+#ifndef MNTNS_CONF_H
+#define MNTNS_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+#ifndef MNTNS_DEFAULT_CONF
+#define MNTNS_DEFAULT_CONF "/etc/security/pam_mntns.conf"
+#endif
+
+/* Larger files are refused: a config is a few dozen lines. */
+#define CONF_MAX_SIZE (1024 * 1024)
+
+enum mntns_method {
+	METHOD_TMPFS,
+	METHOD_BIND,
+	METHOD_NONE,
+};
+
+enum sel_kind {
+	SEL_ALL,
+	SEL_USER,
+	SEL_GROUP,
+	SEL_UID,
+};
+
+struct selector {
+	enum sel_kind kind;
+	bool negate;
+	char *name;	 /* SEL_USER, SEL_GROUP */
+	unsigned lo, hi; /* SEL_UID: inclusive range */
+};
+
+struct rule {
+	struct selector *who;
+	size_t nwho;
+	char *target; /* template: absolute or starting with %h */
+	enum mntns_method method;
+	char *source;  /* template for bind, NULL otherwise */
+	bool instance; /* bind source names a per-user instance */
+	unsigned long ms_set, ms_clr; /* MS_RDONLY, MS_NOSUID, ... */
+	char *fsdata;		      /* tmpfs size=/nr_inodes=, or NULL */
+	int mode;		      /* mode=, or -1 */
+	const char *file;	      /* owned by struct conf */
+	unsigned line;
+};
+
+/* What a config needs to know about a user beyond the passwd entry. */
+enum {
+	CONF_NEEDS_GROUPS = 1 << 0,	/* an @group selector */
+	CONF_NEEDS_GROUP_NAME = 1 << 1, /* a %g variable */
+};
+
+struct conf {
+	struct rule *rules;
+	size_t nrules, cap;
+	char **files;
+	size_t nfiles;
+	unsigned needs;
+};
+
+/*
+ * Loads @path and then @path's drop-in directory (".conf" replaced by
+ * ".d") in lexical order.  @path NULL means the default.  Files must be
+ * regular, root-owned, not group/other-writable and not symlinks.
+ */
+int conf_load(struct conf *c, const char *path, struct mntns_error *e);
+
+/* Parses one file's text; @file is used in messages. */
+int conf_parse_buffer(struct conf *c, const char *file, const char *buf,
+		      size_t len, struct mntns_error *e);
+
+void conf_free(struct conf *c);
+
+/* The drop-in directory belonging to @path, malloc'd. */
+char *conf_dropin_dir(const char *path);
+
+const char *method_name(enum mntns_method m);
+
+/* Renders a rule's WHO field back to text, for display. */
+int selectors_format(const struct rule *r, char *buf, size_t len);
+
+#endif

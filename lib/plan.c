@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plan.h"
+
+static int
+selector_matches(const struct selector *s, struct identity *id,
+		 struct mntns_error *e)
+{
+	switch (s->kind) {
+	case SEL_ALL:
+		return 1;
+	case SEL_USER:
+		return !strcmp(s->name, id->user);
+	case SEL_UID:
+		return id->uid >= s->lo && id->uid <= s->hi;
+	case SEL_GROUP:
+		return ident_in_group(id, s->name, e);
+	}
+	return 0;
+}
+
+int
+rule_matches(const struct rule *r, struct identity *id, struct mntns_error *e)
+{
+	bool positive = false, any_positive = false;
+	size_t i;
+	int m;
+
+	for (i = 0; i < r->nwho; i++) {
+		const struct selector *s = &r->who[i];
+
+		/* Group lookups are the costly ones: skip what is decided. */
+		if (!s->negate && positive)
+			continue;
+		m = selector_matches(s, id, e);
+		if (m < 0)
+			return m;
+		if (s->negate && m)
+			return 0;
+		if (!s->negate) {
+			any_positive = true;
+			positive |= m;
+		}
+	}
+	/* A list of only exclusions means everyone else. */
+	return positive || !any_positive;
+}
+
+/* Appends @s to @buf at *@used, or fails with -ENAMETOOLONG. */
+static int
+append(char *buf, size_t *used, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*used + n >= PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(buf + *used, s, n + 1);
+	*used += n;
+	return 0;
+}
+
+static int
+unsafe(const char *what, const char *value, struct mntns_error *e)
+{
+	return err_set(e, -EINVAL, "%s '%s' is not safe in a path, refusing",
+		       what, value);
+}
+
+static int
+expand_var(char v, struct identity *id, char *num, const char **val,
+	   struct mntns_error *e)
+{
+	switch (v) {
+	case 'u':
+		*val = id->user;
+		return name_is_safe(*val) ? 0 : unsafe("name", *val, e);
+	case 'g':
+		*val = ident_group_name(id, e);
+		if (!*val)
+			return -ENOENT;
+		return name_is_safe(*val) ? 0 : unsafe("group name", *val, e);
+	case 'U':
+	case 'G':
+		snprintf(num, 16, "%u",
+			 v == 'U' ? (unsigned)id->uid : (unsigned)id->gid);
+		*val = num;
+		return 0;
+	case 'h':
+		*val = id->home;
+		/* "/" as a home would make ~/x name a system path. */
+		if (!path_is_normalized(*val) || !strcmp(*val, "/"))
+			return unsafe("home", *val, e);
+		return 0;
+	case '%':
+		*val = "%";
+		return 0;
+	}
+	return err_set(e, -EINVAL, "unknown variable %%%c", v);
+}
+
+int
+expand_path(const char *tmpl, struct identity *id, char **out,
+	    struct mntns_error *e)
+{
+	char buf[PATH_MAX], lit[2] = {0}, num[16];
+	const char *val = NULL;
+	size_t used = 0;
+	int r = 0;
+
+	buf[0] = '\0';
+	for (; *tmpl && r == 0; tmpl++) {
+		if (*tmpl != '%') {
+			lit[0] = *tmpl;
+			r = append(buf, &used, lit);
+			continue;
+		}
+		r = expand_var(*++tmpl, id, num, &val, e);
+		if (r == 0)
+			r = append(buf, &used, val);
+	}
+	if (r == -ENAMETOOLONG)
+		return err_set(e, r, "expanded path is too long");
+	if (r < 0)
+		return r;
+	if (!path_is_normalized(buf))
+		return err_set(e, -EINVAL,
+			       "'%s' is not a normalized absolute path, "
+			       "refusing",
+			       buf);
+	*out = strdup(buf);
+	return *out ? 0 : err_set(e, -ENOMEM, "out of memory");
+}
+
+static void
+entry_free(struct plan_entry *pe)
+{
+	free(pe->target);
+	free(pe->source);
+	memset(pe, 0, sizeof(*pe));
+}
+
+void
+plan_free(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		entry_free(&p->entries[i]);
+	free(p->entries);
+	memset(p, 0, sizeof(*p));
+}
+
+static int
+fill_entry(struct plan_entry *pe, const struct rule *r, struct identity *id,
+	   struct mntns_error *e)
+{
+	int ret;
+
+	pe->rule = r;
+	pe->method = r->method;
+	pe->instance = r->instance;
+	pe->ms_set = r->ms_set;
+	pe->ms_clr = r->ms_clr;
+	pe->fsdata = r->fsdata;
+	pe->mode = r->mode;
+	pe->uid = id->uid;
+	pe->gid = id->gid;
+	ret = expand_path(r->target, id, &pe->target, e);
+	if (ret == 0 && r->source)
+		ret = expand_path(r->source, id, &pe->source, e);
+	return ret;
+}
+
+/* Puts the rule's FILE:LINE in front of a message about it. */
+static int
+blame_rule(const struct rule *r, int ret, struct mntns_error *e)
+{
+	char msg[sizeof(e->msg)];
+
+	if (!e)
+		return ret;
+	memcpy(msg, e->msg, sizeof(msg));
+	return err_set(e, ret, "%s:%u: %s", r->file, r->line, msg);
+}
+
+/* '/' sorts before every other byte, so a parent precedes its children. */
+static int
+sort_key(unsigned char c)
+{
+	return c == '/' ? 1 : c ? c + 1 : 0;
+}
+
+static int
+cmp_targets(const void *a, const void *b)
+{
+	const char *x = ((const struct plan_entry *)a)->target;
+	const char *y = ((const struct plan_entry *)b)->target;
+
+	for (; *x && *x == *y; x++, y++)
+		;
+	return sort_key((unsigned char)*x) - sort_key((unsigned char)*y);
+}
+
+/* Adds @pe, replacing an earlier entry for the same target. */
+static void
+merge_entry(struct plan *p, struct plan_entry *pe)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (!strcmp(p->entries[i].target, pe->target)) {
+			entry_free(&p->entries[i]);
+			p->entries[i] = *pe;
+			return;
+		}
+	}
+	p->entries[p->n++] = *pe;
+}
+
+static void
+drop_exemptions(struct plan *p)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->entries[i].method == METHOD_NONE)
+			entry_free(&p->entries[i]);
+		else
+			p->entries[kept++] = p->entries[i];
+	}
+	p->n = kept;
+}
+
+int
+plan_for_user(struct plan *p, const struct conf *c, struct identity *id,
+	      struct mntns_error *e)
+{
+	struct plan_entry pe;
+	size_t i;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	if (c->nrules == 0)
+		return 0;
+	p->entries = calloc(c->nrules, sizeof(*p->entries));
+	if (!p->entries)
+		return err_set(e, -ENOMEM, "out of memory");
+	for (i = 0; i < c->nrules; i++) {
+		r = rule_matches(&c->rules[i], id, e);
+		if (r == 0)
+			continue;
+		memset(&pe, 0, sizeof(pe));
+		if (r > 0)
+			r = fill_entry(&pe, &c->rules[i], id, e);
+		if (r < 0) {
+			entry_free(&pe);
+			plan_free(p);
+			return blame_rule(&c->rules[i], r, e);
+		}
+		merge_entry(p, &pe);
+	}
+	drop_exemptions(p);
+	qsort(p->entries, p->n, sizeof(*p->entries), cmp_targets);
+	return 0;
+}

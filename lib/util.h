@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Small helpers shared by every part of the engine: cleanup attributes,
+ * the error buffer the library fills instead of logging, path checks.
+ */
+#ifndef MNTNS_UTIL_H
+#define MNTNS_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define _cleanup_(f)   __attribute__((cleanup(f)))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Library code never logs: it describes the failure here, once, naming the
+ * file and line or the path, and the caller decides where it goes.
+ */
+struct mntns_error {
+	char msg[1024];
+};
+
+/* Fills @e (if not NULL) and returns @rc, which must be a negative errno. */
+int err_set(struct mntns_error *e, int rc, const char *fmt, ...) _printf_(3, 4);
+
+static inline void
+closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+static inline void
+freep(void *p)
+{
+	free(*(void **)p);
+}
+
+static inline int
+steal_fd(int *fd)
+{
+	int r = *fd;
+
+	*fd = -1;
+	return r;
+}
+
+static inline void *
+steal_ptr(void *pp)
+{
+	void **p = pp;
+	void *r = *p;
+
+	*p = NULL;
+	return r;
+}
+
+/*
+ * A name used as one path component: not empty, not "." or "..", no "/",
+ * no control character, no leading "-", at most NAME_MAX bytes.
+ */
+bool name_is_safe(const char *s);
+
+/*
+ * An absolute path with no empty, "." or ".." component, no trailing "/",
+ * no control character, shorter than PATH_MAX.  "/" itself passes.
+ */
+bool path_is_normalized(const char *s);
+
+/* Parses a decimal uid/gid without sign, blanks or overflow. */
+int parse_id(const char *s, size_t len, unsigned *out);
+
+#endif

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pam_mntns: a private mount namespace for every session, set up from
+ * /etc/security/pam_mntns.conf before the user's shell starts.
+ *
+ * This file only turns arguments into options and library results into
+ * PAM return codes and log lines; the work is in lib/.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#define PAM_SM_SESSION
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include "apply.h"
+#include "conf.h"
+#include "ident.h"
+#include "plan.h"
+
+#define MODULE_DATA "pam_mntns_session"
+
+struct options {
+	const char *conf;
+	bool debug;
+	bool nofail;
+};
+
+struct session_state {
+	ino_t ns_ino;
+};
+
+static int
+parse_args(pam_handle_t *pamh, int argc, const char **argv, struct options *o)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < argc; i++) {
+		if (!strncmp(argv[i], "conf=", 5) && argv[i][5] == '/')
+			o->conf = argv[i] + 5;
+		else if (!strcmp(argv[i], "debug"))
+			o->debug = true;
+		else if (!strcmp(argv[i], "nofail"))
+			o->nofail = true;
+		else if (!strcmp(argv[i], "scope=session"))
+			continue;
+		else if (!strcmp(argv[i], "scope=user")) {
+			pam_syslog(pamh, LOG_ERR,
+				   "scope=user is not supported by this "
+				   "version of pam_mntns");
+			return PAM_SERVICE_ERR;
+		} else {
+			pam_syslog(pamh, LOG_ERR,
+				   "unknown or malformed argument '%s'",
+				   argv[i]);
+			return PAM_SERVICE_ERR;
+		}
+	}
+	return PAM_SUCCESS;
+}
+
+/* Log lines must stay one line whatever a user name contains. */
+static void
+sanitize(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+/*
+ * Reports a failure once: syslog, the user (unless PAM_SILENT), and the
+ * return code, which nofail turns into PAM_IGNORE when the session was
+ * left in its original namespace.
+ */
+static int
+fail(pam_handle_t *pamh, const struct options *o, int flags, int code, int err,
+     const char *user, struct mntns_error *e)
+{
+	char who[64];
+	bool ignore = o->nofail && err != -ENOTRECOVERABLE;
+
+	snprintf(who, sizeof(who), "%s", user);
+	sanitize(who);
+	sanitize(e->msg);
+	pam_syslog(pamh, LOG_ERR, "user %s: %s%s", who, e->msg,
+		   ignore ? " (nofail: session continues without a private "
+			    "namespace)"
+			  : "");
+	if (ignore)
+		return PAM_IGNORE;
+	if (!(flags & PAM_SILENT))
+		pam_error(pamh,
+			  "pam_mntns: cannot set up your private mounts: %s",
+			  e->msg);
+	return code;
+}
+
+static void
+log_plan(pam_handle_t *pamh, const struct plan *p)
+{
+	const struct plan_entry *pe;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		pe = &p->entries[i];
+		pam_syslog(pamh, LOG_DEBUG, "plan %zu: %s %s%s%s (%s:%u)",
+			   i + 1, method_name(pe->method), pe->target,
+			   pe->source ? " <- " : "",
+			   pe->source ? pe->source : "", pe->rule->file,
+			   pe->rule->line);
+	}
+}
+
+static void
+free_state(pam_handle_t *pamh, void *data, int status)
+{
+	(void)pamh;
+	(void)status;
+	free(data);
+}
+
+static int
+remember(pam_handle_t *pamh, const struct apply_result *res)
+{
+	struct session_state *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return PAM_BUF_ERR;
+	s->ns_ino = res->ns_ino;
+	if (pam_set_data(pamh, MODULE_DATA, s, free_state) != PAM_SUCCESS) {
+		free(s);
+		return PAM_BUF_ERR;
+	}
+	return PAM_SUCCESS;
+}
+
+/* Everything after argument parsing, with the resources it owns. */
+struct session {
+	struct conf conf;
+	struct identity id;
+	struct plan plan;
+	struct apply_result res;
+	struct mntns_error err;
+};
+
+static void
+session_free(struct session *s)
+{
+	plan_free(&s->plan);
+	ident_free(&s->id);
+	conf_free(&s->conf);
+}
+
+static int
+open_session(pam_handle_t *pamh, const struct options *o, int flags,
+	     const char *user, struct session *s)
+{
+	int r;
+
+	r = conf_load(&s->conf, o->conf, &s->err);
+	if (r < 0)
+		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &s->err);
+	if (s->conf.nrules == 0)
+		return PAM_IGNORE;
+	r = ident_lookup(&s->id, user, &s->err);
+	if (r < 0)
+		return fail(pamh, o, flags,
+			    r == -ENOENT ? PAM_USER_UNKNOWN : PAM_SESSION_ERR,
+			    r, user, &s->err);
+	r = plan_for_user(&s->plan, &s->conf, &s->id, &s->err);
+	if (r < 0)
+		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &s->err);
+	if (s->plan.n == 0) {
+		if (o->debug)
+			pam_syslog(pamh, LOG_DEBUG, "no rule applies to %s",
+				   s->id.user);
+		return PAM_IGNORE;
+	}
+	if (o->debug)
+		log_plan(pamh, &s->plan);
+	r = apply_plan(&s->plan, &s->res, &s->err);
+	if (r < 0)
+		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &s->err);
+	if (o->debug)
+		pam_syslog(pamh, LOG_DEBUG,
+			   "%s: namespace mnt:[%lu], %zu mounts", s->id.user,
+			   (unsigned long)s->res.ns_ino, s->res.mounts);
+	return remember(pamh, &s->res);
+}
+
+PAM_EXTERN int
+pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct session s;
+	struct options o;
+	const void *item = NULL;
+	int r;
+
+	r = parse_args(pamh, argc, argv, &o);
+	if (r != PAM_SUCCESS)
+		return r;
+	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || !item ||
+	    !*(const char *)item) {
+		pam_syslog(pamh, LOG_ERR, "no user name in the PAM handle");
+		return o.nofail ? PAM_IGNORE : PAM_USER_UNKNOWN;
+	}
+	memset(&s, 0, sizeof(s));
+	r = open_session(pamh, &o, flags, item, &s);
+	session_free(&s);
+	return r;
+}
+
+PAM_EXTERN int
+pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	const void *data = NULL;
+	struct options o;
+	int r;
+
+	(void)flags;
+	r = parse_args(pamh, argc, argv, &o);
+	if (r != PAM_SUCCESS)
+		return r;
+	if (pam_get_data(pamh, MODULE_DATA, &data) != PAM_SUCCESS || !data)
+		return PAM_IGNORE;
+	if (o.debug)
+		pam_syslog(pamh, LOG_DEBUG, "closing session in mnt:[%lu]",
+			   (unsigned long)((const struct session_state *)data)
+				   ->ns_ino);
+	return PAM_SUCCESS;
+}
