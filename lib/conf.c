@@ -62,9 +62,12 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Decodes fstab-style \NNN octal escapes in place. */
+/*
+ * Decodes fstab-style \NNN octal escapes in place.  An escaped byte is
+ * always literal: in a path template (@pct) an escaped '%' becomes "%%".
+ */
 static int
-unescape(const struct where *w, char *s)
+unescape(const struct where *w, char *s, bool pct)
 {
 	char *out = s;
 	int v, i;
@@ -86,6 +89,8 @@ unescape(const struct where *w, char *s)
 		if (v == 0 || v > 0xff)
 			return bad(w, "escape '\\%.3s' is not allowed", s + 1);
 		*out++ = (char)v;
+		if (pct && v == '%')
+			*out++ = '%';
 		s += 3;
 	}
 	*out = '\0';
@@ -112,6 +117,8 @@ parse_selector(const struct where *w, const char *tok, struct selector *sel)
 		sel->negate = true;
 		tok++;
 	}
+	if (*tok == '!')
+		return bad(w, "double negation in selector '!%s'", tok);
 	if (!*tok)
 		return bad(w, "empty selector in WHO");
 	if (has_control(tok))
@@ -168,7 +175,10 @@ parse_who(const struct where *w, char *field, struct rule *r)
 		save = strchr(tok, ',');
 		if (save)
 			*save++ = '\0';
-		ret = parse_selector(w, tok, &r->who[i]);
+		/* After the split: an escaped comma is part of a name. */
+		ret = unescape(w, tok, false);
+		if (ret == 0)
+			ret = parse_selector(w, tok, &r->who[i]);
 		if (ret < 0)
 			return ret;
 		r->nwho = ++i;
@@ -189,6 +199,11 @@ check_vars(const struct where *w, const char *what, const char *s,
 		case 'h':
 			if (p != s)
 				return bad(w, "%%h must start the %s", what);
+			if (p[2] && p[2] != '/')
+				return bad(w,
+					   "%%h must be followed by '/' or "
+					   "end the %s",
+					   what);
 			break;
 		case 'g':
 			*needs |= CONF_NEEDS_GROUP_NAME;
@@ -215,10 +230,11 @@ check_vars(const struct where *w, const char *what, const char *s,
 
 /*
  * Collapses repeated and trailing slashes and refuses "." and ".."
- * components, in place.  The caller has checked the path's start.
+ * components, in place.  The caller has checked the path's start.  After
+ * %h (@home) an empty result is the home itself, not "/".
  */
 static int
-normalize(const struct where *w, const char *what, char *s)
+normalize(const struct where *w, const char *what, char *s, bool home)
 {
 	char *in = s, *out = s, *comp;
 	size_t n;
@@ -242,19 +258,24 @@ normalize(const struct where *w, const char *what, char *s)
 		out += n;
 		in = comp + n;
 	}
-	if (out == s)
+	if (out == s && !home)
 		*out++ = '/';
 	*out = '\0';
 	return 0;
 }
 
 static int
-parse_path(const struct where *w, const char *what, const char *field,
-	   char **out, unsigned *needs)
+parse_path(const struct where *w, const char *what, const char *raw, char **out,
+	   unsigned *needs)
 {
-	_cleanup_(freep) char *s = NULL;
+	_cleanup_(freep) char *field = strdup(raw), *s = NULL;
 	int r;
 
+	if (!field)
+		return -ENOMEM;
+	r = unescape(w, field, true);
+	if (r < 0)
+		return r;
 	if (field[0] == '~') {
 		if (field[1] && field[1] != '/')
 			return bad(w,
@@ -276,7 +297,8 @@ parse_path(const struct where *w, const char *what, const char *field,
 		return bad(w, "%s is too long", what);
 	r = check_vars(w, what, s, needs);
 	if (r == 0)
-		r = normalize(w, what, s[0] == '/' ? s : s + 2);
+		r = s[0] == '/' ? normalize(w, what, s, false)
+				: normalize(w, what, s + 2, true);
 	if (r < 0)
 		return r;
 	*out = steal_ptr(&s);
@@ -335,8 +357,9 @@ parse_fs_word(const struct where *w, const char *word, struct rule *r)
 	if (!size_value_ok(v, is_size ? "kKmMgGtTpPeE%" : "kKmMgG"))
 		return bad(w,
 			   "invalid value in '%s' (expected a number with "
-			   "an optional k, m, g%s suffix)",
-			   word, is_size ? " or %" : "");
+			   "an optional %s suffix)",
+			   word,
+			   is_size ? "k, m, g, t, p, e or %" : "k, m or g");
 	return add_fsdata(r, word);
 }
 
@@ -421,6 +444,16 @@ parse_method(const struct where *w, const char *field, struct rule *r)
 		   field);
 }
 
+/* True if template @s uses %@v; "%%" is a literal percent sign. */
+static bool
+uses_var(const char *s, char v)
+{
+	for (; (s = strchr(s, '%')) && s[1]; s += 2)
+		if (s[1] == v)
+			return true;
+	return false;
+}
+
 static int
 parse_source(const struct where *w, const char *field, struct rule *r,
 	     unsigned *needs)
@@ -438,10 +471,7 @@ parse_source(const struct where *w, const char *field, struct rule *r,
 	ret = parse_path(w, "SOURCE", field, &r->source, needs);
 	if (ret < 0)
 		return ret;
-	r->instance = strstr(r->source, "%u") || strstr(r->source, "%U");
-	/* An instance that is "%h" itself would have no root-owned parent. */
-	if (r->instance && !strcmp(r->source, "/"))
-		return bad(w, "SOURCE / cannot be an instance");
+	r->instance = uses_var(r->source, 'u') || uses_var(r->source, 'U');
 	return 0;
 }
 
@@ -475,11 +505,6 @@ fill_rule(const struct where *w, char **f, size_t nf, struct rule *r,
 	int ret;
 
 	r->mode = -1;
-	for (i = 0; i < nf; i++) {
-		ret = unescape(w, f[i]);
-		if (ret < 0)
-			return ret;
-	}
 	if (nf < 3)
 		return bad(w, "expected WHO TARGET METHOD [SOURCE [OPTIONS]]");
 	if ((ret = parse_who(w, f[0], r)) < 0 ||
@@ -620,6 +645,12 @@ check_trusted(const char *path, const struct stat *st, bool dir,
 static int
 open_error(const char *path, int err, bool dir, struct mntns_error *e)
 {
+	struct stat st;
+
+	/* O_DIRECTORY reports a symlink as ENOTDIR: name it for what it is. */
+	if (err == ENOTDIR && dir && lstat(path, &st) == 0 &&
+	    S_ISLNK(st.st_mode))
+		err = ELOOP;
 	if (err == ELOOP)
 		return err_set(e, -ELOOP, "%s: is a symlink, refusing it",
 			       path);

@@ -112,7 +112,8 @@ expand_path(const char *tmpl, struct identity *id, char **out,
 	int r = 0;
 
 	buf[0] = '\0';
-	for (; *tmpl && r == 0; tmpl++) {
+	/* r first: a failed lone '%' at the end has consumed the NUL. */
+	for (; r == 0 && *tmpl; tmpl++) {
 		if (*tmpl != '%') {
 			lit[0] = *tmpl;
 			r = append(buf, &used, lit);
