@@ -124,19 +124,21 @@ free_state(pam_handle_t *pamh, void *data, int status)
 	free(data);
 }
 
-static int
-remember(pam_handle_t *pamh, const struct apply_result *res)
+/*
+ * The state is registered before anything is mounted, so that nothing can
+ * fail once the namespace exists: all or nothing.
+ */
+static struct session_state *
+prepare_state(pam_handle_t *pamh)
 {
-	struct session_state *s = calloc(1, sizeof(*s));
+	struct session_state *st = calloc(1, sizeof(*st));
 
-	if (!s)
-		return PAM_BUF_ERR;
-	s->ns_ino = res->ns_ino;
-	if (pam_set_data(pamh, MODULE_DATA, s, free_state) != PAM_SUCCESS) {
-		free(s);
-		return PAM_BUF_ERR;
+	if (st &&
+	    pam_set_data(pamh, MODULE_DATA, st, free_state) != PAM_SUCCESS) {
+		free(st);
+		return NULL;
 	}
-	return PAM_SUCCESS;
+	return st;
 }
 
 /* Everything after argument parsing, with the resources it owns. */
@@ -160,6 +162,7 @@ static int
 open_session(pam_handle_t *pamh, const struct options *o, int flags,
 	     const char *user, struct session *s)
 {
+	struct session_state *st;
 	int r;
 
 	r = conf_load(&s->conf, o->conf, &s->err);
@@ -183,14 +186,24 @@ open_session(pam_handle_t *pamh, const struct options *o, int flags,
 	}
 	if (o->debug)
 		log_plan(pamh, &s->plan);
+	st = prepare_state(pamh);
+	if (!st) {
+		err_set(&s->err, -ENOMEM, "out of memory");
+		return fail(pamh, o, flags, PAM_BUF_ERR, -ENOMEM, user,
+			    &s->err);
+	}
 	r = apply_plan(&s->plan, &s->res, &s->err);
-	if (r < 0)
+	if (r < 0) {
+		/* Replacing an entry frees the state and allocates nothing. */
+		pam_set_data(pamh, MODULE_DATA, NULL, NULL);
 		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &s->err);
+	}
+	st->ns_ino = s->res.ns_ino;
 	if (o->debug)
 		pam_syslog(pamh, LOG_DEBUG,
 			   "%s: namespace mnt:[%lu], %zu mounts", s->id.user,
 			   (unsigned long)s->res.ns_ino, s->res.mounts);
-	return remember(pamh, &s->res);
+	return PAM_SUCCESS;
 }
 
 PAM_EXTERN int

@@ -1,0 +1,133 @@
+# The root test sandbox: a private mount namespace whose "/" is made
+# rshared (like a systemd host) with its own /tmp, /var/tmp, /run and
+# /home, so a mount that leaks is visible to the tests and nothing
+# reaches the real machine.  Test users and groups carry the "mntnst"
+# prefix and are removed on exit, even when a test fails.
+#
+# Usage: source it from a script, then call sandbox_enter "$@" first.
+
+: "${TOP:?}" "${B:?}"
+MODULE=$TOP/$B/pam_mntns.so
+HELPER=$TOP/$B/pam_mntns_helper
+CLIENT=$TOP/$B/tests/pam-session
+SHIM=$TOP/$B/tests/logshim.so
+PAM_WRAPPER_LIB=/usr/lib/$(gcc -print-multiarch)/libpam_wrapper.so
+W=/run/mntns-test
+SYSLOG=$W/syslog
+TEST_USERS=${TEST_USERS:-"mntnst1 mntnst2 mntnst3"}
+TEST_GROUP=${TEST_GROUP:-mntnstg}
+SANDBOX_PIDS=""
+
+# Re-executes the calling script inside a new private mount namespace.
+# Must be called from the script's main shell, never in a pipeline or
+# $(...): the exec has to replace the process that would otherwise go on
+# running on the host.
+sandbox_enter() {
+	if [ "${MNTNS_IN_SANDBOX:-}" != 1 ]; then
+		[ "$BASH_SUBSHELL" -eq 0 ] || {
+			echo "sandbox_enter called in a subshell" >&2
+			exit 1
+		}
+		export MNTNS_IN_SANDBOX=1
+		exec unshare --mount --propagation private -- "$0" "$@"
+		exit 1
+	fi
+	# Refuse to run in the host's namespace, whatever the environment says.
+	[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] || {
+		echo "not ok - refusing to run outside a sandbox namespace"
+		exit 1
+	}
+	mount --make-rshared / &&
+		mount -t tmpfs -o mode=1777 mntns-sandbox /tmp &&
+		mount -t tmpfs -o mode=1777 mntns-sandbox /var/tmp &&
+		mount -t tmpfs -o mode=0755 mntns-sandbox /run &&
+		mount -t tmpfs -o mode=0755 mntns-sandbox /home || {
+		echo "not ok - cannot set up the sandbox namespace"
+		exit 1
+	}
+	mkdir -p "$W/pam.d" && chmod 0755 "$W" "$W/pam.d"
+	# libpam (and libpam_wrapper) want an "other" service to fall back on.
+	printf '%s required pam_deny.so\n' auth account password session \
+		>"$W/pam.d/other"
+	: >"$SYSLOG"
+	users_remove
+	trap sandbox_cleanup EXIT
+	users_add
+}
+
+users_remove() {
+	local u
+	for u in $TEST_USERS; do
+		if id "$u" >/dev/null 2>&1; then
+			pkill -KILL -u "$u" 2>/dev/null
+			userdel "$u" >/dev/null 2>&1
+		fi
+	done
+	getent group "$TEST_GROUP" >/dev/null && groupdel "$TEST_GROUP"
+	return 0
+}
+
+users_add() {
+	local u
+	groupadd "$TEST_GROUP" || exit 1
+	for u in $TEST_USERS; do
+		useradd -m -s /bin/sh "$u" || exit 1
+	done
+	# The second user is also in the test group.
+	set -- $TEST_USERS
+	usermod -aG "$TEST_GROUP" "$2" || exit 1
+}
+
+# Remembers a PID this run started, so cleanup ends only its own.
+track_pid() {
+	SANDBOX_PIDS="$SANDBOX_PIDS $1"
+}
+
+sandbox_cleanup() {
+	local p
+	for p in $SANDBOX_PIDS; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	users_remove
+	rm -rf /tmp/pam.* 2>/dev/null
+}
+
+# write_conf NAME < text: a root-owned 0644 config at $W/NAME.conf.
+write_conf() {
+	cat >"$W/$1.conf" && chmod 0644 "$W/$1.conf"
+}
+
+# service NAME ARGS...: a PAM service whose session stack is pam_mntns.
+# "ignore=ok" lets the module's own PAM_IGNORE reach the application
+# (libpam turns a stack where every module ignored into PAM_PERM_DENIED).
+service() {
+	local name=$1
+	shift
+	printf 'session [success=ok ignore=ok default=bad] %s %s\n' \
+		"$MODULE" "$*" >"$W/pam.d/$name"
+}
+
+# session SERVICE USER [pam-session options] [-- CMD...]: runs the test
+# client through real libpam with syslog captured in $SYSLOG.
+session() {
+	local svc=$1 user=$2
+	shift 2
+	MNTNS_TEST_LOG=$SYSLOG LD_PRELOAD=$SHIM \
+		"$CLIENT" -c "$W/pam.d" -s "$svc" -u "$user" "$@" 2>&1
+}
+
+# wrapped CMD...: runs CMD with libpam_wrapper reading $W/pam.d.
+wrapped() {
+	MNTNS_TEST_LOG=$SYSLOG LD_PRELOAD="$PAM_WRAPPER_LIB:$SHIM" \
+		PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$W/pam.d" \
+		PAM_WRAPPER_USE_SYSLOG=1 "$@" 2>&1
+}
+
+ns_of() {
+	readlink "/proc/${1:-self}/ns/mnt" | tr -dc 0-9
+}
+
+# A fingerprint of this namespace's mount table, to prove nothing leaked.
+mount_table() {
+	awk '{print $5, $9}' /proc/self/mountinfo | sort
+}

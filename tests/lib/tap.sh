@@ -1,0 +1,84 @@
+# TAP helpers for the shell test suites.  Each check prints one
+# "ok N - ..." or "not ok N - ..." line; details go to "#" lines.
+
+T_N=0
+
+ok() {
+	T_N=$((T_N + 1))
+	echo "ok $T_N - $*"
+}
+
+not_ok() {
+	T_N=$((T_N + 1))
+	echo "not ok $T_N - $*"
+}
+
+diag() {
+	printf '%s\n' "$@" | sed 's/^/#   /'
+}
+
+# expect_eq DESC ACTUAL EXPECTED
+expect_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got:  '$2'" "want: '$3'"
+	fi
+}
+
+# expect_ne DESC ACTUAL UNEXPECTED
+expect_ne() {
+	if [ "$2" != "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got '$2', which it must not be"
+	fi
+}
+
+# expect_match DESC TEXT ERE
+expect_match() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "no line matches /$3/ in:" "$2"
+	fi
+}
+
+# expect_no_match DESC TEXT ERE
+expect_no_match() {
+	if ! printf '%s\n' "$2" | grep -Eq -- "$3"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "unexpected match of /$3/ in:" "$2"
+	fi
+}
+
+# expect_true DESC COMMAND...
+expect_true() {
+	local d=$1
+	shift
+	if "$@"; then
+		ok "$d"
+	else
+		not_ok "$d"
+		diag "command failed: $*"
+	fi
+}
+
+# field KEY TEXT: the value of the first "KEY=value" line of TEXT.
+field() {
+	printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -n 1
+}
+
+# Runs every function named test_* defined so far, in definition order.
+run_tests() {
+	local t
+	for t in $(declare -F | awk '$3 ~ /^test_/ {print $3}'); do
+		echo "# $t"
+		"$t"
+	done
+}

@@ -1,0 +1,118 @@
+# From inside an open session: what the user's processes see.
+
+view_conf() {
+	write_conf view <<'C'
+*,!root   /tmp       tmpfs  -                      size=16M,mode=0700
+*,!root   /var/tmp   bind   /var/tmp/.mntns/%u     mode=0700
+mntnst3   /tmp       tmpfs  -                      size=8M
+C
+	service view "conf=$W/view.conf"
+}
+
+# Prints owner, group, mode and filesystem of a path, one line.
+PROBE_STAT='stat -c "%U %G %a" "$0"; findmnt -n -o SOURCE,FSTYPE,OPTIONS --mountpoint "$0" | tail -n 1'
+
+test_session_private_tmp() {
+	view_conf
+	local out
+	out=$(session view mntnst1 -r -- sh -c "$PROBE_STAT" /tmp)
+	expect_eq "session opened" "$(field open "$out")" PAM_SUCCESS
+	expect_match "user's /tmp is theirs, mode 0700" "$out" '^mntnst1 mntnst1 700$'
+	expect_match "user's /tmp is a sized nosuid,nodev tmpfs" "$out" \
+		'^pam_mntns +tmpfs +rw,nosuid,nodev,.*size=16384k,mode=700,uid=[0-9]+,gid=[0-9]+'
+	out=$(session view mntnst1 -r -- sh -c "$PROBE_STAT" /var/tmp)
+	expect_match "user's /var/tmp is the instance, owned by the user" "$out" \
+		'^mntnst1 mntnst1 700$'
+	expect_match "user's /var/tmp comes from /var/tmp/.mntns/mntnst1" "$out" \
+		'\[/\.mntns/mntnst1\] +tmpfs +rw,nosuid,nodev'
+	expect_eq "instance parent made root:root 0000" \
+		"$(stat -c '%U %G %a' /var/tmp/.mntns)" "root root 0"
+	expect_eq "instance made owned by the user, 0700" \
+		"$(stat -c '%U %G %a' /var/tmp/.mntns/mntnst1)" "mntnst1 mntnst1 700"
+}
+
+test_session_default_owner_mode() {
+	view_conf
+	local out
+	# Without mode=, a tmpfs root takes TARGET's owner and mode (root 1777).
+	out=$(session view mntnst3 -r -- sh -c "$PROBE_STAT" /tmp)
+	expect_match "no mode=: /tmp stays root 1777 like the host" "$out" \
+		'^root root 1777$'
+	expect_match "no mode=: still a private tmpfs" "$out" \
+		'^pam_mntns +tmpfs +rw,nosuid,nodev,.*size=8192k'
+}
+
+test_session_users_isolated() {
+	view_conf
+	local out1 out2
+	out1=$(session view mntnst1 -r -- sh -c \
+		'echo one >/tmp/f1 && echo one >/var/tmp/v1 && ls -A /tmp /var/tmp')
+	expect_match "user 1 writes its /tmp" "$out1" '^f1$'
+	out2=$(session view mntnst2 -r -- sh -c \
+		'ls -A /tmp /var/tmp; echo two >/tmp/f2; cat /tmp/f1 2>&1')
+	expect_no_match "user 2 does not see user 1's /tmp file" "$out2" '^f1$'
+	expect_no_match "user 2 does not see user 1's /var/tmp file" "$out2" '^v1$'
+	expect_match "user 2 cannot read user 1's file" "$out2" 'No such file'
+	expect_eq "the sandbox's /tmp never sees session files" \
+		"$(ls -A /tmp | grep -c '^f[12]$')" 0
+	expect_eq "user 1's /var/tmp file lives in its instance only" \
+		"$(cat /var/tmp/.mntns/mntnst1/v1)" one
+	expect_true "the sandbox's /var/tmp holds no session file" \
+		test ! -e /var/tmp/v1
+}
+
+test_session_propagation() {
+	view_conf
+	mkdir -p "$W/late" "$W/inner"
+	local out pid
+	rm -f "$W/ready" "$W/go"
+	# A session that waits while the host side mounts something.
+	session view mntnst1 -- sh -c "
+		mount -t tmpfs inner-mount $W/inner && touch $W/inner/marker
+		touch $W/ready
+		while [ ! -e $W/go ]; do sleep 0.05; done
+		findmnt -n -o SOURCE $W/late; ls $W/late" >"$W/prop.out" &
+	pid=$!
+	track_pid "$pid"
+	local i=0
+	while [ ! -e "$W/ready" ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	mount -t tmpfs late-mount "$W/late" && touch "$W/late/late-marker"
+	expect_true "a mount made inside the session is invisible outside" \
+		sh -c "! mountpoint -q $W/inner && test ! -e $W/inner/marker"
+	touch "$W/go"
+	wait "$pid"
+	out=$(cat "$W/prop.out")
+	expect_match "a host mount made after login propagates in" "$out" '^late-mount$'
+	expect_match "its content is visible inside" "$out" '^late-marker$'
+	umount "$W/late"
+}
+
+test_session_file_bind() {
+	: >"$W/hosts-target"
+	chmod 0644 "$W/hosts-target"
+	write_conf filebind <<C
+mntnst1  $W/hosts-target  bind  /etc/hosts  ro
+C
+	service filebind "conf=$W/filebind.conf"
+	local out
+	out=$(session filebind mntnst1 -- sh -c \
+		"cmp /etc/hosts $W/hosts-target && echo same; echo x >>$W/hosts-target")
+	expect_eq "file bind: session opened" "$(field open "$out")" PAM_SUCCESS
+	expect_match "file bind: /etc/hosts shows through" "$out" '^same$'
+	expect_match "file bind: ro makes it read-only" "$out" 'Read-only file system'
+	expect_eq "file bind: the host's file is untouched" \
+		"$(stat -c %s "$W/hosts-target")" 0
+}
+
+test_session_no_leak() {
+	view_conf
+	local before
+	before=$(mount_table)
+	session view mntnst1 -r -- true >/dev/null
+	session view mntnst2 -r -- true >/dev/null
+	expect_eq "sessions leave the sandbox's mount table as it was" \
+		"$(mount_table)" "$before"
+}
