@@ -7,6 +7,7 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
 SYSCONFDIR ?= /etc
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 PAM_LIBDIR := $(shell pkg-config --variable=libdir pam 2>/dev/null)
 SECUREDIR ?= $(if $(PAM_LIBDIR),$(PAM_LIBDIR),/lib/$(MULTIARCH))/security
@@ -98,6 +99,8 @@ install: all
 	install -m 0644 man/pam_mntns.8 man/pam_mntns_helper.8 \
 		$(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/pam_mntns.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -D -m 0644 conf/tmpfiles.d/pam_mntns.conf \
+		$(DESTDIR)$(TMPFILESDIR)/pam_mntns.conf
 	@# An admin's config is never overwritten.
 	test -e $(DESTDIR)$(SYSCONFDIR)/security/pam_mntns.conf || \
 		install -m 0644 conf/pam_mntns.conf \
@@ -108,7 +111,8 @@ uninstall:
 		$(DESTDIR)$(SBINDIR)/pam_mntns_helper \
 		$(DESTDIR)$(MANDIR)/man8/pam_mntns.8 \
 		$(DESTDIR)$(MANDIR)/man8/pam_mntns_helper.8 \
-		$(DESTDIR)$(MANDIR)/man5/pam_mntns.conf.5
+		$(DESTDIR)$(MANDIR)/man5/pam_mntns.conf.5 \
+		$(DESTDIR)$(TMPFILESDIR)/pam_mntns.conf
 
 # ---- the rest ---------------------------------------------------------
 
