@@ -7,12 +7,14 @@
 # Usage: source it from a script, then call sandbox_enter "$@" first.
 
 : "${TOP:?}" "${B:?}"
-MODULE=$TOP/$B/pam_mntns.so
-HELPER=$TOP/$B/pam_mntns_helper
-CLIENT=$TOP/$B/tests/pam-session
-SHIM=$TOP/$B/tests/logshim.so
-PAM_WRAPPER_LIB=/usr/lib/$(gcc -print-multiarch)/libpam_wrapper.so
 W=/run/mntns-test
+# The built files are copied into the sandbox: the source tree may itself
+# live under /tmp, /var/tmp, /run or /home, which the sandbox covers.
+MODULE=$W/bin/pam_mntns.so
+HELPER=$W/bin/pam_mntns_helper
+CLIENT=$W/bin/pam-session
+SHIM=$W/bin/logshim.so
+PAM_WRAPPER_LIB=/usr/lib/$(gcc -print-multiarch)/libpam_wrapper.so
 SYSLOG=$W/syslog
 TEST_USERS=${TEST_USERS:-"mntnst1 mntnst2 mntnst3"}
 TEST_GROUP=${TEST_GROUP:-mntnstg}
@@ -45,7 +47,13 @@ sandbox_enter() {
 		echo "not ok - cannot set up the sandbox namespace"
 		exit 1
 	}
-	mkdir -p "$W/pam.d" && chmod 0755 "$W" "$W/pam.d"
+	mkdir -p "$W/pam.d" "$W/bin" && chmod 0755 "$W" "$W/pam.d" "$W/bin"
+	# Relative to the cwd, which stays valid even where its path is covered.
+	cp "$B/pam_mntns.so" "$B/pam_mntns_helper" "$B/tests/pam-session" \
+		"$B/tests/logshim.so" "$W/bin/" || {
+		echo "not ok - cannot copy the build into the sandbox"
+		exit 1
+	}
 	# libpam (and libpam_wrapper) want an "other" service to fall back on.
 	printf '%s required pam_deny.so\n' auth account password session \
 		>"$W/pam.d/other"
