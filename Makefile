@@ -83,7 +83,11 @@ $(B)/tests/logshim.so: tests/lib/logshim.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -shared -o $@ $< $(LDFLAGS)
 
-tests: all $(UNIT_TESTS) $(TEST_TOOLS)
+# Suites with their own build rules add to TEST_BUILD from their fragment.
+TEST_BUILD :=
+-include $(wildcard tests/*/*.mk bench/*.mk)
+
+tests: all $(UNIT_TESTS) $(TEST_TOOLS) $(TEST_BUILD)
 
 check: tests
 	@B=$(B) tests/run-all.sh

@@ -7,7 +7,7 @@ export TOP=${TOP:-$PWD} B=${B:-build}
 . tests/lib/tap.sh
 . tests/lib/sandbox.sh
 sandbox_enter "$@"
-for f in tests/pam/t-*.sh; do
+for f in tests/*/t-*.sh; do
 	. "$f"
 done
 run_tests

@@ -165,3 +165,19 @@ test_codes_debug_plan() {
 	session quiet mntnst1 >/dev/null
 	expect_eq "without debug a good session logs nothing" "$(cat "$SYSLOG")" ""
 }
+
+test_codes_multithreaded() {
+	std_conf
+	service std "conf=$W/std.conf"
+	: >"$SYSLOG"
+	local out before
+	before=$(mount_table)
+	out=$(session std mntnst1 -T)
+	expect_eq "multithreaded caller: PAM_SESSION_ERR" "$(field open "$out")" \
+		PAM_SESSION_ERR
+	expect_eq "multithreaded caller: no namespace made" \
+		"$(field ns_after "$out")" "$(field ns_before "$out")"
+	expect_match "multithreaded caller: a clear log line" "$(cat "$SYSLOG")" \
+		'user mntnst1: the calling process has 2 threads; a mount namespace can only be set up for a single-threaded process'
+	expect_eq "multithreaded caller: nothing mounted" "$(mount_table)" "$before"
+}
