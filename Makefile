@@ -29,7 +29,8 @@ CPPFLAGS += -D_GNU_SOURCE -DMNTNS_VERSION='"$(VERSION)"' \
 ALL_CFLAGS = -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS)
 LINK_HARDEN := -Wl,-z,relro,-z,now -Wl,--as-needed
 
-LIB_SRC := lib/util.c lib/conf.c lib/ident.c lib/plan.c lib/apply.c
+LIB_SRC := lib/util.c lib/conf.c lib/ident.c lib/plan.c lib/apply.c \
+	lib/registry.c lib/session.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 MODULE := $(B)/pam_mntns.so
 HELPER := $(B)/pam_mntns_helper

@@ -8,30 +8,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 
 #include "apply.h"
 
 #define PROC_FD_PATH_MAX sizeof("/proc/self/fd/-2147483648")
 #define TMPFS_DATA_MAX	 512
-
-struct saved_ns {
-	int ns, root, cwd;
-};
-
-static void
-saved_close(struct saved_ns *s)
-{
-	closep(&s->ns);
-	closep(&s->root);
-	closep(&s->cwd);
-}
 
 int
 check_single_threaded(struct mntns_error *e)
@@ -118,13 +104,9 @@ static int
 resolve(const char *what, const char *path, int flags, struct stat *st,
 	struct mntns_error *e)
 {
-	struct open_how how = {
-		.flags = (unsigned)(O_PATH | O_NOFOLLOW | O_CLOEXEC | flags),
-		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
 	_cleanup_(closep) int fd = -1;
 
-	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	fd = open_nofollow(path, O_PATH | flags, 0);
 	if (fd < 0)
 		return path_error(what, path, errno, e);
 	if (fstat(fd, st) < 0)
@@ -426,9 +408,13 @@ mount_bind(const struct plan_entry *pe, struct mntns_error *e)
 	return bind_fds(pe, sfd, tfd, e);
 }
 
-static int
-save_ns(struct saved_ns *s, struct mntns_error *e)
+int
+ns_save(struct ns_saved *s, struct mntns_error *e)
 {
+	int r = check_single_threaded(e);
+
+	if (r < 0)
+		return r;
 	s->ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (s->ns < 0)
 		return err_set(e, -errno, "/proc/self/ns/mnt: %s",
@@ -441,9 +427,17 @@ save_ns(struct saved_ns *s, struct mntns_error *e)
 	return 0;
 }
 
-/* Back to the saved namespace, root and cwd; keeps @e's first message. */
-static int
-rollback(struct saved_ns *s, int err, struct mntns_error *e)
+void
+ns_saved_close(struct ns_saved *s)
+{
+	closep(&s->ns);
+	closep(&s->root);
+	closep(&s->cwd);
+	s->ns = s->root = s->cwd = -1;
+}
+
+int
+ns_restore(struct ns_saved *s, int err, struct mntns_error *e)
 {
 	char msg[sizeof(e->msg)];
 
@@ -458,8 +452,12 @@ rollback(struct saved_ns *s, int err, struct mntns_error *e)
 }
 
 static int
-enter_new_ns(struct mntns_error *e)
+enter_new_ns(int base_fd, struct mntns_error *e)
 {
+	if (base_fd >= 0 && setns(base_fd, CLONE_NEWNS) < 0)
+		return err_set(e, -errno,
+			       "cannot enter the namespace to build from: %s",
+			       strerror(errno));
 	if (unshare(CLONE_NEWNS) < 0)
 		return err_set(e, -errno, "unshare(CLONE_NEWNS): %s",
 			       strerror(errno));
@@ -489,28 +487,50 @@ apply_entries(const struct plan *p, struct apply_result *res,
 	return 0;
 }
 
+static int
+self_ns(struct ns_ident *out, struct mntns_error *e)
+{
+	_cleanup_(closep) int fd =
+		open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || ns_ident_of(fd, out) < 0)
+		return err_set(e, -errno, "/proc/self/ns/mnt: %s",
+			       strerror(errno));
+	return 0;
+}
+
 int
-apply_plan(const struct plan *p, struct apply_result *res,
+apply_plan(const struct plan *p, int base_fd, struct apply_result *res,
 	   struct mntns_error *e)
 {
-	_cleanup_(saved_close) struct saved_ns saved = {-1, -1, -1};
-	struct stat st;
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	r = check_single_threaded(e);
-	if (r == 0)
-		r = save_ns(&saved, e);
-	if (r < 0)
-		return r;
-	r = enter_new_ns(e);
+	r = enter_new_ns(base_fd, e);
 	if (r == 0)
 		r = apply_entries(p, res, e);
-	if (r == 0 && stat("/proc/self/ns/mnt", &st) < 0)
-		r = err_set(e, -errno, "/proc/self/ns/mnt: %s",
-			    strerror(errno));
-	if (r < 0)
-		return rollback(&saved, r, e);
-	res->ns_ino = st.st_ino;
-	return 0;
+	if (r == 0)
+		r = self_ns(&res->ns, e);
+	return r;
+}
+
+int
+apply_join(int nsfd, const struct ns_ident *expect, struct mntns_error *e)
+{
+	struct ns_ident got;
+	int r;
+
+	/* Checked on the fd before, and on ourselves after. */
+	r = ns_ident_of(nsfd, &got);
+	if (r < 0 || !ns_ident_equal(&got, expect))
+		return err_set(e, -ESTALE, "the namespace to join changed");
+	if (setns(nsfd, CLONE_NEWNS) < 0)
+		return err_set(e, -errno, "cannot join the namespace: %s",
+			       strerror(errno));
+	r = self_ns(&got, e);
+	if (r == 0 && !ns_ident_equal(&got, expect))
+		r = err_set(e, -ESTALE,
+			    "joined a namespace other than the "
+			    "one recorded");
+	return r;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Plan -> kernel.  The calling process gets a new mount namespace with "/"
- * recursively slave and every entry of the plan mounted, or, on any
- * failure, is put back into the namespace (and root and cwd) it had.
+ * Plan -> kernel: a new mount namespace with "/" recursively slave and
+ * every entry of the plan mounted, or an existing one joined.  The caller
+ * saves where the process was first and goes back there on any failure.
  */
 #ifndef MNTNS_APPLY_H
 #define MNTNS_APPLY_H
@@ -10,19 +10,48 @@
 #include <sys/types.h>
 
 #include "plan.h"
+#include "registry.h"
 
 struct apply_result {
-	ino_t ns_ino;  /* the session's namespace, for logs and records */
-	size_t mounts; /* mounts made */
+	struct ns_ident ns; /* the session's namespace */
+	size_t mounts;	    /* mounts made */
 };
 
+/* Where the process was, to go back to if anything fails. */
+struct ns_saved {
+	int ns, root, cwd;
+};
+#define NS_SAVED_INIT                                                          \
+	{                                                                      \
+		-1, -1, -1                                                     \
+	}
+
 /*
- * Returns 0 on success, -errno after a failure that was rolled back, or
- * -ENOTRECOVERABLE when even the rollback failed (the caller must not go
- * on with the session).  @e names the failing path.
+ * Saves the current namespace, root and cwd; fails with a message when
+ * the caller has more than one thread (unshare/setns would cover only
+ * the calling thread).
  */
-int apply_plan(const struct plan *p, struct apply_result *res,
+int ns_save(struct ns_saved *s, struct mntns_error *e);
+
+/*
+ * Goes back to what @s saved and returns @err, or -ENOTRECOVERABLE when
+ * even that failed (the caller must not go on with the session).
+ */
+int ns_restore(struct ns_saved *s, int err, struct mntns_error *e);
+
+/* Forgets what @s saved: the new namespace is final. */
+void ns_saved_close(struct ns_saved *s);
+
+/*
+ * A new namespace built from the current one (or from @base_fd's, when
+ * not -1): "/" made recursively slave, then every entry of @p.  On error
+ * the caller restores; @e names the failing path.
+ */
+int apply_plan(const struct plan *p, int base_fd, struct apply_result *res,
 	       struct mntns_error *e);
+
+/* Joins the namespace @nsfd, checking before and after that it is @expect. */
+int apply_join(int nsfd, const struct ns_ident *expect, struct mntns_error *e);
 
 /* Fails with a message when the caller has more than one thread. */
 int check_single_threaded(struct mntns_error *e);

@@ -70,6 +70,12 @@ bool name_is_safe(const char *s);
  */
 bool path_is_normalized(const char *s);
 
+/*
+ * openat2(2) from "/" (for an absolute @path) that refuses a symlink in
+ * any component: the one way every path of the engine is opened.
+ */
+int open_nofollow(const char *path, int flags, mode_t mode);
+
 /* Parses a decimal uid/gid without sign, blanks or overflow. */
 int parse_id(const char *s, size_t len, unsigned *out);
 

@@ -16,21 +16,18 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include "apply.h"
 #include "conf.h"
 #include "ident.h"
 #include "plan.h"
+#include "session.h"
 
 #define MODULE_DATA "pam_mntns_session"
 
 struct options {
 	const char *conf;
+	enum scope scope;
 	bool debug;
 	bool nofail;
-};
-
-struct session_state {
-	ino_t ns_ino;
 };
 
 static int
@@ -47,13 +44,10 @@ parse_args(pam_handle_t *pamh, int argc, const char **argv, struct options *o)
 		else if (!strcmp(argv[i], "nofail"))
 			o->nofail = true;
 		else if (!strcmp(argv[i], "scope=session"))
-			continue;
-		else if (!strcmp(argv[i], "scope=user")) {
-			pam_syslog(pamh, LOG_ERR,
-				   "scope=user is not supported by this "
-				   "version of pam_mntns");
-			return PAM_SERVICE_ERR;
-		} else {
+			o->scope = SCOPE_SESSION;
+		else if (!strcmp(argv[i], "scope=user"))
+			o->scope = SCOPE_USER;
+		else {
 			pam_syslog(pamh, LOG_ERR,
 				   "unknown or malformed argument '%s'",
 				   argv[i]);
@@ -142,75 +136,95 @@ prepare_state(pam_handle_t *pamh)
 }
 
 /* Everything after argument parsing, with the resources it owns. */
-struct session {
+struct login {
 	struct conf conf;
 	struct identity id;
 	struct plan plan;
-	struct apply_result res;
 	struct mntns_error err;
 };
 
 static void
-session_free(struct session *s)
+login_free(struct login *l)
 {
-	plan_free(&s->plan);
-	ident_free(&s->id);
-	conf_free(&s->conf);
+	plan_free(&l->plan);
+	ident_free(&l->id);
+	conf_free(&l->conf);
+}
+
+static const char *
+service_name(pam_handle_t *pamh)
+{
+	const void *item = NULL;
+
+	if (pam_get_item(pamh, PAM_SERVICE, &item) != PAM_SUCCESS || !item)
+		return "?";
+	return item;
+}
+
+static void
+log_done(pam_handle_t *pamh, const struct login *l,
+	 const struct session_state *st)
+{
+	if (st->joined)
+		pam_syslog(pamh, LOG_DEBUG, "%s: joined namespace mnt:[%lu]",
+			   l->id.user, (unsigned long)st->ns.ino);
+	else
+		pam_syslog(pamh, LOG_DEBUG,
+			   "%s: namespace mnt:[%lu], %zu mounts", l->id.user,
+			   (unsigned long)st->ns.ino, st->mounts);
 }
 
 static int
 open_session(pam_handle_t *pamh, const struct options *o, int flags,
-	     const char *user, struct session *s)
+	     const char *user, struct login *l)
 {
 	struct session_state *st;
 	int r;
 
-	r = conf_load(&s->conf, o->conf, &s->err);
+	r = conf_load(&l->conf, o->conf, &l->err);
 	if (r < 0)
-		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &s->err);
-	if (s->conf.nrules == 0)
+		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &l->err);
+	if (l->conf.nrules == 0)
 		return PAM_IGNORE;
-	r = ident_lookup(&s->id, user, &s->err);
+	r = ident_lookup(&l->id, user, &l->err);
 	if (r < 0)
 		return fail(pamh, o, flags,
 			    r == -ENOENT ? PAM_USER_UNKNOWN : PAM_SESSION_ERR,
-			    r, user, &s->err);
-	r = plan_for_user(&s->plan, &s->conf, &s->id, &s->err);
+			    r, user, &l->err);
+	r = plan_for_user(&l->plan, &l->conf, &l->id, &l->err);
 	if (r < 0)
-		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &s->err);
-	if (s->plan.n == 0) {
+		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &l->err);
+	if (l->plan.n == 0) {
 		if (o->debug)
 			pam_syslog(pamh, LOG_DEBUG, "no rule applies to %s",
-				   s->id.user);
+				   l->id.user);
 		return PAM_IGNORE;
 	}
 	if (o->debug)
-		log_plan(pamh, &s->plan);
+		log_plan(pamh, &l->plan);
 	st = prepare_state(pamh);
 	if (!st) {
-		err_set(&s->err, -ENOMEM, "out of memory");
+		err_set(&l->err, -ENOMEM, "out of memory");
 		return fail(pamh, o, flags, PAM_BUF_ERR, -ENOMEM, user,
-			    &s->err);
+			    &l->err);
 	}
-	r = apply_plan(&s->plan, &s->res, &s->err);
+	r = session_open(&l->plan, &l->id, o->scope, service_name(pamh), st,
+			 &l->err);
 	if (r < 0) {
 		/* Replacing an entry frees the state and allocates nothing. */
 		pam_set_data(pamh, MODULE_DATA, NULL, NULL);
-		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &s->err);
+		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &l->err);
 	}
-	st->ns_ino = s->res.ns_ino;
 	if (o->debug)
-		pam_syslog(pamh, LOG_DEBUG,
-			   "%s: namespace mnt:[%lu], %zu mounts", s->id.user,
-			   (unsigned long)s->res.ns_ino, s->res.mounts);
+		log_done(pamh, l, st);
 	return PAM_SUCCESS;
 }
 
 PAM_EXTERN int
 pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	struct session s;
 	struct options o;
+	struct login l;
 	const void *item = NULL;
 	int r;
 
@@ -222,15 +236,16 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		pam_syslog(pamh, LOG_ERR, "no user name in the PAM handle");
 		return o.nofail ? PAM_IGNORE : PAM_USER_UNKNOWN;
 	}
-	memset(&s, 0, sizeof(s));
-	r = open_session(pamh, &o, flags, item, &s);
-	session_free(&s);
+	memset(&l, 0, sizeof(l));
+	r = open_session(pamh, &o, flags, item, &l);
+	login_free(&l);
 	return r;
 }
 
 PAM_EXTERN int
 pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
+	const struct session_state *st;
 	const void *data = NULL;
 	struct options o;
 	int r;
@@ -241,9 +256,12 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		return r;
 	if (pam_get_data(pamh, MODULE_DATA, &data) != PAM_SUCCESS || !data)
 		return PAM_IGNORE;
+	st = data;
+	r = session_close(st);
 	if (o.debug)
-		pam_syslog(pamh, LOG_DEBUG, "closing session in mnt:[%lu]",
-			   (unsigned long)((const struct session_state *)data)
-				   ->ns_ino);
+		pam_syslog(pamh, LOG_DEBUG, "closing session in mnt:[%lu]%s",
+			   (unsigned long)st->ns.ino,
+			   r < 0 && r != -ENOENT ? " (its record was gone)"
+						 : "");
 	return PAM_SUCCESS;
 }

@@ -71,6 +71,11 @@ users_remove() {
 			userdel "$u" >/dev/null 2>&1
 		fi
 	done
+	# Users some suites add for load tests (fixed names, so a run that
+	# was killed is cleaned up by the next one).
+	for u in $(seq -f 'mntnst-p%g' 1 20); do
+		id "$u" >/dev/null 2>&1 && userdel "$u" >/dev/null 2>&1
+	done
 	getent group "$TEST_GROUP" >/dev/null && groupdel "$TEST_GROUP"
 	return 0
 }

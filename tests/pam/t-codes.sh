@@ -55,12 +55,15 @@ test_codes_bad_argument() {
 	expect_eq "unknown argument: PAM_SERVICE_ERR" "$(field open "$out")" PAM_SERVICE_ERR
 	expect_match "unknown argument is logged" "$(cat "$SYSLOG")" \
 		"<83> pam_mntns\(badarg:session\): unknown or malformed argument 'frobnicate'"
-	service badscope "conf=$W/std.conf" scope=user
-	out=$(session badscope mntnst1)
-	expect_eq "scope=user (not in this version): PAM_SERVICE_ERR" \
-		"$(field open "$out")" PAM_SERVICE_ERR
-	expect_eq "bad argument: no namespace made" \
-		"$(field ns_after "$out")" "$(field ns_before "$out")"
+	local bad
+	for bad in scope=host scope= conf=relative.conf conf= Debug; do
+		service badscope "conf=$W/std.conf" "$bad"
+		out=$(session badscope mntnst1)
+		expect_eq "argument '$bad': PAM_SERVICE_ERR" \
+			"$(field open "$out")" PAM_SERVICE_ERR
+		expect_eq "argument '$bad': no namespace made" \
+			"$(field ns_after "$out")" "$(field ns_before "$out")"
+	done
 }
 
 test_codes_bad_config() {

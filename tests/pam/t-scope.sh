@@ -1,0 +1,212 @@
+# scope=user: one namespace per user, shared by all of that user's
+# concurrent sessions; scope=session: one per session.  Registry records
+# under /run/pam_mntns, and logins started from inside a namespace.
+
+scope_conf() {
+	write_conf scope <<'C'
+*,!root   /tmp       tmpfs  -                      size=16M,mode=0700
+*,!root   /var/tmp   bind   /var/tmp/.mntns/%u     mode=0700
+C
+	service user-scope "conf=$W/scope.conf" scope=user
+	service session-scope "conf=$W/scope.conf"
+}
+
+# hold NAME SERVICE USER [PROBE]: a session in the background that runs
+# PROBE as the user, prints its namespace and READY, then stays open
+# until $W/go-NAME exists.  Output in $W/hold-NAME.
+hold() {
+	local name=$1 svc=$2 user=$3 probe=${4:-:}
+	rm -f "$W/go-$name"
+	session "$svc" "$user" -r -- sh -c "$probe
+		echo ns=\$(readlink /proc/self/ns/mnt | tr -dc 0-9)
+		echo READY
+		while [ ! -e $W/go-$name ]; do sleep 0.05; done" \
+		>"$W/hold-$name" 2>&1 &
+	eval "HOLD_PID_$name=$!"
+	track_pid $!
+	wait_ready "$name"
+}
+
+wait_ready() {
+	local i=0
+	while ! grep -q '^READY$' "$W/hold-$1" 2>/dev/null && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+release() {
+	touch "$W/go-$1"
+	eval "wait \$HOLD_PID_$1"
+}
+
+test_scope_user_shared() {
+	scope_conf
+	local ns1 ns2 ns3 out
+	hold a user-scope mntnst1 'echo from-a >/tmp/shared; echo a >/var/tmp/va'
+	hold b user-scope mntnst1 'cat /tmp/shared; echo from-b >>/tmp/shared'
+	ns1=$(field ns "$(cat "$W/hold-a")")
+	ns2=$(field ns "$(cat "$W/hold-b")")
+	expect_eq "scope=user: a second session joins the first's namespace" \
+		"$ns2" "$ns1"
+	expect_match "scope=user: it sees the first session's /tmp file" \
+		"$(cat "$W/hold-b")" '^from-a$'
+	expect_true "scope=user: the namespace is recorded" \
+		test -n "$(ls /run/pam_mntns/ns)"
+	expect_eq "scope=user: both sessions are recorded as members" \
+		"$(ls /run/pam_mntns/users/$(id -u mntnst1) | grep -c '^[0-9]')" 2
+	release a
+	# One session left: the tmpfs content survives, a new login joins.
+	out=$(session user-scope mntnst1 -r -- sh -c \
+		'cat /tmp/shared; echo ns=$(readlink /proc/self/ns/mnt | tr -dc 0-9)')
+	expect_match "scope=user: content survives while one session remains" \
+		"$out" '^from-b$'
+	expect_eq "scope=user: a login while one remains joins it" \
+		"$(field ns "$out")" "$ns1"
+	hold other user-scope mntnst2
+	ns3=$(field ns "$(cat "$W/hold-other")")
+	expect_ne "scope=user: another user gets another namespace" "$ns3" "$ns1"
+	release other
+	release b
+	# The last session has ended: nothing may join that namespace again.
+	expect_eq "scope=user: no record remains after the last session" \
+		"$(ls /run/pam_mntns/ns | wc -l)" 0
+	out=$(session user-scope mntnst1 -r -- sh -c 'ls -A /tmp; cat /var/tmp/va')
+	expect_no_match "scope=user: after the last session, /tmp is fresh" \
+		"$out" '^shared$'
+	expect_match "scope=user: /var/tmp (an instance on disk) persists" \
+		"$out" '^a$'
+}
+
+test_scope_session_separate() {
+	scope_conf
+	hold s1 session-scope mntnst1 'echo one >/tmp/s1'
+	hold s2 session-scope mntnst1 'ls -A /tmp'
+	expect_ne "scope=session: two sessions of one user get two namespaces" \
+		"$(field ns "$(cat "$W/hold-s2")")" "$(field ns "$(cat "$W/hold-s1")")"
+	expect_no_match "scope=session: they do not share /tmp" \
+		"$(cat "$W/hold-s2")" '^s1$'
+	expect_eq "scope=session: each session has a namespace record" \
+		"$(ls /run/pam_mntns/ns | wc -l)" 2
+	release s1
+	release s2
+	expect_eq "scope=session: records go with the sessions" \
+		"$(ls /run/pam_mntns/ns | wc -l)" 0
+}
+
+test_scope_user_killed_session() {
+	scope_conf
+	local out pid
+	hold k user-scope mntnst1 'echo before-kill >/tmp/k'
+	# SIGKILL the PAM process: it never closes its session.
+	for pid in $(pgrep -f "pam-session .*-s user-scope -u mntnst1"); do
+		kill -KILL "$pid"
+	done
+	touch "$W/go-k"
+	wait "$HOLD_PID_k" 2>/dev/null
+	out=$(session user-scope mntnst1 -r -- sh -c \
+		'ls -A /tmp; echo ns=$(readlink /proc/self/ns/mnt | tr -dc 0-9)')
+	expect_eq "after SIGKILL: the next login succeeds" "$(field open "$out")" \
+		PAM_SUCCESS
+	expect_no_match "after SIGKILL: it does not get the dead session's /tmp" \
+		"$out" '^k$'
+	expect_eq "after SIGKILL: stale member records were pruned" \
+		"$(ls /run/pam_mntns/users/$(id -u mntnst1) | grep -c '^[0-9]')" 0
+	expect_eq "after SIGKILL: the dead namespace's record is gone" \
+		"$(ls /run/pam_mntns/ns | wc -l)" 0
+}
+
+test_scope_user_parallel() {
+	scope_conf
+	local u n=0 i users="" pids="" fails ok_count
+	for i in $(seq 1 20); do
+		users="$users mntnst-p$i"
+		useradd -M -s /bin/sh "mntnst-p$i" 2>/dev/null
+	done
+	rm -f "$W/go-par"
+	for i in $(seq 1 10); do
+		for u in $users; do
+			n=$((n + 1))
+			session user-scope "$u" -r -- sh -c "
+				echo ns=\$(readlink /proc/self/ns/mnt | tr -dc 0-9)
+				echo READY
+				while [ ! -e $W/go-par ]; do sleep 0.1; done" \
+				>"$W/par-$u-$i" 2>&1 &
+			pids="$pids $!"
+			track_pid $!
+		done
+	done
+	i=0
+	while [ "$(cat "$W"/par-* | grep -c '^READY$')" -lt 200 ] && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	ok_count=$(cat "$W"/par-* | grep -c '^open=PAM_SUCCESS$')
+	expect_eq "200 parallel logins over 20 users: all succeed" "$ok_count" 200
+	fails=0
+	for u in $users; do
+		[ "$(cat "$W"/par-"$u"-* | sed -n 's/^ns=//p' | sort -u | wc -l)" -eq 1 ] ||
+			fails=$((fails + 1))
+	done
+	expect_eq "each user has exactly one namespace (checked live)" "$fails" 0
+	expect_eq "20 users, 20 distinct namespaces" \
+		"$(cat "$W"/par-* | sed -n 's/^ns=//p' | sort -u | wc -l)" 20
+	touch "$W/go-par"
+	wait $pids
+	fails=0
+	for u in $users; do
+		flock -n "/run/pam_mntns/users/$(id -u "$u")/lock" true ||
+			fails=$((fails + 1))
+	done
+	expect_eq "no lock is held afterwards" "$fails" 0
+	expect_eq "no record is left afterwards" "$(ls /run/pam_mntns/ns | wc -l)" 0
+	for u in $users; do userdel "$u"; done
+	rm -f "$W"/par-*
+}
+
+SU_STACK_ARGS=""
+nested_su_services() {
+	local f
+	for f in su su-l; do
+		cat >"$W/pam.d/$f" <<S
+auth     sufficient pam_rootok.so
+auth     required   pam_deny.so
+account  required   pam_permit.so
+session  required   $MODULE conf=$W/scope.conf $*
+session  required   pam_permit.so
+S
+	done
+}
+
+# su -l bob from inside alice's namespace: bob's view is built from the
+# host's (the sandbox's), not from alice's.
+nested_su_check() {
+	local scope=$1 out
+	nested_su_services "$2"
+	hold alice "session-scope" mntnst1
+	# From inside alice's session, as root, su -l to another user.
+	out=$(session "$([ "$scope" = user ] && echo user-scope || echo session-scope)" mntnst1 -- \
+		env LD_PRELOAD="$PAM_WRAPPER_LIB:$SHIM" PAM_WRAPPER=1 \
+		PAM_WRAPPER_SERVICE_DIR="$W/pam.d" PAM_WRAPPER_USE_SYSLOG=1 \
+		MNTNS_TEST_LOG="$SYSLOG" su -l mntnst2 -c \
+		'echo uid=$(id -u); echo tmpdepth=$(findmnt -n --mountpoint /tmp | wc -l); stat -c vartmp=%U /var/tmp')
+	expect_eq "$scope: su -l from inside a session runs as the target user" \
+		"$(field uid "$out")" "$(id -u mntnst2)"
+	expect_eq "$scope: bob's /tmp is stacked on the host's, not on alice's" \
+		"$(field tmpdepth "$out")" 2
+	expect_eq "$scope: bob's /var/tmp is bob's instance" \
+		"$(field vartmp "$out")" mntnst2
+	expect_true "$scope: nothing of bob's was made inside alice's instance" \
+		test ! -e /var/tmp/.mntns/mntnst1/.mntns
+	release alice
+}
+
+test_scope_nested_su_session() {
+	scope_conf
+	nested_su_check session ""
+}
+
+test_scope_nested_su_user() {
+	scope_conf
+	nested_su_check user scope=user
+}
