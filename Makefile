@@ -29,8 +29,8 @@ CPPFLAGS += -D_GNU_SOURCE -DMNTNS_VERSION='"$(VERSION)"' \
 ALL_CFLAGS = -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS)
 LINK_HARDEN := -Wl,-z,relro,-z,now -Wl,--as-needed
 
-LIB_SRC := lib/util.c lib/conf.c lib/ident.c lib/plan.c lib/apply.c \
-	lib/registry.c lib/session.c
+# The module links only the objects it uses out of the archive.
+LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 MODULE := $(B)/pam_mntns.so
 HELPER := $(B)/pam_mntns_helper
@@ -63,7 +63,11 @@ $(MODULE): $(B)/pam_module/pam_mntns.o $(B)/libmntns.a pam_module/pam_mntns.map
 		$(B)/libmntns.a -Wl,--version-script=pam_module/pam_mntns.map \
 		$(LINK_HARDEN) $(LDFLAGS) -lpam
 
-$(HELPER): $(B)/helper/pam_mntns_helper.o $(B)/libmntns.a
+HELPER_OBJ := $(patsubst %.c,$(B)/%.o,$(sort $(wildcard helper/*.c)))
+
+$(HELPER_OBJ): $(wildcard helper/*.h)
+
+$(HELPER): $(HELPER_OBJ) $(B)/libmntns.a
 	$(CC) $(ALL_CFLAGS) -pie -o $@ $^ $(LINK_HARDEN) $(LDFLAGS)
 
 # ---- tests ------------------------------------------------------------
