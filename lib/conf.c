@@ -52,6 +52,10 @@ method_name(enum mntns_method m)
 		return "bind";
 	case METHOD_NONE:
 		return "none";
+	case METHOD_RO:
+		return "ro";
+	case METHOD_HIDE:
+		return "hide";
 	}
 	return "?";
 }
@@ -382,7 +386,7 @@ parse_option(const struct where *w, const char *word, struct rule *r)
 	if (!*word)
 		return bad(w, "empty word in OPTIONS");
 	if (!strncmp(word, "mode=", 5)) {
-		if (r->method == METHOD_BIND && !r->instance)
+		if (r->method != METHOD_TMPFS && !r->instance)
 			return bad(w, "mode= applies only to tmpfs and to "
 				      "per-user instances (a SOURCE with %%u "
 				      "or %%U)");
@@ -411,8 +415,9 @@ parse_options(const struct where *w, char *field, struct rule *r)
 
 	if (!strcmp(field, "-"))
 		return 0;
-	if (r->method == METHOD_NONE)
-		return bad(w, "method none takes no OPTIONS (use '-')");
+	if (r->method == METHOD_NONE || r->method == METHOD_HIDE)
+		return bad(w, "method %s takes no OPTIONS (use '-')",
+			   method_name(r->method));
 	for (word = field; word; word = next) {
 		next = strchr(word, ',');
 		if (next)
@@ -421,6 +426,8 @@ parse_options(const struct where *w, char *field, struct rule *r)
 		if (ret < 0)
 			return ret;
 	}
+	if (r->method == METHOD_RO && (r->ms_clr & MS_RDONLY))
+		return bad(w, "method ro cannot take 'rw'");
 	return 0;
 }
 
@@ -428,9 +435,7 @@ static int
 parse_method(const struct where *w, const char *field, struct rule *r)
 {
 	static const enum mntns_method all[] = {
-		METHOD_TMPFS,
-		METHOD_BIND,
-		METHOD_NONE,
+		METHOD_TMPFS, METHOD_BIND, METHOD_NONE, METHOD_RO, METHOD_HIDE,
 	};
 	size_t i;
 
@@ -440,7 +445,9 @@ parse_method(const struct where *w, const char *field, struct rule *r)
 			return 0;
 		}
 	}
-	return bad(w, "unknown method '%s' (expected tmpfs, bind or none)",
+	return bad(w,
+		   "unknown method '%s' (expected tmpfs, bind, none, ro or "
+		   "hide)",
 		   field);
 }
 

@@ -23,6 +23,8 @@ enum mntns_method {
 	METHOD_TMPFS,
 	METHOD_BIND,
 	METHOD_NONE,
+	METHOD_RO,   /* TARGET read-only, recursively, other flags kept */
+	METHOD_HIDE, /* TARGET empty and inaccessible */
 };
 
 enum sel_kind {

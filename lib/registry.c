@@ -205,6 +205,35 @@ printable(char *dst, size_t len, const char *s)
 	dst[i] = '\0';
 }
 
+int
+inaccessible_node(struct mntns_error *e)
+{
+	const char *path = MNTNS_RUN_DIR "/inaccessible";
+	_cleanup_(closep) int fd = -1;
+	struct stat st;
+	int r;
+
+	fd = open_nofollow(path, O_PATH, 0);
+	if (fd < 0 && errno == ENOENT) {
+		r = ensure_tree((uid_t)-1, e);
+		if (r < 0)
+			return r;
+		/* Mode 0 even under any umask; O_EXCL: it is ours. */
+		fd = open_nofollow(path, O_RDONLY | O_CREAT | O_EXCL, 0);
+		if (fd < 0 && errno == EEXIST)
+			fd = open_nofollow(path, O_PATH, 0);
+	}
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return err_set(e, -errno, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 07777) ||
+	    st.st_size != 0)
+		return err_set(e, -EPERM,
+			       "%s must be an empty root-owned file with mode "
+			       "0000",
+			       path);
+	return steal_fd(&fd);
+}
+
 /* ---- namespace records ------------------------------------------------- */
 
 int

@@ -8,6 +8,7 @@
  *   users/UID/lock   serializes the scope=user logins of one user
  *   users/UID/PID    one per scope=user session: the namespace it is in
  *   users/UID/current  the user's scope=user namespace
+ *   inaccessible     an empty mode-0000 file, bound over hidden files
  *
  * Nothing here is trusted because it exists: a record counts only while
  * its process is alive and in the namespace the record names, checked
@@ -64,6 +65,12 @@ struct member_record {
 	char service[64];
 	int64_t created;
 };
+
+/*
+ * An fd to MNTNS_RUN_DIR/inaccessible, an empty root-owned file with mode
+ * 0000 (created when missing), bound over files that are hidden.
+ */
+int inaccessible_node(struct mntns_error *e);
 
 /* Identifies the namespace @nsfd refers to. */
 int ns_ident_of(int nsfd, struct ns_ident *out);

@@ -476,11 +476,53 @@ test_method_errors(void **state)
 {
 	(void)state;
 	assert_parse_error("* /tmp overlay\n", 1,
-			   "unknown method 'overlay' (expected tmpfs, bind or "
-			   "none)");
+			   "unknown method 'overlay' (expected tmpfs, bind, "
+			   "none, ro or hide)");
 	assert_parse_error("* /tmp TMPFS\n", 1, "unknown method 'TMPFS'");
-	assert_parse_error("* /tmp hide\n", 1, "unknown method 'hide'");
-	assert_parse_error("* /tmp ro\n", 1, "unknown method 'ro'");
+	assert_parse_error("* /tmp RO\n", 1, "unknown method 'RO'");
+}
+
+static void
+test_ro_hide(void **state)
+{
+	struct conf c = {0};
+	const struct rule *r;
+
+	(void)state;
+	r = parse_last(&c, "* /usr ro\n");
+	assert_non_null(r);
+	assert_int_equal(r->method, METHOD_RO);
+	assert_null(r->source);
+	/* No nosuid,nodev default: ro keeps the flags the mounts have. */
+	assert_int_equal(r->ms_set, 0);
+	r = parse_last(&c, "* /srv ro - noexec,nosuid\n");
+	assert_non_null(r);
+	assert_int_equal(r->ms_set, MS_NOEXEC | MS_NOSUID);
+	r = parse_last(&c, "*,!root /home/other hide\n");
+	assert_non_null(r);
+	assert_int_equal(r->method, METHOD_HIDE);
+	assert_string_equal(method_name(METHOD_RO), "ro");
+	assert_string_equal(method_name(METHOD_HIDE), "hide");
+	conf_free(&c);
+}
+
+static void
+test_ro_hide_errors(void **state)
+{
+	(void)state;
+	assert_parse_error("* /usr ro /x\n", 1,
+			   "method ro takes no SOURCE (use '-')");
+	assert_parse_error("* /usr hide /x\n", 1,
+			   "method hide takes no SOURCE (use '-')");
+	assert_parse_error("* /usr hide - ro\n", 1,
+			   "method hide takes no OPTIONS (use '-')");
+	assert_parse_error("* /usr ro - rw\n", 1,
+			   "method ro cannot take 'rw'");
+	assert_parse_error("* /usr ro - mode=0755\n", 1,
+			   "mode= applies only to tmpfs and to per-user "
+			   "instances");
+	assert_parse_error("* /usr ro - size=1M\n", 1,
+			   "option 'size' applies only to tmpfs");
 }
 
 static void
@@ -1555,6 +1597,8 @@ main(void)
 		cmocka_unit_test(test_escape_errors),
 		cmocka_unit_test(test_methods),
 		cmocka_unit_test(test_method_errors),
+		cmocka_unit_test(test_ro_hide),
+		cmocka_unit_test(test_ro_hide_errors),
 		cmocka_unit_test(test_source_errors),
 		cmocka_unit_test(test_source_too_long),
 		cmocka_unit_test(test_instances),

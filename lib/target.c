@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The places mounts go to and come from: TARGETs, per-user instances and
+ * their parents, opened (and created where the rules allow) through
+ * lib/resolve, never by following a symlink.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "resolve.h"
+#include "target.h"
+
+/* An empty root 0644 file, for a file bind inside a plan's tmpfs. */
+static int
+make_file_at(int dirfd, const char *name)
+{
+	_cleanup_(closep) int fd = -1;
+
+	fd = openat(dirfd, name,
+		    O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST)
+		return openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)
+			       ?: -errno;
+	/* The umask of the application must not change it. */
+	if (fd < 0 || fchmod(fd, 0644) < 0)
+		return -errno;
+	return steal_fd(&fd);
+}
+
+static int
+check_instance_parent(const char *path, const struct stat *st,
+		      struct mntns_error *e)
+{
+	if (!S_ISDIR(st->st_mode))
+		return err_set(e, -ENOTDIR,
+			       "instance parent %s is a %s, not a directory",
+			       path, type_name(st->st_mode));
+	if (st->st_uid != 0 || (st->st_mode & 077))
+		return err_set(e, -EPERM,
+			       "instance parent %s is owned by uid %u with "
+			       "mode %04o; it must be owned by root with no "
+			       "group or other permissions (someone may be "
+			       "attacking: inspect it before removing it)",
+			       path, (unsigned)st->st_uid,
+			       (unsigned)(st->st_mode & 07777));
+	return 0;
+}
+
+/* Opens the instance parent, creating it root:root 0000 when missing. */
+static int
+open_instance_parent(const char *path, struct mntns_error *e)
+{
+	_cleanup_(freep) char *up = NULL;
+	_cleanup_(closep) int upfd = -1, fd = -1;
+	const char *name;
+	struct stat st;
+	bool created;
+
+	fd = resolve("instance parent", path, O_DIRECTORY, &st, e);
+	if (fd == -ENOENT) {
+		if (split_path(path, &up, &name) < 0)
+			return err_set(e, -ENOMEM, "out of memory");
+		upfd = resolve("directory", up, O_DIRECTORY, &st, e);
+		if (upfd < 0)
+			return upfd;
+		fd = make_dir_at(upfd, name, 0, 0, 0, &created);
+		if (fd < 0)
+			return err_set(e, fd,
+				       "cannot create instance parent "
+				       "%s: %s",
+				       path, strerror(-fd));
+		if (fstat(fd, &st) < 0)
+			return err_set(e, -errno, "%s: %s", path,
+				       strerror(errno));
+	}
+	if (fd < 0)
+		return fd;
+	return check_instance_parent(path, &st, e) ?: steal_fd(&fd);
+}
+
+int
+open_instance(const struct plan_entry *pe, uid_t uid, gid_t gid, mode_t mode,
+	      struct mntns_error *e)
+{
+	_cleanup_(freep) char *parent = NULL;
+	_cleanup_(closep) int pfd = -1, fd = -1;
+	const char *name;
+	struct stat st;
+	bool created;
+
+	if (split_path(pe->source, &parent, &name) < 0)
+		return err_set(e, -ENOMEM, "out of memory");
+	pfd = open_instance_parent(parent, e);
+	if (pfd < 0)
+		return pfd;
+	fd = make_dir_at(pfd, name, uid, gid, mode, &created);
+	if (fd == -ELOOP || fd == -ENOTDIR)
+		return err_set(e, fd,
+			       "instance %s is not a directory "
+			       "(a symlink or another file is there)",
+			       pe->source);
+	if (fd < 0)
+		return err_set(e, fd, "instance %s: %s", pe->source,
+			       strerror(-fd));
+	if (fstat(fd, &st) < 0)
+		return err_set(e, -errno, "instance %s: %s", pe->source,
+			       strerror(errno));
+	if (st.st_uid != uid)
+		return err_set(e, -EPERM,
+			       "instance %s is owned by uid %u, expected %u; "
+			       "refusing it (remove it if it is stale)",
+			       pe->source, (unsigned)st.st_uid, (unsigned)uid);
+	return steal_fd(&fd);
+}
+
+/*
+ * A missing TARGET directory is created only where the user could have
+ * made it: in a directory the (non-root) user owns, e.g. ~/.cache.
+ */
+static int
+create_user_target(const struct plan_entry *pe, struct stat *st,
+		   struct mntns_error *e)
+{
+	_cleanup_(freep) char *parent = NULL;
+	_cleanup_(closep) int pfd = -1, fd = -1;
+	const char *name;
+	bool created;
+
+	if (split_path(pe->target, &parent, &name) < 0)
+		return err_set(e, -ENOMEM, "out of memory");
+	pfd = resolve("directory", parent, O_DIRECTORY, st, e);
+	if (pfd < 0)
+		return pfd;
+	if (pe->uid == 0 || st->st_uid != pe->uid)
+		return err_set(e, -ENOENT, "target %s does not exist",
+			       pe->target);
+	fd = make_dir_at(pfd, name, pe->uid, pe->gid, 0700, &created);
+	if (fd < 0)
+		return path_error("target", pe->target, -fd, e);
+	if (fstat(fd, st) < 0)
+		return err_set(e, -errno, "target %s: %s", pe->target,
+			       strerror(errno));
+	return steal_fd(&fd);
+}
+
+static bool
+type_ok(mode_t m, enum target_type want)
+{
+	switch (want) {
+	case TARGET_DIR:
+		return S_ISDIR(m);
+	case TARGET_FILE:
+		return S_ISREG(m);
+	case TARGET_ANY:
+		return S_ISDIR(m) || S_ISREG(m);
+	}
+	return false;
+}
+
+static const char *
+type_wanted(enum target_type want)
+{
+	return want == TARGET_DIR    ? "a directory"
+	       : want == TARGET_FILE ? "a regular file"
+				     : "a directory or a regular file";
+}
+
+int
+check_target_type(const struct plan_entry *pe, const struct stat *st,
+		  enum target_type want, struct mntns_error *e)
+{
+	if (type_ok(st->st_mode, want))
+		return 0;
+	return err_set(e, -ENOTDIR, "target %s is a %s, expected %s",
+		       pe->target, type_name(st->st_mode), type_wanted(want));
+}
+
+int
+open_target(const struct plan_entry *pe, enum target_type want, struct stat *st,
+	    struct mntns_error *e)
+{
+	_cleanup_(closep) int fd = resolve("target", pe->target, 0, st, e);
+	int r;
+
+	if (fd == -ENOENT && want == TARGET_DIR)
+		fd = create_user_target(pe, st, e);
+	if (fd < 0)
+		return fd;
+	r = check_target_type(pe, st, want, e);
+	return r < 0 ? r : steal_fd(&fd);
+}
+
+/*
+ * Inside a tmpfs the plan itself mounted on @base, nobody but this
+ * process can have been: the missing part of TARGET is created there,
+ * directories root 0755, a file root 0644 and empty.
+ */
+int
+create_in_tmpfs(const char *base, const struct plan_entry *pe,
+		enum target_type want, struct stat *st, struct mntns_error *e)
+{
+	_cleanup_(closep) int fd = -1;
+	const char *p = pe->target + strlen(base);
+	char name[NAME_MAX + 1];
+	size_t n;
+	int next;
+	bool created;
+
+	fd = resolve("directory", base, O_DIRECTORY, st, e);
+	while (fd >= 0 && *p == '/') {
+		p++;
+		n = strcspn(p, "/");
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		p += n;
+		if (!*p && want == TARGET_FILE)
+			next = make_file_at(fd, name);
+		else
+			next = make_dir_at(fd, name, 0, 0, 0755, &created);
+		if (next < 0)
+			return path_error("target", pe->target, -next, e);
+		close(fd);
+		fd = next;
+	}
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, st) < 0)
+		return err_set(e, -errno, "target %s: %s", pe->target,
+			       strerror(errno));
+	return check_target_type(pe, st, want, e) ?: steal_fd(&fd);
+}

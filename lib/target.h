@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MNTNS_TARGET_H
+#define MNTNS_TARGET_H
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "plan.h"
+
+enum target_type {
+	TARGET_DIR,
+	TARGET_FILE,
+	TARGET_ANY, /* a directory or a regular file */
+};
+
+/*
+ * Opens an existing TARGET of the wanted type.  A missing directory is
+ * created only where the user could have made it: in a directory the
+ * (non-root) user owns, e.g. ~/.cache, owned by the user, mode 0700.
+ */
+int open_target(const struct plan_entry *pe, enum target_type want,
+		struct stat *st, struct mntns_error *e);
+
+int check_target_type(const struct plan_entry *pe, const struct stat *st,
+		      enum target_type want, struct mntns_error *e);
+
+/*
+ * Creates the missing part of TARGET below @base, the root of a tmpfs the
+ * plan mounted: directories root 0755, a file (TARGET_FILE) empty, 0644.
+ */
+int create_in_tmpfs(const char *base, const struct plan_entry *pe,
+		    enum target_type want, struct stat *st,
+		    struct mntns_error *e);
+
+/*
+ * Opens (creating when missing) the per-user instance directory named by
+ * @pe's SOURCE under its root-only parent (created root:root 0000 when
+ * missing).  A new one gets @uid, @gid and @mode; an existing one must
+ * already belong to @uid, or it is someone else's and is refused.
+ */
+int open_instance(const struct plan_entry *pe, uid_t uid, gid_t gid,
+		  mode_t mode, struct mntns_error *e);
+
+#endif
