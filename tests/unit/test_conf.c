@@ -516,8 +516,7 @@ test_ro_hide_errors(void **state)
 			   "method hide takes no SOURCE (use '-')");
 	assert_parse_error("* /usr hide - ro\n", 1,
 			   "method hide takes no OPTIONS (use '-')");
-	assert_parse_error("* /usr ro - rw\n", 1,
-			   "method ro cannot take 'rw'");
+	assert_parse_error("* /usr ro - rw\n", 1, "method ro cannot take 'rw'");
 	assert_parse_error("* /usr ro - mode=0755\n", 1,
 			   "mode= applies only to tmpfs and to per-user "
 			   "instances");
