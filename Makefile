@@ -8,6 +8,8 @@ MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
 SYSCONFDIR ?= /etc
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+PAMCONFIGDIR ?= $(DATADIR)/pam-configs
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 PAM_LIBDIR := $(shell pkg-config --variable=libdir pam 2>/dev/null)
 SECUREDIR ?= $(if $(PAM_LIBDIR),$(PAM_LIBDIR),/lib/$(MULTIARCH))/security
@@ -35,7 +37,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 MODULE := $(B)/pam_mntns.so
 HELPER := $(B)/pam_mntns_helper
 
-.PHONY: all clean install uninstall check check-unit check-root check-style \
+.PHONY: all clean install uninstall deb check check-unit check-root check-style \
 	check-man deps demo tests
 all: $(MODULE) $(HELPER)
 
@@ -99,35 +101,53 @@ check: tests
 
 # ---- installation -----------------------------------------------------
 
+UNITS := $(wildcard conf/systemd/*.service)
+
 install: all
 	install -d $(DESTDIR)$(SECUREDIR) $(DESTDIR)$(SBINDIR) \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(SYSCONFDIR)/security/pam_mntns.d
+		$(DESTDIR)$(SYSCONFDIR)/security/pam_mntns.d \
+		$(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(PAMCONFIGDIR)
 	install -m 0644 $(MODULE) $(DESTDIR)$(SECUREDIR)/pam_mntns.so
 	install -m 0755 $(HELPER) $(DESTDIR)$(SBINDIR)/pam_mntns_helper
 	install -m 0644 man/pam_mntns.8 man/pam_mntns_helper.8 \
 		$(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/pam_mntns.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	install -D -m 0644 conf/tmpfiles.d/pam_mntns.conf \
+	install -m 0644 conf/tmpfiles.d/pam_mntns.conf \
 		$(DESTDIR)$(TMPFILESDIR)/pam_mntns.conf
+	install -m 0644 conf/pam-configs/mntns $(DESTDIR)$(PAMCONFIGDIR)/mntns
+	$(if $(UNITS),install -d $(DESTDIR)$(UNITDIR) && \
+		install -m 0644 $(UNITS) $(DESTDIR)$(UNITDIR)/)
 	@# An admin's config is never overwritten.
 	test -e $(DESTDIR)$(SYSCONFDIR)/security/pam_mntns.conf || \
 		install -m 0644 conf/pam_mntns.conf \
 			$(DESTDIR)$(SYSCONFDIR)/security/pam_mntns.conf
 
+# Leaves the config and its drop-ins alone, as package removal does.
 uninstall:
 	rm -f $(DESTDIR)$(SECUREDIR)/pam_mntns.so \
 		$(DESTDIR)$(SBINDIR)/pam_mntns_helper \
 		$(DESTDIR)$(MANDIR)/man8/pam_mntns.8 \
 		$(DESTDIR)$(MANDIR)/man8/pam_mntns_helper.8 \
 		$(DESTDIR)$(MANDIR)/man5/pam_mntns.conf.5 \
-		$(DESTDIR)$(TMPFILESDIR)/pam_mntns.conf
+		$(DESTDIR)$(TMPFILESDIR)/pam_mntns.conf \
+		$(DESTDIR)$(PAMCONFIGDIR)/mntns \
+		$(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(UNITS)))
+
+# A Debian package, built from a copy of the tree in $(B)/deb so that
+# nothing lands outside the build directory.
+deb:
+	rm -rf $(B)/deb && mkdir -p $(B)/deb/src
+	tar --exclude=./$(B) --exclude=./.git -cf - . | tar -C $(B)/deb/src -xf -
+	cd $(B)/deb/src && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error $(B)/deb/*.changes
 
 # ---- the rest ---------------------------------------------------------
 
 DEB_DEPS := gcc make pkg-config libpam0g-dev libmount-dev libcmocka-dev \
 	pamtester libpam-wrapper libnss-wrapper mandoc clang-format \
-	util-linux bsdutils login passwd
+	util-linux bsdutils login passwd \
+	dpkg-dev debhelper fakeroot lintian
 
 deps:
 	@missing=$$(for p in $(DEB_DEPS); do \

@@ -1,0 +1,126 @@
+# make install / uninstall into a DESTDIR, and the Debian package.
+
+# The files make install must put in place, with their modes.
+INSTALL_TREE='0644 etc/security/pam_mntns.conf
+0755 etc/security/pam_mntns.d
+0644 lib/x86_64-linux-gnu/security/pam_mntns.so
+0755 usr/sbin/pam_mntns_helper
+0644 usr/share/man/man8/pam_mntns.8
+0644 usr/share/man/man8/pam_mntns_helper.8
+0644 usr/share/man/man5/pam_mntns.conf.5
+0644 usr/lib/tmpfiles.d/pam_mntns.conf
+0644 usr/share/pam-configs/mntns'
+
+install_args() {
+	echo DESTDIR="$1" PREFIX=/usr SYSCONFDIR=/etc \
+		SECUREDIR=/lib/x86_64-linux-gnu/security
+}
+
+test_install_tree() {
+	local d=$W/destdir mode path missing=0 wrong=0
+	rm -rf "$d"
+	make -s install $(install_args "$d") >/dev/null 2>&1
+	expect_eq "make install DESTDIR=... succeeds" "$?" 0
+	while read -r mode path; do
+		if [ ! -e "$d/$path" ]; then
+			missing=$((missing + 1))
+			diag "missing: $path"
+		elif [ "$(stat -c %a "$d/$path")" != "${mode#0}" ]; then
+			wrong=$((wrong + 1))
+			diag "mode of $path: $(stat -c %a "$d/$path")"
+		fi
+	done <<<"$INSTALL_TREE"
+	expect_eq "every file is in its FHS place" "$missing" 0
+	expect_eq "every file has its mode" "$wrong" 0
+	expect_true "the installed config parses" \
+		"$d/usr/sbin/pam_mntns_helper" check --conf "$d/etc/security/pam_mntns.conf"
+	expect_eq "the installed module exports only the PAM entry points" \
+		"$(nm -D --defined-only "$d/lib/x86_64-linux-gnu/security/pam_mntns.so" | awk '{print $3}' | sort | tr '\n' ' ')" \
+		"pam_sm_close_session pam_sm_open_session "
+	echo "# local change" >>"$d/etc/security/pam_mntns.conf"
+	make -s install $(install_args "$d") >/dev/null 2>&1
+	expect_match "a second install keeps the admin's config" \
+		"$(tail -n 1 "$d/etc/security/pam_mntns.conf")" '^# local change$'
+	make -s uninstall $(install_args "$d") >/dev/null 2>&1
+	expect_eq "make uninstall removes what it installed" \
+		"$(find "$d" -type f | sed "s|^$d/||" | sort | tr '\n' ' ')" \
+		"etc/security/pam_mntns.conf "
+	rm -rf "$d"
+}
+
+test_install_pam_configs() {
+	local f=conf/pam-configs/mntns
+	expect_match "pam-configs profile: disabled by default" "$(cat $f)" '^Default: no$'
+	expect_match "pam-configs profile: interactive sessions only" "$(cat $f)" \
+		'^Session-Interactive-Only: yes$'
+	expect_match "pam-configs profile: the session line" "$(cat $f)" \
+		'^	required	pam_mntns.so$'
+}
+
+test_install_deb() {
+	if ! command -v dpkg-buildpackage >/dev/null; then
+		ok "Debian package # SKIP dpkg-buildpackage is not installed"
+		return
+	fi
+	local out deb root
+	out=$(make -s deb 2>&1)
+	expect_eq "make deb builds the package, lintian finds no error" "$?" 0 ||
+		diag "$(printf '%s\n' "$out" | tail -n 20)"
+	deb=$(ls "$B"/deb/libpam-mntns_*_*.deb 2>/dev/null | head -n 1)
+	expect_true "libpam-mntns_*.deb exists" test -f "$deb"
+	[ -f "$deb" ] || return
+	expect_match "the package holds the module in libpam's directory" \
+		"$(dpkg-deb -c "$deb")" ' \./lib/x86_64-linux-gnu/security/pam_mntns\.so$'
+	expect_match "the package holds the pam-auth-update profile" \
+		"$(dpkg-deb -c "$deb")" ' \./usr/share/pam-configs/mntns$'
+	expect_match "the config is a conffile" \
+		"$(dpkg-deb -I "$deb" conffiles)" '^/etc/security/pam_mntns.conf$'
+	expect_match "postinst registers the profile with pam-auth-update" \
+		"$(dpkg-deb -I "$deb" postinst)" 'pam-auth-update --package'
+	expect_match "prerm unregisters it on removal" \
+		"$(dpkg-deb -I "$deb" prerm)" 'pam-auth-update --package --remove mntns'
+	root=$W/debroot
+	rm -rf "$root" && dpkg -x "$deb" "$root"
+	expect_match "the unpacked helper runs" \
+		"$("$root/usr/sbin/pam_mntns_helper" --version)" '^pam_mntns_helper '
+
+	expect_true "the unpacked default config parses" \
+		"$root/usr/sbin/pam_mntns_helper" check --conf "$root/etc/security/pam_mntns.conf"
+	rm -rf "$root"
+}
+
+# pam-auth-update on private copies of /etc/pam.d, /var/lib/pam and
+# /usr/share/pam-configs, bind-mounted in the sandbox only.
+test_install_pam_auth_update() {
+	if ! command -v pam-auth-update >/dev/null; then
+		ok "pam-auth-update # SKIP not installed"
+		return
+	fi
+	local d=$W/pamauth cs
+	mkdir -p "$d"
+	cp -a /etc/pam.d "$d/pam.d" && cp -a /usr/share/pam-configs "$d/configs" &&
+		mkdir -p "$d/varlib" && cp -a /var/lib/pam/. "$d/varlib/" 2>/dev/null
+	cp conf/pam-configs/mntns "$d/configs/mntns"
+	mount --bind "$d/pam.d" /etc/pam.d &&
+		mount --bind "$d/configs" /usr/share/pam-configs &&
+		mount --bind "$d/varlib" /var/lib/pam || {
+		not_ok "pam-auth-update: cannot set up private copies"
+		return
+	}
+	DEBIAN_FRONTEND=noninteractive pam-auth-update --package >/dev/null 2>&1
+	expect_no_match "pam-auth-update --package leaves it disabled" \
+		"$(cat /etc/pam.d/common-session)" pam_mntns
+	DEBIAN_FRONTEND=noninteractive pam-auth-update --enable mntns >/dev/null 2>&1
+	cs=$(grep -v '^#' /etc/pam.d/common-session)
+	expect_match "pam-auth-update --enable mntns adds the session line" \
+		"$cs" '^session[[:space:]]+required[[:space:]]+pam_mntns\.so[[:space:]]*$'
+	if printf '%s\n' "$cs" | grep -q pam_systemd; then
+		expect_match "pam_mntns comes after pam_systemd" \
+			"$(printf '%s\n' "$cs" | grep -E 'pam_systemd|pam_mntns' | tail -n 1)" \
+			pam_mntns
+	fi
+	expect_no_match "non-interactive sessions (cron) are left alone" \
+		"$(cat /etc/pam.d/common-session-noninteractive)" pam_mntns
+	umount /var/lib/pam /usr/share/pam-configs /etc/pam.d
+	rm -rf "$d"
+}
