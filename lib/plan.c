@@ -99,7 +99,7 @@ expand_var(char v, struct identity *id, char *num, const char **val,
 		*val = "%";
 		return 0;
 	}
-	return err_set(e, -EINVAL, "unknown variable %%%c", v);
+	return err_set(e, -EINVAL, "unknown variable '%%%c'", v);
 }
 
 int

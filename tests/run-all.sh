@@ -24,6 +24,7 @@ suite() {
 
 suite style tests/style.sh
 suite man tests/man.sh
+suite docs perl tests/docs.pl
 for t in "$B"/tests/unit/test_*; do
 	[ -x "$t" ] || continue
 	suite "unit/$(basename "$t")" tests/unit/run-unit.sh "$t"
