@@ -630,7 +630,7 @@ test_expand_bad_variable(void **state)
 	(void)state;
 	assert_lookup(&id, "alice");
 	assert_true(expand_fails_id(&id, "/x/%q", -EINVAL, "",
-				    "unknown variable %q"));
+				    "unknown variable '%q'"));
 	/* On the heap, so that a read past the end shows in valgrind. */
 	tmpl = strdup("/x/%");
 	assert_non_null(tmpl);
