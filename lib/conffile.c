@@ -60,7 +60,10 @@ read_all(int fd, const char *path, size_t size, char **out,
 
 	if (!buf)
 		return err_set(e, -ENOMEM, "%s: out of memory", path);
-	/* One byte more than fstat said, to notice a file still growing. */
+	/*
+	 * One byte more than fstat said, to notice a file still growing; a
+	 * regular file reads short only at its end, which saves a read.
+	 */
 	while (have <= size) {
 		n = read(fd, buf + have, size + 1 - have);
 		if (n < 0 && errno == EINTR)
@@ -68,9 +71,9 @@ read_all(int fd, const char *path, size_t size, char **out,
 		if (n < 0)
 			return err_set(e, -errno, "%s: read error: %s", path,
 				       strerror(errno));
-		if (n == 0)
-			break;
 		have += (size_t)n;
+		if (n == 0 || have <= size)
+			break;
 	}
 	if (have > size)
 		return err_set(e, -EAGAIN, "%s: changed while being read",
