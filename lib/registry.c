@@ -514,8 +514,7 @@ find_member_ns(const struct member_record *m, int nsfd, void *ctx)
 	return w->fd < 0 ? -errno : 1;
 }
 
-/* An fd to the namespace of @r if someone still vouches for it. */
-static int
+int
 open_recorded_ns(const struct ns_record *r)
 {
 	struct member_ns w = {&r->ns, -1};

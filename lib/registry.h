@@ -93,6 +93,12 @@ int ns_record_read(const struct ns_ident *ns, struct ns_record *r);
 int ns_record_remove(const struct ns_ident *ns);
 
 /*
+ * Opens the namespace @r describes if someone still vouches for it: its
+ * creator, or for scope=user any member, alive and in it; -ESRCH if not.
+ */
+int open_recorded_ns(const struct ns_record *r);
+
+/*
  * Finds a process in the namespace @r was built from (its recorded one,
  * else init) and opens that namespace; -ESRCH when none is left.
  */

@@ -31,6 +31,14 @@ find_base(int cur_fd, const struct identity *id, struct base *b,
 	r = ns_ident_of(cur_fd, &b->ns);
 	if (r == 0)
 		r = ns_record_read(&b->ns, &outer);
+	/* Without kernel IDs a record may name a newer namespace with a
+	 * reused inode: it counts only while a recorded process vouches. */
+	if (r == 0 && !b->ns.id) {
+		r = open_recorded_ns(&outer);
+		if (r >= 0)
+			close(r);
+		r = r >= 0 ? 0 : r == -ESRCH ? -ENOENT : r;
+	}
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
