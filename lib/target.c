@@ -22,9 +22,10 @@ make_file_at(int dirfd, const char *name)
 
 	fd = openat(dirfd, name,
 		    O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0 && errno == EEXIST)
-		return openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)
-			       ?: -errno;
+	if (fd < 0 && errno == EEXIST) {
+		fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		return fd >= 0 ? steal_fd(&fd) : -errno;
+	}
 	/* The umask of the application must not change it. */
 	if (fd < 0 || fchmod(fd, 0644) < 0)
 		return -errno;
