@@ -1,64 +1,297 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * pam_mntns_helper: the administrator's view of pam_mntns configs.
+ * Command dispatch, usage, option parsing and the helpers every command
+ * shares, in the util-linux manner: --help to stdout and exit 0, misuse
+ * with a hint and exit 1, a failed write to stdout fails the exit.
  */
 #include <errno.h>
-#include <stdio.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "conf.h"
+#include "helper.h"
 
-static void
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{"check", cmd_check}, {"show", cmd_show},   {"prepare", cmd_prepare},
+	{"list", cmd_list},   {"enter", cmd_enter},
+};
+
+void
 usage(FILE *out)
 {
-	fprintf(out, "Usage:\n"
-		     " pam_mntns_helper check [--conf PATH]\n"
-		     "\n"
-		     "Options:\n"
-		     " -h, --help     display this help\n"
-		     " -V, --version  display version\n");
+	fputs("Usage:\n"
+	      " " PROG " check [--conf PATH]\n"
+	      " " PROG " show USER [--conf PATH] [--json]\n"
+	      " " PROG " prepare [--conf PATH]\n"
+	      " " PROG " list [--json]\n"
+	      " " PROG " enter USER|PID [--] [COMMAND [ARG...]]\n"
+	      "\n"
+	      "Check the pam_mntns configuration, show what a user's login "
+	      "gets,\n"
+	      "and find and enter the mount namespaces the module made.\n"
+	      "\n"
+	      "Commands:\n"
+	      " check     validate the config; warn about paths and rules\n"
+	      " show      the exact plan a login of USER gets\n"
+	      " prepare   create the instance parent directories (at boot)\n"
+	      " list      live namespaces made by the module, per user\n"
+	      " enter     run COMMAND (default: a login shell) in a live "
+	      "namespace\n"
+	      "\n"
+	      "Options:\n"
+	      " -c, --conf PATH  main config file (default " MNTNS_DEFAULT_CONF
+	      ")\n"
+	      " -j, --json       JSON output (show, list)\n"
+	      " -h, --help       display this help\n"
+	      " -V, --version    display version\n"
+	      "\n"
+	      "For more details see pam_mntns_helper(8).\n",
+	      out);
+}
+
+int
+misuse(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry '" PROG " --help' for more information.\n", stderr);
+	return 1;
+}
+
+int
+need_root(const char *cmd)
+{
+	if (geteuid() == 0)
+		return 0;
+	fprintf(stderr, PROG ": %s: must be run as root\n", cmd);
+	return 1;
+}
+
+int
+opts_status(int r)
+{
+	return r == OPTS_HELP ? 0 : 1;
+}
+
+static const struct option long_opts[] = {
+	{"conf", required_argument, NULL, 'c'},
+	{"json", no_argument, NULL, 'j'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int
+bad_option(char **argv)
+{
+	if (optopt)
+		return misuse("%s: invalid option -- '%c'", argv[0], optopt);
+	return misuse("%s: unrecognized option '%s'", argv[0],
+		      argv[optind - 1]);
 }
 
 static int
-cmd_check(int argc, char **argv)
+take_option(int c, char **argv, unsigned allowed, struct opts *o)
+{
+	switch (c) {
+	case 'h':
+		usage(stdout);
+		return OPTS_HELP;
+	case 'c':
+		if (!(allowed & OPT_CONF))
+			break;
+		o->conf = optarg;
+		return 0;
+	case 'j':
+		if (!(allowed & OPT_JSON))
+			break;
+		o->json = true;
+		return 0;
+	case ':':
+		misuse("%s: option '%s' requires an argument", argv[0],
+		       argv[optind - 1]);
+		return OPTS_MISUSE;
+	default:
+		bad_option(argv);
+		return OPTS_MISUSE;
+	}
+	misuse("%s: option '%s' does not apply", argv[0],
+	       c == 'c' ? "--conf" : "--json");
+	return OPTS_MISUSE;
+}
+
+int
+parse_opts(int argc, char **argv, unsigned allowed, struct opts *o)
+{
+	const char *optstring = allowed & OPT_IN_ORDER ? "+:c:jh" : ":c:jh";
+	int c, r;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, optstring, long_opts, NULL)) !=
+	       -1) {
+		r = take_option(c, argv, allowed, o);
+		if (r)
+			return r;
+	}
+	o->argc = argc - optind;
+	o->argv = argv + optind;
+	return 0;
+}
+
+/* ---- diagnostics ------------------------------------------------------ */
+
+/* Length of "FILE:LINE: " or "FILE: " at the start of @msg, or 0. */
+static size_t
+location_len(const char *msg, const char *file, size_t n)
+{
+	size_t d;
+
+	if (!file || strncmp(msg, file, n) || msg[n] != ':')
+		return 0;
+	d = strspn(msg + n + 1, "0123456789");
+	if (d && msg[n + 1 + d] == ':' && msg[n + 2 + d] == ' ')
+		return n + 3 + d;
+	return msg[n + 1] == ' ' ? n + 2 : 0;
+}
+
+/* A drop-in named in @msg that the loader had not parsed yet. */
+static size_t
+dropin_location(const char *msg, const char *path)
+{
+	_cleanup_(freep) char *dir = conf_dropin_dir(path);
+	const char *end;
+	size_t n = dir ? strlen(dir) : 0;
+
+	if (!dir || strncmp(msg, dir, n) || msg[n] != '/')
+		return 0;
+	end = strstr(msg + n, ".conf:");
+	return end ? location_len(msg, msg, (size_t)(end + 5 - msg)) : 0;
+}
+
+void
+print_diag(const char *level, const char *msg, const struct conf *c,
+	   const char *path)
+{
+	size_t i, n = 0;
+
+	for (i = c ? c->nfiles : 0; n == 0 && i-- > 0;)
+		n = location_len(msg, c->files[i], strlen(c->files[i]));
+	if (n == 0)
+		n = location_len(msg, path, strlen(path));
+	if (n == 0)
+		n = dropin_location(msg, path);
+	if (n == 0)
+		fprintf(stderr, PROG ": %s: %s\n", level, msg);
+	else
+		fprintf(stderr, "%.*s%s: %s\n", (int)n, msg, level, msg + n);
+}
+
+int
+load_conf(struct conf *c, const char *path)
 {
 	struct mntns_error e;
-	struct conf c = {0};
-	const char *path = NULL;
 	int r;
 
-	if (argc == 3 && !strcmp(argv[1], "--conf"))
-		path = argv[2];
-	else if (argc != 1) {
-		fprintf(stderr, "pam_mntns_helper: check takes only --conf "
-				"PATH\nTry 'pam_mntns_helper --help' for more "
-				"information.\n");
-		return 1;
-	}
-	r = conf_load(&c, path, &e);
+	r = conf_load(c, path, &e);
 	if (r < 0)
-		fprintf(stderr, "%s\n", e.msg);
-	conf_free(&c);
-	return r < 0;
+		print_diag("error", e.msg, c, path ? path : MNTNS_DEFAULT_CONF);
+	return r;
+}
+
+/* ---- small things for display ----------------------------------------- */
+
+const char *
+uid_name(uid_t uid, char *buf, size_t len)
+{
+	const struct passwd *pw = getpwuid(uid);
+
+	if (pw)
+		snprintf(buf, len, "%s", pw->pw_name);
+	else
+		snprintf(buf, len, "%u", (unsigned)uid);
+	return buf;
+}
+
+const char *
+gid_name(gid_t gid, char *buf, size_t len)
+{
+	const struct group *gr = getgrgid(gid);
+
+	if (gr)
+		snprintf(buf, len, "%s", gr->gr_name);
+	else
+		snprintf(buf, len, "%u", (unsigned)gid);
+	return buf;
+}
+
+void
+format_time(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm) ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+}
+
+/* ---- main ------------------------------------------------------------- */
+
+/* Flushes stdout; a failed write (a full disk, /dev/full) fails the exit. */
+static int
+close_stdout(int status)
+{
+	bool failed = ferror(stdout) != 0;
+
+	errno = 0;
+	failed |= fclose(stdout) != 0;
+	if (!failed)
+		return status;
+	if (errno)
+		fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
+	else
+		fputs(PROG ": write error\n", stderr);
+	return status ? status : 1;
+}
+
+static int
+run(int argc, char **argv)
+{
+	const char *a = argv[1];
+	size_t i;
+
+	if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+		printf(PROG " %s\n", MNTNS_VERSION);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(a, commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	if (a[0] == '-')
+		return misuse("unrecognized option '%s'", a);
+	return misuse("unknown command '%s'", a);
 }
 
 int
 main(int argc, char **argv)
 {
-	if (argc >= 2 &&
-	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		usage(stdout);
-		return fflush(stdout) == 0 ? 0 : 1;
-	}
-	if (argc >= 2 &&
-	    (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))) {
-		printf("pam_mntns_helper %s\n", MNTNS_VERSION);
-		return fflush(stdout) == 0 ? 0 : 1;
-	}
-	if (argc >= 2 && !strcmp(argv[1], "check"))
-		return cmd_check(argc - 1, argv + 1);
-	fprintf(stderr,
-		"pam_mntns_helper: missing or unknown command\n"
-		"Try 'pam_mntns_helper --help' for more information.\n");
-	return 1;
+	if (argc < 2)
+		return close_stdout(misuse("no command given"));
+	return close_stdout(run(argc, argv));
 }

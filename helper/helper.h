@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pam_mntns_helper: the administrator's tool for the pam_mntns config and
+ * the namespaces the module made.  One file per command; what a login
+ * gets is computed by lib/, exactly as the module computes it.
+ */
+#ifndef MNTNS_HELPER_H
+#define MNTNS_HELPER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "conf.h"
+#include "describe.h"
+
+#define PROG "pam_mntns_helper"
+
+/* The options a command takes. */
+enum {
+	OPT_CONF = 1 << 0,
+	OPT_JSON = 1 << 1,
+	OPT_IN_ORDER = 1 << 2, /* options end at the first operand */
+};
+
+struct opts {
+	const char *conf;
+	bool json;
+	int argc; /* the operands */
+	char **argv;
+};
+
+/* parse_opts() results besides 0: end with exit status 0 or 1. */
+#define OPTS_HELP   (-1)
+#define OPTS_MISUSE (-2)
+
+/* Parses @argv (argv[0] is the command's name) for the options @allowed. */
+int parse_opts(int argc, char **argv, unsigned allowed, struct opts *o);
+
+/* The exit status for a parse_opts() result other than 0. */
+int opts_status(int r);
+
+/* Reports a usage error with the --help hint; returns exit status 1. */
+int misuse(const char *fmt, ...) _printf_(1, 2);
+
+/* Exit status 1 with a message unless running as root; else 0. */
+int need_root(const char *cmd);
+
+/*
+ * conf_load(), printing its error gcc-style ("FILE:LINE: error: ...")
+ * to stderr.  Returns 0 or -errno.
+ */
+int load_conf(struct conf *c, const char *path);
+
+/* Prints @msg with "error: "/"warning: " after its FILE:LINE: part. */
+void print_diag(const char *level, const char *msg, const struct conf *c,
+		const char *path);
+
+/* A user or group name for display, or the number. */
+const char *uid_name(uid_t uid, char *buf, size_t len);
+const char *gid_name(gid_t gid, char *buf, size_t len);
+
+/* Local time, "YYYY-MM-DD HH:MM:SS". */
+void format_time(int64_t t, char *buf, size_t len);
+
+/* ---- words for display (format.c) ---- */
+/* "mode=", "target", ... : where an owner and mode come from. */
+const char *desc_owner_name(enum desc_owner o);
+
+/* "rw,nosuid,nodev": MS_ flags of a mount as findmnt spells them. */
+void mount_flags_format(unsigned long ms, char *buf, size_t len);
+
+/* A rule's OPTIONS as they take effect (defaults included), or "-". */
+void rule_options_format(const struct rule *r, char *buf, size_t len);
+
+/* ---- JSON output, pretty-printed, keys in a fixed order ---- */
+struct json {
+	FILE *f;
+	int depth;
+	bool first;
+};
+
+void json_begin(struct json *j, FILE *f);
+void json_end(struct json *j);
+void json_open(struct json *j, const char *key, char bracket);
+void json_close(struct json *j, char bracket);
+void json_str(struct json *j, const char *key, const char *v);
+void json_int(struct json *j, const char *key, long long v);
+void json_bool(struct json *j, const char *key, bool v);
+void json_null(struct json *j, const char *key);
+
+/* ---- the commands ---- */
+void usage(FILE *out);
+int cmd_check(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_prepare(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_enter(int argc, char **argv);
+
+#endif

@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * list and enter: the live namespaces the module made, from the records
+ * under /run/pam_mntns.  lib/registry.c vouches for each record through a
+ * live process in the recorded namespace (pidfd) and prunes stale ones,
+ * so nothing listed or entered is a dead namespace or a reused PID.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/pidfd.h>
+
+#include "apply.h"
+#include "helper.h"
+#include "ident.h"
+#include "registry.h"
+
+struct live_session {
+	pid_t pid;
+	char service[64];
+	int64_t created;
+};
+
+struct live_ns {
+	struct ns_record rec;
+	struct live_session *s;
+	size_t n;
+	int fd; /* the namespace, when kept for enter */
+};
+
+struct live {
+	struct live_ns *ns;
+	size_t n;
+	uid_t only;   /* (uid_t)-1: every user */
+	bool keep_fd; /* enter: keep an fd to each namespace */
+	int err;
+};
+
+static void
+live_free(struct live *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->ns[i].s);
+		closep(&l->ns[i].fd);
+	}
+	free(l->ns);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+add_session(struct live_ns *ns, pid_t pid, const char *svc, int64_t created)
+{
+	struct live_session *grown;
+
+	grown = reallocarray(ns->s, ns->n + 1, sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	ns->s = grown;
+	grown[ns->n].pid = pid;
+	snprintf(grown[ns->n].service, sizeof(grown[ns->n].service), "%s", svc);
+	grown[ns->n++].created = created;
+	return 0;
+}
+
+static int
+collect_member(const struct member_record *m, int nsfd, void *ctx)
+{
+	struct live_ns *ns = ctx;
+
+	(void)nsfd;
+	if (!ns_ident_equal(&m->ns, &ns->rec.ns))
+		return 0;
+	return add_session(ns, m->pid, m->service, m->created);
+}
+
+/* scope=user: the sessions are the members; else the creator. */
+static int
+collect_sessions(struct live_ns *ns)
+{
+	const struct ns_record *r = &ns->rec;
+
+	if (r->scope == SCOPE_USER)
+		return members_each(r->uid, collect_member, ns);
+	return add_session(ns, r->pid, r->service, r->created);
+}
+
+static int
+collect_ns(const struct ns_record *r, int nsfd, void *ctx)
+{
+	struct live *l = ctx;
+	struct live_ns *grown, *ns;
+
+	if (l->only != (uid_t)-1 && r->uid != l->only)
+		return 0;
+	grown = reallocarray(l->ns, l->n + 1, sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	l->ns = grown;
+	ns = &grown[l->n++];
+	memset(ns, 0, sizeof(*ns));
+	ns->rec = *r;
+	ns->fd = l->keep_fd ? fcntl(nsfd, F_DUPFD_CLOEXEC, 3) : -1;
+	if (l->keep_fd && ns->fd < 0)
+		return -errno;
+	return collect_sessions(ns);
+}
+
+static int
+cmp_session(const void *a, const void *b)
+{
+	const struct live_session *x = a, *y = b;
+
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* Grouped per user (by uid), oldest first. */
+static int
+cmp_ns(const void *a, const void *b)
+{
+	const struct ns_record *x = &((const struct live_ns *)a)->rec;
+	const struct ns_record *y = &((const struct live_ns *)b)->rec;
+
+	if (x->uid != y->uid)
+		return x->uid < y->uid ? -1 : 1;
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int
+collect(struct live *l)
+{
+	size_t i;
+	int r = ns_records_each(collect_ns, l);
+
+	if (r < 0) {
+		fprintf(stderr, PROG ": cannot read %s: %s\n", MNTNS_RUN_DIR,
+			strerror(-r));
+		return r;
+	}
+	for (i = 0; i < l->n; i++)
+		qsort(l->ns[i].s, l->ns[i].n, sizeof(*l->ns[i].s), cmp_session);
+	qsort(l->ns, l->n, sizeof(*l->ns), cmp_ns);
+	return 0;
+}
+
+/* ---- list ------------------------------------------------------------- */
+
+#define NCOLS 8
+
+static const char *const headers[NCOLS] = {
+	"USER", "UID", "NS", "NSID", "SCOPE", "PID", "SERVICE", "CREATED",
+};
+
+struct row {
+	char c[NCOLS][64];
+};
+
+static void
+fill_row(struct row *row, const struct live_ns *ns,
+	 const struct live_session *s)
+{
+	const struct ns_record *r = &ns->rec;
+
+	snprintf(row->c[0], 64, "%s", r->user);
+	snprintf(row->c[1], 64, "%u", (unsigned)r->uid);
+	snprintf(row->c[2], 64, "mnt:[%" PRIu64 "]", r->ns.ino);
+	if (r->ns.id)
+		snprintf(row->c[3], 64, "%" PRIu64, r->ns.id);
+	else
+		snprintf(row->c[3], 64, "-");
+	snprintf(row->c[4], 64, "%s",
+		 r->scope == SCOPE_USER ? "user" : "session");
+	snprintf(row->c[5], 64, "%d", s ? (int)s->pid : 0);
+	snprintf(row->c[6], 64, "%s", s ? s->service : "-");
+	format_time(s ? s->created : r->created, row->c[7], 64);
+}
+
+static void
+print_row(const char *const *cells, const size_t *w)
+{
+	int i;
+
+	for (i = 0; i < NCOLS - 1; i++)
+		printf("%-*s  ", (int)w[i], cells[i]);
+	printf("%s\n", cells[NCOLS - 1]);
+}
+
+static int
+print_table(const struct row *rows, size_t n)
+{
+	const char *cells[NCOLS];
+	size_t w[NCOLS], i;
+	int c;
+
+	for (c = 0; c < NCOLS; c++) {
+		w[c] = strlen(headers[c]);
+		for (i = 0; i < n; i++)
+			if (strlen(rows[i].c[c]) > w[c])
+				w[c] = strlen(rows[i].c[c]);
+	}
+	print_row(headers, w);
+	for (i = 0; i < n; i++) {
+		for (c = 0; c < NCOLS; c++)
+			cells[c] = rows[i].c[c];
+		print_row(cells, w);
+	}
+	return 0;
+}
+
+/* One row per session; a namespace whose sessions all left shows one. */
+static int
+list_text(const struct live *l)
+{
+	struct row *rows = NULL, *grown;
+	size_t i, k, n = 0;
+
+	for (i = 0; i < l->n; i++) {
+		for (k = 0; k == 0 || k < l->ns[i].n; k++) {
+			grown = reallocarray(rows, n + 1, sizeof(*rows));
+			if (!grown) {
+				free(rows);
+				return -ENOMEM;
+			}
+			rows = grown;
+			fill_row(&rows[n++], &l->ns[i],
+				 l->ns[i].n ? &l->ns[i].s[k] : NULL);
+		}
+	}
+	if (n > 0)
+		print_table(rows, n);
+	free(rows);
+	return 0;
+}
+
+static void
+json_ns(struct json *j, const struct live_ns *ns)
+{
+	char name[64];
+	size_t k;
+
+	snprintf(name, sizeof(name), "mnt:[%" PRIu64 "]", ns->rec.ns.ino);
+	json_open(j, NULL, '{');
+	json_str(j, "ns", name);
+	json_int(j, "ino", (long long)ns->rec.ns.ino);
+	json_int(j, "id", (long long)ns->rec.ns.id);
+	json_str(j, "scope", ns->rec.scope == SCOPE_USER ? "user" : "session");
+	json_int(j, "created", ns->rec.created);
+	json_open(j, "sessions", '[');
+	for (k = 0; k < ns->n; k++) {
+		json_open(j, NULL, '{');
+		json_int(j, "pid", ns->s[k].pid);
+		json_str(j, "service", ns->s[k].service);
+		json_int(j, "created", ns->s[k].created);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+	json_close(j, '}');
+}
+
+static void
+json_user_end(struct json *j)
+{
+	json_close(j, ']');
+	json_close(j, '}');
+}
+
+/* {"users": [{user, uid, namespaces: [...]}, ...]}, sorted by uid. */
+static int
+list_json(const struct live *l)
+{
+	struct json j;
+	size_t i;
+
+	json_begin(&j, stdout);
+	json_open(&j, "users", '[');
+	for (i = 0; i < l->n; i++) {
+		if (i == 0 || l->ns[i].rec.uid != l->ns[i - 1].rec.uid) {
+			if (i > 0)
+				json_user_end(&j);
+			json_open(&j, NULL, '{');
+			json_str(&j, "user", l->ns[i].rec.user);
+			json_int(&j, "uid", l->ns[i].rec.uid);
+			json_open(&j, "namespaces", '[');
+		}
+		json_ns(&j, &l->ns[i]);
+	}
+	if (l->n > 0)
+		json_user_end(&j);
+	json_close(&j, ']');
+	json_end(&j);
+	return 0;
+}
+
+int
+cmd_list(int argc, char **argv)
+{
+	struct live l = {.only = (uid_t)-1};
+	struct opts o;
+	int r;
+
+	r = parse_opts(argc, argv, OPT_JSON, &o);
+	if (r)
+		return opts_status(r);
+	if (o.argc > 0)
+		return misuse("list: unexpected argument '%s'", o.argv[0]);
+	if (need_root("list"))
+		return 1;
+	r = collect(&l);
+	if (r == 0)
+		r = o.json ? list_json(&l) : list_text(&l);
+	if (r == -ENOMEM)
+		fprintf(stderr, PROG ": list: out of memory\n");
+	live_free(&l);
+	return r < 0;
+}
+
+/* ---- enter ------------------------------------------------------------ */
+
+/* Where enter goes: an fd to the namespace, and what it must be. */
+struct dest {
+	int fd;
+	struct ns_ident ns;
+	bool check; /* compare with @ns when joining */
+};
+
+static bool
+parse_pid(const char *s, pid_t *pid)
+{
+	char *end;
+	long v;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return false;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v <= 0 || v > INT_MAX)
+		return false;
+	*pid = (pid_t)v;
+	return true;
+}
+
+/* The namespace of @pid, pinned by a pidfd against PID reuse. */
+static int
+pid_dest(pid_t pid, struct dest *d)
+{
+	_cleanup_(closep) int pidfd = -1;
+	char path[64];
+
+	pidfd = (int)pidfd_open(pid, 0);
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+	d->fd = pidfd < 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	if (d->fd < 0 || pidfd_send_signal(pidfd, 0, NULL, 0) < 0) {
+		fprintf(stderr, PROG ": enter: no process with PID %d\n",
+			(int)pid);
+		return -ESRCH;
+	}
+	return 0;
+}
+
+static void
+print_choices(const struct live *l)
+{
+	char when[64];
+	size_t i, k;
+
+	for (i = 0; i < l->n; i++) {
+		for (k = 0; k < l->ns[i].n; k++) {
+			format_time(l->ns[i].s[k].created, when, sizeof(when));
+			fprintf(stderr, "  PID %d  mnt:[%" PRIu64 "]  %s  %s\n",
+				(int)l->ns[i].s[k].pid, l->ns[i].rec.ns.ino,
+				l->ns[i].s[k].service, when);
+		}
+	}
+}
+
+/* The uid of @user, or -errno with a message. */
+static int
+user_uid(const char *user, uid_t *uid)
+{
+	struct identity id;
+	int r = ident_lookup(&id, user, NULL);
+
+	if (r == -ENOENT)
+		fprintf(stderr, PROG ": enter: no such user '%s'\n", user);
+	else if (r < 0)
+		fprintf(stderr, PROG ": enter: %s: user lookup failed: %s\n",
+			user, strerror(-r));
+	*uid = id.uid;
+	ident_free(&id);
+	return r;
+}
+
+/* The one live namespace in @l, or a message saying why there is none. */
+static int
+only_ns(struct live *l, const char *user, struct dest *d)
+{
+	if (l->n == 0) {
+		fprintf(stderr, PROG ": enter: %s has no live namespace\n",
+			user);
+		return -ESRCH;
+	}
+	if (l->n > 1) {
+		fprintf(stderr,
+			PROG ": enter: %s has %zu live namespaces; "
+			     "enter one by PID:\n",
+			user, l->n);
+		print_choices(l);
+		return -ESRCH;
+	}
+	d->fd = steal_fd(&l->ns[0].fd);
+	d->ns = l->ns[0].rec.ns;
+	d->check = true;
+	return 0;
+}
+
+static int
+user_dest(const char *user, struct dest *d)
+{
+	struct live l = {.keep_fd = true};
+	int r = user_uid(user, &l.only);
+
+	if (r == 0)
+		r = collect(&l);
+	if (r == 0)
+		r = only_ns(&l, user, d);
+	live_free(&l);
+	return r;
+}
+
+static int
+join(const struct dest *d)
+{
+	struct mntns_error e;
+	int r;
+
+	if (d->check)
+		r = apply_join(d->fd, &d->ns, &e);
+	else if ((r = setns(d->fd, CLONE_NEWNS)) < 0)
+		snprintf(e.msg, sizeof(e.msg), "cannot join the namespace: %s",
+			 strerror(errno));
+	if (r == 0 && chdir("/") < 0) {
+		r = -errno;
+		snprintf(e.msg, sizeof(e.msg), "chdir /: %s", strerror(errno));
+	}
+	if (r < 0)
+		fprintf(stderr, PROG ": enter: %s\n", e.msg);
+	return r;
+}
+
+/* The invoking root's shell, as a login shell ("-sh"). */
+static int
+exec_shell(void)
+{
+	const char *shell = getenv("SHELL"), *base;
+	char argv0[PATH_MAX];
+
+	if (!shell || shell[0] != '/')
+		shell = "/bin/sh";
+	base = strrchr(shell, '/') + 1;
+	snprintf(argv0, sizeof(argv0), "-%s", base);
+	execv(shell, (char *[]){argv0, NULL});
+	fprintf(stderr, PROG ": enter: cannot run %s: %s\n", shell,
+		strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+}
+
+static int
+exec_command(char **cmd)
+{
+	if (!cmd[0])
+		return exec_shell();
+	execvp(cmd[0], cmd);
+	fprintf(stderr, PROG ": enter: cannot run %s: %s\n", cmd[0],
+		strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+}
+
+int
+cmd_enter(int argc, char **argv)
+{
+	struct dest d = {.fd = -1};
+	struct opts o;
+	char **cmd;
+	pid_t pid;
+	int r;
+
+	r = parse_opts(argc, argv, OPT_IN_ORDER, &o);
+	if (r)
+		return opts_status(r);
+	if (o.argc < 1)
+		return misuse("enter: expected USER or PID");
+	if (need_root("enter"))
+		return 1;
+	cmd = o.argv + 1;
+	if (cmd[0] && !strcmp(cmd[0], "--"))
+		cmd++;
+	r = parse_pid(o.argv[0], &pid) ? pid_dest(pid, &d)
+				       : user_dest(o.argv[0], &d);
+	if (r == 0)
+		r = join(&d);
+	closep(&d.fd);
+	if (r < 0)
+		return 1;
+	/* Nothing was written to stdout; the command owns it now. */
+	fflush(NULL);
+	return exec_command(cmd);
+}

@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "describe.h"
+#include "lint.h"
+#include "resolve.h"
+
+#define REFUSES "the module refuses the logins this rule applies to"
+
+struct lint {
+	const struct conf *c;
+	lint_fn fn;
+	void *ctx;
+	size_t n;
+};
+
+/* Directories whose content setuid programs and root trust. */
+static const char *const trusted_dirs[] = {
+	"/etc", "/usr", "/bin", "/lib", "/lib64", "/sbin", "/boot", "/root",
+};
+
+_printf_(3, 4) static void report(struct lint *l, const struct rule *r,
+				  const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	l->fn(r, msg, l->ctx);
+	l->n++;
+}
+
+/* ---- path templates --------------------------------------------------- */
+
+/* Copies @len bytes of @t, "%%" as "%"; 0 if a variable is in them. */
+static int
+literal_copy(const char *t, size_t len, char **out)
+{
+	char *s = malloc(len + 1), *o = s;
+	size_t i;
+
+	if (!s)
+		return -ENOMEM;
+	for (i = 0; i < len; i++) {
+		if (t[i] == '%' && (i + 1 >= len || t[i + 1] != '%')) {
+			free(s);
+			return 0;
+		}
+		*o++ = t[i];
+		i += t[i] == '%';
+	}
+	*o = '\0';
+	*out = s;
+	return 1;
+}
+
+int
+template_literal(const char *tmpl, char **out)
+{
+	return literal_copy(tmpl, strlen(tmpl), out);
+}
+
+int
+template_literal_parent(const char *tmpl, char **out)
+{
+	const char *slash = strrchr(tmpl, '/');
+
+	if (tmpl[0] != '/' || !slash)
+		return 0;
+	return literal_copy(tmpl, slash == tmpl ? 1 : (size_t)(slash - tmpl),
+			    out);
+}
+
+/* The directories of @tmpl before its first variable, or 0. */
+static int
+literal_dirs(const char *tmpl, char **out)
+{
+	const char *p = tmpl, *slash = NULL;
+
+	for (; *p && !(p[0] == '%' && p[1] != '%'); p++) {
+		if (*p == '/')
+			slash = p;
+		p += *p == '%';
+	}
+	if (!*p || !slash || slash == tmpl)
+		return 0;
+	return literal_copy(tmpl, (size_t)(slash - tmpl), out);
+}
+
+void
+template_format(const char *tmpl, char *buf, size_t len)
+{
+	if (!strncmp(tmpl, "%h", 2) && (!tmpl[2] || tmpl[2] == '/'))
+		snprintf(buf, len, "~%s", tmpl + 2);
+	else
+		snprintf(buf, len, "%s", tmpl);
+}
+
+/* ---- what the paths look like ----------------------------------------- */
+
+static void
+report_symlink(struct lint *l, const struct rule *r, const char *what,
+	       const char *path, const char *link)
+{
+	if (!strcmp(path, link))
+		report(l, r, "%s %s is a symlink; " REFUSES, what, path);
+	else
+		report(l, r, "%s %s: %s is a symlink; " REFUSES, what, path,
+		       link);
+}
+
+static void
+report_error(struct lint *l, const struct rule *r, const char *what,
+	     const char *path, const struct path_info *pi)
+{
+	if (pi->err == ELOOP)
+		report_symlink(l, r, what, path, pi->link);
+	else if (pi->err == ENOENT)
+		report(l, r, "%s %s does not exist; " REFUSES, what, path);
+	else
+		report(l, r, "cannot check %s %s: %s", what, path,
+		       strerror(pi->err));
+}
+
+/* Symlinks in the literal directories of a template with variables. */
+static void
+lint_literal_dirs(struct lint *l, const struct rule *r, const char *what,
+		  const char *tmpl)
+{
+	_cleanup_(freep) char *dirs = NULL;
+	char shown[PATH_MAX];
+	struct path_info pi;
+
+	if (literal_dirs(tmpl, &dirs) <= 0)
+		return;
+	path_inspect(dirs, &pi);
+	template_format(tmpl, shown, sizeof(shown));
+	if (pi.err == ELOOP)
+		report_symlink(l, r, what, shown, pi.link);
+}
+
+/*
+ * Below the TARGET of a tmpfs or bind rule, a TARGET is looked up in
+ * what that rule mounts (and may be created there): the host's path says
+ * nothing about it.
+ */
+static bool
+below_other_mount(const struct conf *c, const char *target)
+{
+	const struct rule *r;
+	size_t i, n;
+
+	for (i = 0; i < c->nrules; i++) {
+		r = &c->rules[i];
+		n = strlen(r->target);
+		if ((r->method == METHOD_TMPFS || r->method == METHOD_BIND) &&
+		    !strncmp(r->target, target, n) && target[n] == '/')
+			return true;
+	}
+	return false;
+}
+
+/* What TARGET must be for @r; NULL when SOURCE decides (bind). */
+static const char *
+needs_type(const struct rule *r)
+{
+	if (r->method == METHOD_TMPFS || r->instance)
+		return "a directory";
+	if (r->method == METHOD_RO || r->method == METHOD_HIDE)
+		return "a directory or a regular file";
+	return NULL;
+}
+
+static bool
+type_fits(const struct rule *r, mode_t m)
+{
+	if (r->method == METHOD_TMPFS || r->instance)
+		return S_ISDIR(m);
+	return S_ISDIR(m) || S_ISREG(m) || r->method == METHOD_BIND;
+}
+
+static void
+lint_target(struct lint *l, const struct rule *r, struct path_info *pi)
+{
+	_cleanup_(freep) char *path = NULL;
+
+	pi->err = -1;
+	if (template_literal(r->target, &path) <= 0)
+		return lint_literal_dirs(l, r, "TARGET", r->target);
+	if (below_other_mount(l->c, path))
+		return;
+	path_inspect(path, pi);
+	if (pi->err)
+		return report_error(l, r, "TARGET", path, pi);
+	if (!type_fits(r, pi->st.st_mode))
+		report(l, r, "TARGET %s is a %s; method %s needs %s; " REFUSES,
+		       path, type_name(pi->st.st_mode), method_name(r->method),
+		       needs_type(r));
+}
+
+/* A missing instance parent: can the first login create it? */
+static void
+lint_missing_parent(struct lint *l, const struct rule *r, const char *parent)
+{
+	_cleanup_(freep) char *up = NULL;
+	struct path_info upi;
+	const char *name;
+
+	if (split_path(parent, &up, &name) < 0)
+		return;
+	path_inspect(up, &upi);
+	if (upi.err == ENOENT)
+		report(l, r,
+		       "instance parent %s cannot be created: %s does not "
+		       "exist; " REFUSES,
+		       parent, up);
+	else if (upi.err)
+		report_error(l, r, "directory", up, &upi);
+	else
+		report(l, r,
+		       "instance parent %s does not exist; the first login "
+		       "creates it, root:root 0000 (run 'pam_mntns_helper "
+		       "prepare' at boot, so that no user can create it "
+		       "first)",
+		       parent);
+}
+
+static void
+lint_instance_parent(struct lint *l, const struct rule *r)
+{
+	_cleanup_(freep) char *parent = NULL;
+	struct path_info pi;
+
+	if (template_literal_parent(r->source, &parent) <= 0)
+		return lint_literal_dirs(l, r, "SOURCE", r->source);
+	path_inspect(parent, &pi);
+	if (pi.err == ENOENT)
+		return lint_missing_parent(l, r, parent);
+	if (pi.err)
+		return report_error(l, r, "instance parent", parent, &pi);
+	if (!S_ISDIR(pi.st.st_mode))
+		return report(l, r, "instance parent %s is a %s; " REFUSES,
+			      parent, type_name(pi.st.st_mode));
+	if (pi.st.st_uid != 0 || (pi.st.st_mode & 077))
+		report(l, r,
+		       "instance parent %s is owned by uid %u with mode "
+		       "%04o; " REFUSES
+		       " until it is root's with no group or other "
+		       "permissions",
+		       parent, (unsigned)pi.st.st_uid,
+		       (unsigned)(pi.st.st_mode & 07777));
+}
+
+static void
+lint_source(struct lint *l, const struct rule *r, const struct path_info *tpi,
+	    struct path_info *spi)
+{
+	_cleanup_(freep) char *path = NULL;
+	mode_t m;
+
+	spi->err = -1;
+	if (r->instance)
+		return lint_instance_parent(l, r);
+	if (template_literal(r->source, &path) <= 0)
+		return lint_literal_dirs(l, r, "SOURCE", r->source);
+	path_inspect(path, spi);
+	if (spi->err)
+		return report_error(l, r, "SOURCE", path, spi);
+	m = spi->st.st_mode;
+	if (!S_ISDIR(m) && !S_ISREG(m))
+		return report(l, r,
+			      "SOURCE %s is a %s; only directories and "
+			      "regular files can be bound",
+			      path, type_name(m));
+	if (tpi->err == 0 && S_ISDIR(tpi->st.st_mode) != S_ISDIR(m))
+		report(l, r, "SOURCE %s is a %s, but TARGET is a %s; " REFUSES,
+		       path, type_name(m), type_name(tpi->st.st_mode));
+}
+
+static void
+lint_size(struct lint *l, const struct rule *r)
+{
+	const char *p = r->fsdata;
+
+	for (; p; p = strchr(p, ','), p = p ? p + 1 : NULL)
+		if (!strncmp(p, "size=", 5))
+			return;
+	report(l, r,
+	       "tmpfs without size=: it may grow to half of the RAM (the "
+	       "kernel's default)");
+}
+
+static const char *
+trusted_dir(const char *target)
+{
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(trusted_dirs); i++) {
+		n = strlen(trusted_dirs[i]);
+		if (!strncmp(target, trusted_dirs[i], n) &&
+		    (!target[n] || target[n] == '/'))
+			return trusted_dirs[i];
+	}
+	return NULL;
+}
+
+/* What makes the mount of @r writable by the user, or NULL. */
+static const char *
+user_writable(const struct rule *r, const struct path_info *tpi,
+	      const struct path_info *spi)
+{
+	bool fresh = r->method == METHOD_TMPFS || r->instance;
+
+	if (fresh && (r->ms_set & MS_RDONLY))
+		return NULL;
+	if (fresh && r->mode >= 0)
+		return "mode= makes it the user's";
+	if (fresh && tpi->err == 0 && (tpi->st.st_mode & S_IWOTH))
+		return "it takes the mode of TARGET, which is world-writable";
+	if (r->method == METHOD_BIND && !r->instance && spi->err == 0 &&
+	    (spi->st.st_uid != 0 || (spi->st.st_mode & S_IWOTH)))
+		return "its SOURCE is writable by a user";
+	return NULL;
+}
+
+static void
+lint_trusted(struct lint *l, const struct rule *r, const struct path_info *tpi,
+	     const struct path_info *spi)
+{
+	const char *dir = trusted_dir(r->target), *why;
+
+	why = dir ? user_writable(r, tpi, spi) : NULL;
+	if (why)
+		report(l, r,
+		       "a user-writable %s on %s (%s), under %s, which setuid "
+		       "programs trust: the user can plant files that "
+		       "privileged programs read",
+		       r->instance ? "instance" : method_name(r->method),
+		       r->target, why, dir);
+}
+
+/* ---- rules that never take effect ------------------------------------- */
+
+/* Every user @a matches, @b matches (as far as is known without NSS). */
+static bool
+sel_within(const struct selector *a, const struct selector *b)
+{
+	if (b->kind == SEL_ALL)
+		return true;
+	if (a->kind != b->kind || a->kind == SEL_ALL)
+		return false;
+	if (a->kind == SEL_UID)
+		return b->lo <= a->lo && a->hi <= b->hi;
+	return !strcmp(a->name, b->name);
+}
+
+/* No user matches both. */
+static bool
+sel_disjoint(const struct selector *a, const struct selector *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == SEL_UID)
+		return a->hi < b->lo || b->hi < a->lo;
+	return a->kind == SEL_USER && strcmp(a->name, b->name);
+}
+
+/* Some selector of @r with negation @neg passes test(@s, it). */
+static bool
+any_sel(const struct rule *r, bool neg, const struct selector *s,
+	bool (*test)(const struct selector *, const struct selector *))
+{
+	size_t i;
+
+	for (i = 0; i < r->nwho; i++)
+		if (r->who[i].negate == neg && test(s, &r->who[i]))
+			return true;
+	return false;
+}
+
+static size_t
+positives(const struct rule *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nwho; i++)
+		n += !r->who[i].negate;
+	return n;
+}
+
+/* Every positive selector of @e passes test(it, @s). */
+static bool
+all_positive(const struct rule *e, const struct selector *s,
+	     bool (*test)(const struct selector *, const struct selector *))
+{
+	size_t i;
+
+	for (i = 0; i < e->nwho; i++)
+		if (!e->who[i].negate && !test(&e->who[i], s))
+			return false;
+	return positives(e) > 0;
+}
+
+static bool
+sel_all(const struct selector *a, const struct selector *b)
+{
+	(void)a;
+	return b->kind == SEL_ALL;
+}
+
+/* Every user rule @e applies to, rule @later applies to as well. */
+static bool
+who_covers(const struct rule *later, const struct rule *e)
+{
+	size_t i;
+	const struct selector *n;
+
+	if (positives(later) > 0 && !any_sel(later, false, NULL, sel_all)) {
+		for (i = 0; i < e->nwho; i++)
+			if (!e->who[i].negate &&
+			    !any_sel(later, false, &e->who[i], sel_within))
+				return false;
+		if (positives(e) == 0)
+			return false;
+	}
+	for (i = 0; i < later->nwho; i++) {
+		n = &later->who[i];
+		if (n->negate && !any_sel(e, true, n, sel_within) &&
+		    !all_positive(e, n, sel_disjoint))
+			return false;
+	}
+	return true;
+}
+
+static void
+lint_shadowed(struct lint *l, size_t i)
+{
+	const struct rule *r = &l->c->rules[i], *later;
+	size_t j;
+
+	for (j = i + 1; j < l->c->nrules; j++) {
+		later = &l->c->rules[j];
+		if (strcmp(later->target, r->target) || !who_covers(later, r))
+			continue;
+		report(l, r,
+		       "shadowed by %s:%u (same TARGET, and that rule applies "
+		       "to every user this one does): this rule never takes "
+		       "effect",
+		       later->file, later->line);
+		return;
+	}
+}
+
+/* ---- all of it -------------------------------------------------------- */
+
+static void
+lint_rule(struct lint *l, size_t i)
+{
+	const struct rule *r = &l->c->rules[i];
+	struct path_info *tpi, *spi;
+
+	lint_shadowed(l, i);
+	if (r->method == METHOD_NONE)
+		return;
+	tpi = malloc(sizeof(*tpi));
+	spi = malloc(sizeof(*spi));
+	if (tpi && spi) {
+		lint_target(l, r, tpi);
+		spi->err = -1;
+		if (r->method == METHOD_BIND)
+			lint_source(l, r, tpi, spi);
+		if (r->method == METHOD_TMPFS)
+			lint_size(l, r);
+		lint_trusted(l, r, tpi, spi);
+	}
+	free(tpi);
+	free(spi);
+}
+
+size_t
+lint_conf(const struct conf *c, lint_fn fn, void *ctx)
+{
+	struct lint l = {.c = c, .fn = fn, .ctx = ctx};
+	size_t i;
+
+	for (i = 0; i < c->nrules; i++)
+		lint_rule(&l, i);
+	return l.n;
+}

@@ -1,0 +1,94 @@
+# pam_mntns_helper list and enter: the live namespaces of held sessions,
+# nothing stale, and commands run inside the right one.
+
+. "$TOP/tests/helper/lib.sh"
+
+hlp_ns_services() {
+	hlp_conf ns
+	service hlp-sess "conf=$HLP/ns.conf"
+	service hlp-user "conf=$HLP/ns.conf" scope=user
+}
+
+# The NS column of the rows of USER in list's table.
+hlp_listed_ns() {
+	"$HELPER" list | awk -v u="$1" '$1 == u { print $3 }' | tr -dc '0-9\n'
+}
+
+test_helper_list() {
+	hlp_setup
+	hlp_ns_services
+	hlp_run list-none "$HELPER" list
+	hlp_run list-none-json "$HELPER" list --json
+	hlp_hold a hlp-sess mntnst1
+	hlp_hold b hlp-sess mntnst2
+	HLP_TOKENS="PIDA=$(hlp_held a client) PIDB=$(hlp_held b client)"
+	HLP_SQUASH=1 hlp_run list-two "$HELPER" list
+	hlp_run list-two-json "$HELPER" list --json
+	hlp_valid_json "list --json: valid JSON" "$HLP/out.list-two-json.stdout"
+	expect_eq "list: mntnst1's namespace is its session's (both live)" \
+		"$(hlp_listed_ns mntnst1)" "$(hlp_held a ns)"
+	expect_eq "list: mntnst2's namespace is its session's (both live)" \
+		"$(hlp_listed_ns mntnst2)" "$(hlp_held b ns)"
+	local err
+	err=$("$HELPER" list 2>&1 >/dev/full)
+	expect_eq "list >/dev/full: exit 1" "$?" 1
+	expect_match "list >/dev/full: says why" "$err" 'write error'
+	hlp_release a
+	HLP_SQUASH=1 hlp_run list-one "$HELPER" list
+	# A killed session never closes: its record must not be listed.
+	kill -KILL "$(hlp_held b client)"
+	hlp_release b 2>/dev/null
+	hlp_run list-none-after-kill "$HELPER" list
+}
+
+test_helper_list_user_scope() {
+	hlp_setup
+	hlp_ns_services
+	hlp_hold u1 hlp-user mntnst3
+	hlp_hold u2 hlp-user mntnst3
+	expect_eq "scope=user: both sessions share a namespace" \
+		"$(hlp_held u2 ns)" "$(hlp_held u1 ns)"
+	HLP_TOKENS="PIDU1=$(hlp_held u1 client) PIDU2=$(hlp_held u2 client)"
+	HLP_SQUASH=1 hlp_run list-user-scope "$HELPER" list
+	hlp_run list-user-scope-json "$HELPER" list --json
+	expect_eq "enter USER: the one namespace of two sessions" \
+		"$("$HELPER" enter mntnst3 -- readlink /proc/self/ns/mnt | tr -dc 0-9)" \
+		"$(hlp_held u1 ns)"
+	hlp_release u1
+	hlp_release u2
+}
+
+test_helper_enter() {
+	hlp_setup
+	hlp_ns_services
+	hlp_hold e hlp-sess mntnst2 'echo secret >/tmp/hlp-marker'
+	local ns out
+	ns=$(hlp_held e ns)
+	expect_eq "enter USER: lands in the session's namespace (both live)" \
+		"$("$HELPER" enter mntnst2 -- readlink /proc/self/ns/mnt | tr -dc 0-9)" \
+		"$ns"
+	expect_eq "enter USER: sees the session's private /tmp" \
+		"$("$HELPER" enter mntnst2 -- cat /tmp/hlp-marker)" secret
+	expect_eq "enter USER: the command starts in /" \
+		"$(cd "$HLP" && "$HELPER" enter mntnst2 -- pwd)" /
+	expect_eq "enter PID: the namespace of that process" \
+		"$("$HELPER" enter "$(hlp_held e shell)" readlink /proc/self/ns/mnt | tr -dc 0-9)" \
+		"$ns"
+	"$HELPER" enter mntnst2 -- sh -c 'exit 7'
+	expect_eq "enter: the command's exit status is the helper's" "$?" 7
+	out=$(echo 'readlink /proc/self/ns/mnt' |
+		SHELL=/bin/sh "$HELPER" enter mntnst2 2>/dev/null | tail -n 1)
+	expect_eq "enter without a command: a shell in the namespace" \
+		"$(echo "$out" | tr -dc 0-9)" "$ns"
+	expect_ne "enter: the helper's caller stays where it was" \
+		"$(ns_of)" "$ns"
+	hlp_run enter-not-found "$HELPER" enter mntnst2 -- mntnst-no-such-command
+	hlp_run enter-no-namespace "$HELPER" enter mntnst1
+	hlp_run enter-no-user "$HELPER" enter mntnst-nosuchuser
+	hlp_run enter-no-pid "$HELPER" enter 999999999
+	hlp_hold e2 hlp-sess mntnst2
+	HLP_TOKENS="PIDE=$(hlp_held e client) PIDE2=$(hlp_held e2 client)"
+	hlp_run enter-ambiguous "$HELPER" enter mntnst2 -- true
+	hlp_release e
+	hlp_release e2
+}

@@ -1,0 +1,129 @@
+# pam_mntns_helper show: the plan of a login, against expected output
+# files, and against what real sessions through libpam get.
+
+. "$TOP/tests/helper/lib.sh"
+
+# The paths show-nested.conf and show-refused2.conf talk about.
+hlp_show_paths() {
+	hlp_setup
+	mkdir -p "$HLP/vt" "$HLP/n" "$HLP/data" "$HLP/rodir" "$HLP/hidden" \
+		"$HLP/b" "$HLP/bsrc/sub"
+	echo data >"$HLP/data/f"
+	chown mntnst2 "$HLP/data/f"
+	chmod 0640 "$HLP/data/f"
+	: >"$HLP/hiddenf"
+	chown -R mntnst2 "$HLP/bsrc"
+	chmod 0711 "$HLP/bsrc/sub"
+}
+
+test_helper_show_basic() {
+	hlp_show_paths
+	hlp_conf show-basic
+	local c=$HLP/show-basic.conf
+	hlp_run show-basic-1 "$HELPER" show mntnst1 --conf "$c"
+	hlp_run show-basic-2 "$HELPER" show --conf "$c" mntnst2
+	hlp_run show-basic-3-json "$HELPER" show mntnst3 --conf "$c" --json
+	hlp_valid_json "show --json: valid JSON" "$HLP/out.show-basic-3-json.stdout"
+	hlp_run show-root "$HELPER" show root --conf "$c"
+	hlp_run show-unknown "$HELPER" show mntnst-nosuchuser --conf "$c"
+	hlp_run show-bad-conf "$HELPER" show mntnst1 --conf "$HLP/nonexistent.conf"
+	expect_true "show creates nothing" test ! -e "$HLP/inst"
+}
+
+test_helper_show_nested() {
+	hlp_show_paths
+	hlp_conf show-nested
+	hlp_run show-nested-1 "$HELPER" show mntnst1 --conf "$HLP/show-nested.conf"
+	hlp_run show-nested-2-json "$HELPER" show mntnst2 --json \
+		--conf "$HLP/show-nested.conf"
+	hlp_valid_json "show --json (nested): valid JSON" \
+		"$HLP/out.show-nested-2-json.stdout"
+	expect_true "show creates nothing inside a plan's tmpfs" \
+		test ! -e "$HLP/n/inner" -a ! -e /run/pam_mntns/inaccessible.x
+}
+
+test_helper_show_unprivileged() {
+	hlp_show_paths
+	hlp_conf show-basic
+	mkdir -m 0000 "$HLP/inst"
+	hlp_run show-unprivileged as_user mntnst3 "$HELPER" show mntnst1 \
+		--conf "$HLP/show-basic.conf"
+}
+
+# "TARGET uid:gid mode flags" per plan entry, as show predicts them.
+hlp_predicted() {
+	"$HELPER" show "$1" --conf "$2" | awk '
+		/^  [0-9]+  / { t = $2 }
+		/^       owner / {
+			match($0, /\([0-9]+:[0-9]+\)/)
+			own = substr($0, RSTART + 1, RLENGTH - 2)
+		}
+		/^       mode / { mode = $2 }
+		/^       flags / { print t, own, mode, $2 }' | sort
+}
+
+# The same, as seen (by root) from inside a session of USER.
+hlp_observed() {
+	local svc=$1 user=$2
+	shift 2
+	session "$svc" "$user" -- sh -c '
+		for t; do
+			printf "%s %s %04o %s\n" "$t" "$(stat -c %u:%g "$t")" \
+				"0$(stat -c %a "$t")" \
+				"$(findmnt -n -o VFS-OPTIONS --mountpoint "$t" |
+					tail -n 1 | tr , "\n" |
+					grep -xE "ro|rw|nosuid|nodev|noexec" |
+					paste -sd, -)"
+		done' sh "$@" | grep '^/' | sort
+}
+
+# hlp_show_vs_session CONF USER: show's plan and a real session agree.
+hlp_show_vs_session() {
+	local conf=$1 user=$2 what predicted observed
+	what="show $user, $(basename "$conf")"
+	service hlp-show "conf=$conf"
+	predicted=$(hlp_predicted "$user" "$conf")
+	observed=$(hlp_observed hlp-show "$user" \
+		$(printf '%s\n' "$predicted" | cut -d' ' -f1))
+	expect_ne "$what: a plan to compare" "$predicted" ""
+	expect_eq "$what: owner, mode and flags as the session has them" \
+		"$observed" "$predicted"
+}
+
+test_helper_show_vs_session() {
+	local c u
+	hlp_show_paths
+	for c in show-basic show-nested show-home; do
+		hlp_conf "$c"
+		for u in mntnst1 mntnst2 mntnst3; do
+			hlp_show_vs_session "$HLP/$c.conf" "$u"
+		done
+	done
+}
+
+# hlp_refusal_like_module CONF USER: show's reason is the module's.
+hlp_refusal_like_module() {
+	local conf=$1 user=$2 out reason
+	reason=$("$HELPER" show "$user" --conf "$conf" --json 2>/dev/null |
+		sed -n 's/^  "reason": "\(.*\)"$/\1/p')
+	expect_ne "$(basename "$conf"): show gives a reason" "$reason" ""
+	service hlp-refused "conf=$conf"
+	: >"$SYSLOG"
+	out=$(session hlp-refused "$user")
+	expect_eq "$(basename "$conf"): the module refuses the session" \
+		"$(field open "$out")" PAM_SESSION_ERR
+	expect_true "$(basename "$conf"): show's reason is the module's message" \
+		grep -qF "user $user: $reason" "$SYSLOG"
+}
+
+test_helper_show_refused() {
+	hlp_show_paths
+	hlp_conf show-refused
+	mkdir -m 0755 "$HLP/bad"
+	chown mntnst1 "$HLP/bad"
+	hlp_run show-refused "$HELPER" show mntnst2 --conf "$HLP/show-refused.conf"
+	hlp_refusal_like_module "$HLP/show-refused.conf" mntnst2
+	hlp_conf show-refused2
+	hlp_run show-refused2 "$HELPER" show mntnst1 --conf "$HLP/show-refused2.conf"
+	hlp_refusal_like_module "$HLP/show-refused2.conf" mntnst1
+}
