@@ -31,34 +31,42 @@ type_name(mode_t m)
 	return "special file";
 }
 
-/* Error path only: finds the first symlink in @path for the message. */
-static int
-symlink_error(const char *what, const char *path, struct mntns_error *e)
+/* Error path only: the first symlink in @path, for the message. */
+static bool
+find_symlink(const char *path, char *prefix, size_t len)
 {
-	char prefix[PATH_MAX];
 	const char *end = path;
 	struct stat st;
 
 	do {
 		end = strchrnul(end + 1, '/');
-		snprintf(prefix, sizeof(prefix), "%.*s", (int)(end - path),
-			 path);
+		snprintf(prefix, len, "%.*s", (int)(end - path), path);
 		if (lstat(prefix, &st) == 0 && S_ISLNK(st.st_mode))
-			return err_set(e, -ELOOP,
-				       "%s %s: %s is a symlink, refusing it",
-				       what, path, prefix);
+			return true;
 	} while (*end);
-	return err_set(e, -ELOOP, "%s %s: a symlink is in the way, refusing",
-		       what, path);
+	return false;
 }
 
 int
 path_error(const char *what, const char *path, int err, struct mntns_error *e)
 {
+	char link[PATH_MAX];
+	struct stat st;
+
+	/* O_DIRECTORY reports a trailing symlink as ENOTDIR: name it. */
+	if ((err == ELOOP || err == ENOTDIR) &&
+	    find_symlink(path, link, sizeof(link)))
+		return err_set(e, -ELOOP, "%s %s: %s is a symlink, refusing it",
+			       what, path, link);
 	if (err == ELOOP)
-		return symlink_error(what, path, e);
+		return err_set(e, -ELOOP,
+			       "%s %s: a symlink is in the way, refusing", what,
+			       path);
 	if (err == ENOENT)
 		return err_set(e, -err, "%s %s does not exist", what, path);
+	if (err == ENOTDIR && lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+		return err_set(e, -err, "%s %s is a %s, not a directory", what,
+			       path, type_name(st.st_mode));
 	if (err == ENOTDIR)
 		return err_set(e, -err,
 			       "%s %s: not a directory (or a path "

@@ -51,15 +51,13 @@ check_instance_parent(const char *path, const struct stat *st,
 	return 0;
 }
 
-/* Opens the instance parent, creating it root:root 0000 when missing. */
-static int
-open_instance_parent(const char *path, struct mntns_error *e)
+int
+open_instance_parent(const char *path, bool *created, struct mntns_error *e)
 {
 	_cleanup_(freep) char *up = NULL;
 	_cleanup_(closep) int upfd = -1, fd = -1;
 	const char *name;
 	struct stat st;
-	bool created;
 
 	fd = resolve("instance parent", path, O_DIRECTORY, &st, e);
 	if (fd == -ENOENT) {
@@ -68,7 +66,7 @@ open_instance_parent(const char *path, struct mntns_error *e)
 		upfd = resolve("directory", up, O_DIRECTORY, &st, e);
 		if (upfd < 0)
 			return upfd;
-		fd = make_dir_at(upfd, name, 0, 0, 0, &created);
+		fd = make_dir_at(upfd, name, 0, 0, 0, created);
 		if (fd < 0)
 			return err_set(e, fd,
 				       "cannot create instance parent "
@@ -95,7 +93,7 @@ open_instance(const struct plan_entry *pe, uid_t uid, gid_t gid, mode_t mode,
 
 	if (split_path(pe->source, &parent, &name) < 0)
 		return err_set(e, -ENOMEM, "out of memory");
-	pfd = open_instance_parent(parent, e);
+	pfd = open_instance_parent(parent, &created, e);
 	if (pfd < 0)
 		return pfd;
 	fd = make_dir_at(pfd, name, uid, gid, mode, &created);

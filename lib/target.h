@@ -2,6 +2,7 @@
 #ifndef MNTNS_TARGET_H
 #define MNTNS_TARGET_H
 
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -31,6 +32,14 @@ int check_target_type(const struct plan_entry *pe, const struct stat *st,
 int create_in_tmpfs(const char *base, const struct plan_entry *pe,
 		    enum target_type want, struct stat *st,
 		    struct mntns_error *e);
+
+/*
+ * Opens an instance parent, creating it root:root 0000 when missing
+ * (*created says so), and refuses it unless it is a directory owned by
+ * root with no group or other permission bits.
+ */
+int open_instance_parent(const char *path, bool *created,
+			 struct mntns_error *e);
 
 /*
  * Opens (creating when missing) the per-user instance directory named by
