@@ -116,8 +116,10 @@ install: all
 	install -m 0644 conf/tmpfiles.d/pam_mntns.conf \
 		$(DESTDIR)$(TMPFILESDIR)/pam_mntns.conf
 	install -m 0644 conf/pam-configs/mntns $(DESTDIR)$(PAMCONFIGDIR)/mntns
-	$(if $(UNITS),install -d $(DESTDIR)$(UNITDIR) && \
-		install -m 0644 $(UNITS) $(DESTDIR)$(UNITDIR)/)
+	install -d $(DESTDIR)$(UNITDIR)
+	$(foreach u,$(UNITS),sed 's|/usr/sbin/|$(SBINDIR)/|' $(u) \
+		>$(DESTDIR)$(UNITDIR)/$(notdir $(u)) && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$(notdir $(u)) &&) true
 	@# An admin's config is never overwritten.
 	test -e $(DESTDIR)$(SYSCONFDIR)/security/pam_mntns.conf || \
 		install -m 0644 conf/pam_mntns.conf \

@@ -9,7 +9,8 @@ INSTALL_TREE='0644 etc/security/pam_mntns.conf
 0644 usr/share/man/man8/pam_mntns_helper.8
 0644 usr/share/man/man5/pam_mntns.conf.5
 0644 usr/lib/tmpfiles.d/pam_mntns.conf
-0644 usr/share/pam-configs/mntns'
+0644 usr/share/pam-configs/mntns
+0644 usr/lib/systemd/system/pam_mntns-prepare.service'
 
 install_args() {
 	echo DESTDIR="$1" PREFIX=/usr SYSCONFDIR=/etc \
@@ -32,6 +33,9 @@ test_install_tree() {
 	done <<<"$INSTALL_TREE"
 	expect_eq "every file is in its FHS place" "$missing" 0
 	expect_eq "every file has its mode" "$wrong" 0
+	expect_match "the unit runs the installed helper" \
+		"$(cat "$d/usr/lib/systemd/system/pam_mntns-prepare.service")" \
+		'^ExecStart=/usr/sbin/pam_mntns_helper prepare$'
 	expect_true "the installed config parses" \
 		"$d/usr/sbin/pam_mntns_helper" check --conf "$d/etc/security/pam_mntns.conf"
 	expect_eq "the installed module exports only the PAM entry points" \
@@ -71,6 +75,8 @@ test_install_deb() {
 	[ -f "$deb" ] || return
 	expect_match "the package holds the module in libpam's directory" \
 		"$(dpkg-deb -c "$deb")" ' \./lib/x86_64-linux-gnu/security/pam_mntns\.so$'
+	expect_match "the package holds the boot-time prepare unit" \
+		"$(dpkg-deb -c "$deb")" ' \./lib/systemd/system/pam_mntns-prepare\.service$'
 	expect_match "the package holds the pam-auth-update profile" \
 		"$(dpkg-deb -c "$deb")" ' \./usr/share/pam-configs/mntns$'
 	expect_match "the config is a conffile" \
