@@ -346,6 +346,74 @@ lint_trusted(struct lint *l, const struct rule *r, const struct path_info *tpi,
 		       r->target, why, dir);
 }
 
+/* ---- ro and hide -------------------------------------------------------- */
+
+/* What a login cannot do without: a hide on or above one of these. */
+static const char *const login_needs[] = {
+	"%h",
+	"/bin",
+	"/sbin",
+	"/lib",
+	"/lib64",
+	"/usr/bin",
+	"/usr/lib",
+	"/usr/sbin",
+	"/etc/passwd",
+	"/etc/group",
+	"/etc/nsswitch.conf",
+	"/etc/ld.so.cache",
+	"/dev/null",
+	"/dev/tty",
+	"/dev/pts",
+	"/proc",
+};
+
+static bool
+at_or_below(const char *path, const char *top)
+{
+	size_t n = strlen(top);
+
+	return !strncmp(path, top, n) && (!path[n] || path[n] == '/');
+}
+
+static void
+lint_hide(struct lint *l, const struct rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(login_needs); i++) {
+		if (!at_or_below(login_needs[i], r->target))
+			continue;
+		report(l, r,
+		       "hide on %s makes %s inaccessible, which the user's "
+		       "login and shell need",
+		       r->target,
+		       strcmp(login_needs[i], "%h") ? login_needs[i]
+						    : "the home directory");
+		return;
+	}
+}
+
+/* A mount below an ro TARGET is on top of it: that part stays writable. */
+static void
+lint_ro(struct lint *l, const struct rule *r)
+{
+	const struct rule *o;
+	size_t i, n = strlen(r->target);
+
+	for (i = 0; i < l->c->nrules; i++) {
+		o = &l->c->rules[i];
+		if ((o->method != METHOD_BIND && o->method != METHOD_TMPFS) ||
+		    (o->ms_set & MS_RDONLY) ||
+		    strncmp(o->target, r->target, n) || o->target[n] != '/')
+			continue;
+		report(l, r,
+		       "ro on %s, but %s:%u mounts %s below it: that part "
+		       "stays writable",
+		       r->target, o->file, o->line, o->target);
+	}
+}
+
 /* ---- rules that never take effect ------------------------------------- */
 
 /* Every user @a matches, @b matches (as far as is known without NSS). */
@@ -478,6 +546,10 @@ lint_rule(struct lint *l, size_t i)
 			lint_source(l, r, tpi, spi);
 		if (r->method == METHOD_TMPFS)
 			lint_size(l, r);
+		if (r->method == METHOD_RO)
+			lint_ro(l, r);
+		if (r->method == METHOD_HIDE)
+			lint_hide(l, r);
 		lint_trusted(l, r, tpi, spi);
 	}
 	free(tpi);

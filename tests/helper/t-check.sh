@@ -89,3 +89,10 @@ test_helper_check_default_config() {
 	expect_eq "the shipped config passes check" "$?" 0
 	expect_no_match "the shipped config has no error" "$err" 'error:'
 }
+
+test_helper_check_ro_hide() {
+	hlp_check_paths
+	mkdir -p "$HLP/ro/d1" "$HLP/ro/d2"
+	hlp_conf check-rohide
+	hlp_run check-rohide "$HELPER" check --conf "$HLP/check-rohide.conf"
+}
