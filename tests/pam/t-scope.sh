@@ -210,3 +210,28 @@ test_scope_nested_su_user() {
 	scope_conf
 	nested_su_check user scope=user
 }
+
+test_scope_user_su_shared() {
+	scope_conf
+	nested_su_services scope=user
+	local out
+	rm -f "$W/go-su"
+	# First login: writes, then stays open until released.
+	wrapped su -l mntnst1 -c "echo made-by-first >/tmp/from-su
+		echo ns=\$(readlink /proc/self/ns/mnt | tr -dc 0-9); echo READY
+		while [ ! -e $W/go-su ]; do sleep 0.05; done" >"$W/hold-su" 2>&1 &
+	local pid=$!
+	track_pid $pid
+	wait_ready su
+	out=$(wrapped su -l mntnst1 -c \
+		'cat /tmp/from-su; echo ns=$(readlink /proc/self/ns/mnt | tr -dc 0-9)')
+	expect_match "scope=user via su -l: a second login sees the first's /tmp" \
+		"$out" '^made-by-first$'
+	expect_eq "scope=user via su -l: both are in one namespace" \
+		"$(field ns "$out")" "$(field ns "$(cat "$W/hold-su")")"
+	touch "$W/go-su"
+	wait $pid
+	out=$(wrapped su -l mntnst1 -c 'ls -A /tmp')
+	expect_no_match "scope=user via su -l: after the last logout /tmp is fresh" \
+		"$out" '^from-su$'
+}
