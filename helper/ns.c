@@ -147,8 +147,12 @@ collect(struct live *l)
 		return r;
 	}
 	for (i = 0; i < l->n; i++)
-		qsort(l->ns[i].s, l->ns[i].n, sizeof(*l->ns[i].s), cmp_session);
-	qsort(l->ns, l->n, sizeof(*l->ns), cmp_ns);
+		if (l->ns[i].n > 1)
+			qsort(l->ns[i].s, l->ns[i].n, sizeof(*l->ns[i].s),
+			      cmp_session);
+	/* qsort(NULL, 0, ...) is undefined. */
+	if (l->n > 1)
+		qsort(l->ns, l->n, sizeof(*l->ns), cmp_ns);
 	return 0;
 }
 

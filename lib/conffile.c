@@ -174,7 +174,9 @@ list_dropins(int fd, const char *dir, char ***out, size_t *count,
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	/* qsort(NULL, 0, ...) is undefined: an empty directory is common. */
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_names);
 	*out = names;
 	*count = n;
 	return 0;
