@@ -115,25 +115,37 @@ open_dir_at(int dirfd, const char *name)
 		      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-int
-make_dir_at(int dirfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
-	    bool *created)
+static int
+finish_dir(int dirfd, const char *name, bool created, uid_t uid, gid_t gid,
+	   mode_t mode)
 {
 	_cleanup_(closep) int fd = -1;
 	struct stat st;
 
+	fd = open_dir_at(dirfd, name);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -errno;
+	/* Only a directory this call made, still root's, gets chowned. */
+	if (created && st.st_uid == 0 &&
+	    (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0))
+		return -errno;
+	return steal_fd(&fd);
+}
+
+int
+make_dir_at(int dirfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
+	    bool *created)
+{
+	int fd;
+
 	*created = mkdirat(dirfd, name, 0) == 0;
 	if (!*created && errno != EEXIST)
 		return -errno;
-	fd = open_dir_at(dirfd, name);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	/* Only a directory this call made, still root's, gets chowned. */
-	if (*created && st.st_uid == 0) {
-		if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0)
-			return -errno;
+	fd = finish_dir(dirfd, name, *created, uid, gid, mode);
+	/* What this call made and could not finish is not left behind. */
+	if (fd < 0 && *created) {
+		unlinkat(dirfd, name, AT_REMOVEDIR);
+		*created = false;
 	}
-	return steal_fd(&fd);
+	return fd;
 }

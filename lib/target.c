@@ -4,6 +4,7 @@
  * their parents, opened (and created where the rules allow) through
  * lib/resolve, never by following a symlink.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -81,6 +82,39 @@ open_instance_parent(const char *path, bool *created, struct mntns_error *e)
 	return check_instance_parent(path, &st, e) ?: steal_fd(&fd);
 }
 
+static bool
+dir_is_empty(int fd)
+{
+	char buf[512];
+	struct dirent64 *d;
+	ssize_t n, off;
+
+	while ((n = getdents64(fd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < n; off += d->d_reclen) {
+			d = (struct dirent64 *)(buf + off);
+			if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+				return false;
+		}
+	}
+	return n == 0;
+}
+
+/*
+ * A login killed between creating an instance and handing it over leaves
+ * it root's, mode 0000 and empty.  Only this code makes entries in a
+ * root-only instance parent, so such a one is ours to finish.
+ */
+static int
+adopt_unfinished(int fd, struct stat *st, uid_t uid, gid_t gid, mode_t mode)
+{
+	if (st->st_uid != 0 || (st->st_mode & 07777) != 0 ||
+	    (uid == 0 && mode == 0) || !dir_is_empty(fd))
+		return 0;
+	if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0)
+		return -1;
+	return fstat(fd, st);
+}
+
 int
 open_instance(const struct plan_entry *pe, uid_t uid, gid_t gid, mode_t mode,
 	      struct mntns_error *e)
@@ -105,7 +139,8 @@ open_instance(const struct plan_entry *pe, uid_t uid, gid_t gid, mode_t mode,
 	if (fd < 0)
 		return err_set(e, fd, "instance %s: %s", pe->source,
 			       strerror(-fd));
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, &st) < 0 ||
+	    (!created && adopt_unfinished(fd, &st, uid, gid, mode) < 0))
 		return err_set(e, -errno, "instance %s: %s", pe->source,
 			       strerror(errno));
 	if (st.st_uid != uid)

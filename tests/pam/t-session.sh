@@ -116,3 +116,26 @@ test_session_no_leak() {
 	expect_eq "sessions leave the sandbox's mount table as it was" \
 		"$(mount_table)" "$before"
 }
+
+# A login killed after creating its instance but before handing it over
+# leaves it root:root 0000 and empty: the next login finishes it.  With
+# anything in it, it is not ours to take.
+test_session_unfinished_instance() {
+	view_conf
+	mkdir -p -m 0000 /var/tmp/.mntns
+	rm -rf /var/tmp/.mntns/mntnst2
+	mkdir -m 0000 /var/tmp/.mntns/mntnst2
+	local out
+	out=$(session view mntnst2 -r -- sh -c 'stat -c "vt=%U:%a" /var/tmp')
+	expect_eq "an unfinished instance is finished by the next login" \
+		"$(field vt "$out")" "mntnst2:700"
+	rm -rf /var/tmp/.mntns/mntnst2
+	mkdir -m 0000 /var/tmp/.mntns/mntnst2
+	touch /var/tmp/.mntns/mntnst2/something
+	out=$(session view mntnst2 -r -- true)
+	expect_eq "a root-owned instance that is not empty is refused" \
+		"$(field open "$out")" PAM_SESSION_ERR
+	expect_eq "... and left as it was" \
+		"$(stat -c %U:%a /var/tmp/.mntns/mntnst2)" "root:0"
+	rm -rf /var/tmp/.mntns/mntnst2
+}
