@@ -125,13 +125,14 @@ service() {
 session() {
 	local svc=$1 user=$2
 	shift 2
-	MNTNS_TEST_LOG=$SYSLOG LD_PRELOAD=$SHIM \
+	MNTNS_TEST_LOG=$SYSLOG LD_PRELOAD=$(preload "$SHIM") \
 		"$CLIENT" -c "$W/pam.d" -s "$svc" -u "$user" "$@" 2>&1
 }
 
 # wrapped CMD...: runs CMD with libpam_wrapper reading $W/pam.d.
 wrapped() {
-	MNTNS_TEST_LOG=$SYSLOG LD_PRELOAD="$PAM_WRAPPER_LIB:$SHIM" \
+	MNTNS_TEST_LOG=$SYSLOG \
+		LD_PRELOAD=$(preload "$PAM_WRAPPER_LIB" "$SHIM") \
 		PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$W/pam.d" \
 		PAM_WRAPPER_USE_SYSLOG=1 "$@" 2>&1
 }
@@ -144,3 +145,71 @@ ns_of() {
 mount_table() {
 	awk '{print $5, $9}' /proc/self/mountinfo | sort
 }
+
+# ---- helpers for the e2e and security suites --------------------------
+
+# The ASan runtime the module was linked with (make SANITIZE=1), if any.
+# A program not built with ASan that loads the module must preload it,
+# or ASan refuses to start; set-user-ID programs run by a user cannot.
+ASAN_RT=$(readelf -d "$B/pam_mntns.so" 2>/dev/null |
+	sed -n 's/.*NEEDED.*\[\(libasan[^]]*\)\].*/\1/p')
+
+# preload [LIB...]: the LD_PRELOAD value for a test client: the ASan
+# runtime first when the module needs it, then LIB...
+preload() {
+	local IFS=:
+	set -- $ASAN_RT "$@"
+	echo "$*"
+}
+
+# in_sandbox_pamd: from here on /etc/pam.d is a private copy, bind-mounted
+# in this namespace only: service files added or changed there are never
+# seen by the host.  Idempotent.
+in_sandbox_pamd() {
+	[ -e /etc/pam.d/.mntns-test-copy ] && return 0
+	mkdir -p "$W/etc-pam.d" &&
+		cp -a /etc/pam.d/. "$W/etc-pam.d/" &&
+		touch "$W/etc-pam.d/.mntns-test-copy" &&
+		mount --bind "$W/etc-pam.d" /etc/pam.d
+}
+
+# as_user USER CMD...: runs CMD with USER's ids, without a PAM session.
+as_user() {
+	local u=$1
+	shift
+	setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- "$@"
+}
+
+# wait_file PATH SECONDS: waits until PATH exists; 1 on timeout.
+wait_file() {
+	local i=0 n=$(($2 * 20))
+	while [ ! -e "$1" ]; do
+		[ $i -ge $n ] && return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# wait_pid PID SECONDS: waits for a child this shell started, killing it
+# after SECONDS; returns its status (137 when it had to be killed).
+wait_pid() {
+	local i=0 n=$(($2 * 20))
+	while kill -0 "$1" 2>/dev/null; do
+		if [ $i -ge $n ]; then
+			kill -KILL "$1" 2>/dev/null
+			break
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	wait "$1"
+}
+
+# fs_state PATH...: owner, group, mode and type of everything under each
+# PATH (one file system), to prove an attack changed nothing.
+fs_state() {
+	find "$@" -xdev -printf '%p %U %G %m %y\n' 2>/dev/null | sort
+}
+
+# The test users by role, for suites that should not hard-code names.
+read -r TU1 TU2 TU3 _ <<<"$TEST_USERS"

@@ -4,9 +4,19 @@
  * result and the mount namespace before and after, runs a probe command
  * inside the session (as root or as the user), then closes the session.
  *
- *   pam-session -s SERVICE -u USER [-c CONFDIR] [-r] [-T] [-- CMD ARGS]
+ *   pam-session -s SERVICE -u USER [-c CONFDIR] [-r] [-T] [-m]
+ *               [-n CYCLES] [-t SECONDS] [-- CMD ARGS]
+ *
+ * -m reports the mounts the session added to the caller's view and the
+ * caller's open file descriptors before and after.  -n/-t repeat whole
+ * sessions (pam_start to pam_end) in this one process, going back to the
+ * original namespace after each, until CYCLES sessions or SECONDS have
+ * passed, and print totals: the open results, the mounts added (with -m),
+ * failures that did not leave the caller where it was, and fd leaks.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -15,8 +25,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static const struct {
@@ -51,10 +63,10 @@ static int
 conv(int n, const struct pam_message **msg, struct pam_response **resp,
      void *data)
 {
+	const bool *quiet = data;
 	int i;
 
-	(void)data;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !(quiet && *quiet); i++)
 		fprintf(stderr, "conv[%d]: %s\n", msg[i]->msg_style,
 			msg[i]->msg);
 	*resp = calloc((size_t)n, sizeof(**resp));
@@ -70,12 +82,27 @@ ns_ino(void)
 						   : 0;
 }
 
+/* The extra thread of -T, whose namespace -m reports. */
+static pid_t sleeper_tid;
+
 static void *
 sleeper(void *arg)
 {
 	(void)arg;
+	__atomic_store_n(&sleeper_tid, gettid(), __ATOMIC_SEQ_CST);
 	pause();
 	return NULL;
+}
+
+static unsigned long
+thread_ns_ino(void)
+{
+	char path[64];
+	struct stat st;
+	pid_t tid = __atomic_load_n(&sleeper_tid, __ATOMIC_SEQ_CST);
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/ns/mnt", (int)tid);
+	return tid && stat(path, &st) == 0 ? (unsigned long)st.st_ino : 0;
 }
 
 static int
@@ -115,59 +142,375 @@ run(char **cmd, const char *as_user)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-int
-main(int argc, char **argv)
-{
-	const char *service = NULL, *user = NULL, *confdir = NULL;
-	struct pam_conv pc = {conv, NULL};
-	bool as_user = false, threaded = false;
-	pam_handle_t *h = NULL;
-	pthread_t t;
-	int c, r;
+/* One mount of /proc/self/mountinfo: "MOUNTPOINT ROOT SOURCE". */
+struct mounts {
+	char **keys;
+	size_t n;
+};
 
-	while ((c = getopt(argc, argv, "s:u:c:rT")) != -1) {
-		switch (c) {
-		case 's':
-			service = optarg;
+static void
+mounts_free(struct mounts *m)
+{
+	while (m->n > 0)
+		free(m->keys[--m->n]);
+	free(m->keys);
+	m->keys = NULL;
+}
+
+static int
+cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+mount_key(char *line, char **key)
+{
+	char *f[10], *sep, *save = NULL;
+	int i;
+
+	sep = strstr(line, " - ");
+	if (!sep)
+		return -1;
+	*sep = '\0';
+	f[0] = strtok_r(line, " ", &save);
+	for (i = 1; i < 5 && f[i - 1]; i++)
+		f[i] = strtok_r(NULL, " ", &save);
+	save = NULL;
+	f[5] = strtok_r(sep + 3, " ", &save);
+	f[6] = f[5] ? strtok_r(NULL, " ", &save) : NULL;
+	if (!f[4] || !f[6])
+		return -1;
+	return asprintf(key, "%s %s %s", f[4], f[3], f[6]) < 0 ? -1 : 0;
+}
+
+/* Reads this process's mount table, sorted. */
+static int
+mounts_read(struct mounts *m)
+{
+	FILE *fp = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL, *key, **grown;
+	size_t cap = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (!fp)
+		return -1;
+	while (getline(&line, &cap, fp) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (mount_key(line, &key) < 0)
+			continue;
+		grown = reallocarray(m->keys, m->n + 1, sizeof(*grown));
+		if (!grown) {
+			free(key);
 			break;
-		case 'u':
-			user = optarg;
-			break;
-		case 'c':
-			confdir = optarg;
-			break;
-		case 'r':
-			as_user = true;
-			break;
-		case 'T':
-			threaded = true;
-			break;
-		default:
-			return 2;
+		}
+		m->keys = grown;
+		m->keys[m->n++] = key;
+	}
+	free(line);
+	fclose(fp);
+	qsort(m->keys, m->n, sizeof(*m->keys), cmp_keys);
+	return 0;
+}
+
+/* Calls @fn for every mount of @after that @before does not have. */
+static void
+mounts_added(const struct mounts *before, const struct mounts *after,
+	     void (*fn)(const char *key, void *ctx), void *ctx)
+{
+	size_t i = 0, j = 0;
+	int c;
+
+	while (j < after->n) {
+		c = i < before->n ? strcmp(before->keys[i], after->keys[j]) : 1;
+		if (c == 0) {
+			i++;
+			j++;
+		} else if (c < 0) {
+			i++;
+		} else {
+			fn(after->keys[j++], ctx);
 		}
 	}
-	if (!service || !user) {
-		fprintf(stderr, "usage: pam-session -s SERVICE -u USER "
-				"[-c CONFDIR] [-r] [-T] [-- CMD...]\n");
-		return 2;
+}
+
+static int
+count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	/* Not counting the one opendir used. */
+	return n - 1;
+}
+
+/* Distinct strings with how often each was seen. */
+struct tally {
+	char **keys;
+	unsigned long *counts;
+	size_t n;
+};
+
+static void
+tally_add(struct tally *t, const char *key)
+{
+	char **k;
+	unsigned long *c;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		if (!strcmp(t->keys[i], key)) {
+			t->counts[i]++;
+			return;
+		}
 	}
-	if (threaded && pthread_create(&t, NULL, sleeper, NULL) != 0)
-		return 3;
-	r = confdir ? pam_start_confdir(service, user, &pc, confdir, &h)
-		    : pam_start(service, user, &pc, &h);
+	k = reallocarray(t->keys, t->n + 1, sizeof(*k));
+	if (k)
+		t->keys = k;
+	c = k ? reallocarray(t->counts, t->n + 1, sizeof(*c)) : NULL;
+	if (c)
+		t->counts = c;
+	if (!k || !c || !(t->keys[t->n] = strdup(key)))
+		return;
+	t->counts[t->n++] = 1;
+}
+
+static void
+tally_print(const struct tally *t, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		printf("%s=%s count=%lu\n", what, t->keys[i], t->counts[i]);
+}
+
+static void
+tally_free(struct tally *t)
+{
+	while (t->n > 0)
+		free(t->keys[--t->n]);
+	free(t->keys);
+	free(t->counts);
+	memset(t, 0, sizeof(*t));
+}
+
+static void
+print_added(const char *key, void *ctx)
+{
+	(void)ctx;
+	printf("new_mount=%s\n", key);
+}
+
+static void
+tally_added(const char *key, void *ctx)
+{
+	tally_add(ctx, key);
+}
+
+struct options {
+	const char *service, *user, *confdir;
+	bool as_user, threaded, mounts;
+	unsigned long cycles;
+	double seconds;
+	char **cmd;
+};
+
+static int
+start(const struct options *o, struct pam_conv *pc, pam_handle_t **h)
+{
+	return o->confdir ? pam_start_confdir(o->service, o->user, pc,
+					      o->confdir, h)
+			  : pam_start(o->service, o->user, pc, h);
+}
+
+static int
+one_session(const struct options *o)
+{
+	struct pam_conv pc = {conv, NULL};
+	struct mounts before = {0}, after = {0};
+	pam_handle_t *h = NULL;
+	int r, fds = count_fds();
+
+	r = start(o, &pc, &h);
 	if (r != PAM_SUCCESS) {
 		printf("start=%s\n", code_name(r));
 		return 1;
 	}
 	printf("ns_before=%lu\n", ns_ino());
+	if (o->mounts)
+		mounts_read(&before);
 	r = pam_open_session(h, 0);
 	printf("open=%s\n", code_name(r));
 	printf("ns_after=%lu\n", ns_ino());
-	if ((r == PAM_SUCCESS || r == PAM_IGNORE) && optind < argc)
+	if (o->mounts) {
+		mounts_read(&after);
+		mounts_added(&before, &after, print_added, NULL);
+		printf("fds_before=%d\nfds_after=%d\n", fds, count_fds());
+		if (o->threaded)
+			printf("thread_ns=%lu\n", thread_ns_ino());
+		mounts_free(&before);
+		mounts_free(&after);
+	}
+	if ((r == PAM_SUCCESS || r == PAM_IGNORE) && o->cmd)
 		printf("cmd_status=%d\n",
-		       run(argv + optind, as_user ? user : NULL));
+		       run(o->cmd, o->as_user ? o->user : NULL));
 	if (r == PAM_SUCCESS)
 		printf("close=%s\n", code_name(pam_close_session(h, 0)));
 	pam_end(h, r);
 	return 0;
+}
+
+/* Where a loop cycle must return to. */
+struct origin {
+	int ns, cwd;
+	unsigned long ino;
+	int fds;
+	struct mounts mounts;
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct totals {
+	struct tally results, added;
+	unsigned long cycles, stray, fd_leaks, lost;
+};
+
+/* One session of a loop; then back to @org, whatever the result. */
+static void
+cycle(const struct options *o, struct origin *org, struct totals *t)
+{
+	bool quiet = true;
+	struct pam_conv pc = {conv, &quiet};
+	struct mounts after = {0};
+	pam_handle_t *h = NULL;
+	int r;
+
+	r = start(o, &pc, &h);
+	if (r != PAM_SUCCESS) {
+		tally_add(&t->results, "start_failed");
+		return;
+	}
+	r = pam_open_session(h, 0);
+	tally_add(&t->results, code_name(r));
+	/* A failed session must leave the caller where it was. */
+	if (r != PAM_SUCCESS && ns_ino() != org->ino)
+		t->stray++;
+	if (o->mounts && mounts_read(&after) == 0) {
+		mounts_added(&org->mounts, &after, tally_added, &t->added);
+		mounts_free(&after);
+	}
+	if (r == PAM_SUCCESS)
+		pam_close_session(h, 0);
+	pam_end(h, r);
+	if (ns_ino() != org->ino &&
+	    (setns(org->ns, CLONE_NEWNS) < 0 || fchdir(org->cwd) < 0))
+		t->lost++;
+	if (count_fds() > org->fds)
+		t->fd_leaks++;
+	t->cycles++;
+}
+
+static int
+loop_sessions(const struct options *o)
+{
+	struct origin org = {.ino = ns_ino()};
+	struct totals t = {0};
+	double end = now() + o->seconds;
+
+	org.ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	org.cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (org.ns < 0 || org.cwd < 0 || mounts_read(&org.mounts) < 0) {
+		perror("pam-session: saving the namespace");
+		return 1;
+	}
+	org.fds = count_fds();
+	while ((!o->cycles || t.cycles < o->cycles) &&
+	       (o->seconds <= 0 || now() < end) && !t.lost)
+		cycle(o, &org, &t);
+	printf("cycles=%lu\n", t.cycles);
+	tally_print(&t.results, "open");
+	tally_print(&t.added, "new_mount");
+	printf("stray=%lu\nlost=%lu\nfd_leaks=%lu\n", t.stray, t.lost,
+	       t.fd_leaks);
+	tally_free(&t.results);
+	tally_free(&t.added);
+	mounts_free(&org.mounts);
+	close(org.ns);
+	close(org.cwd);
+	return t.lost ? 1 : 0;
+}
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	while ((c = getopt(argc, argv, "s:u:c:rTmn:t:")) != -1) {
+		switch (c) {
+		case 's':
+			o->service = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'c':
+			o->confdir = optarg;
+			break;
+		case 'r':
+			o->as_user = true;
+			break;
+		case 'T':
+			o->threaded = true;
+			break;
+		case 'm':
+			o->mounts = true;
+			break;
+		case 'n':
+			o->cycles = strtoul(optarg, NULL, 10);
+			break;
+		case 't':
+			o->seconds = strtod(optarg, NULL);
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (optind < argc)
+		o->cmd = argv + optind;
+	return o->service && o->user ? 0 : -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	pthread_t t;
+
+	if (parse_options(argc, argv, &o) < 0) {
+		fprintf(stderr, "usage: pam-session -s SERVICE -u USER "
+				"[-c CONFDIR] [-r] [-T] [-m] [-n CYCLES] "
+				"[-t SECONDS] [-- CMD...]\n");
+		return 2;
+	}
+	if (o.threaded && pthread_create(&t, NULL, sleeper, NULL) != 0)
+		return 3;
+	while (o.threaded && !__atomic_load_n(&sleeper_tid, __ATOMIC_SEQ_CST))
+		usleep(1000);
+	if (o.cycles || o.seconds > 0)
+		return loop_sessions(&o);
+	return one_session(&o);
 }

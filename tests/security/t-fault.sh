@@ -1,0 +1,171 @@
+# Fault injection through pam_mntns_fault.so, a copy of the module linked
+# with -Wl,--wrap (tests/security/fault.c): every call the module makes to
+# the kernel, to the allocator and to NSS fails in turn, once per call
+# that a normal login makes.  Whatever fails, the caller must be left in
+# its original namespace, with its mounts and file descriptors as they
+# were, a PAM error code, a log line, and nothing on the system that
+# breaks the next login.  And when going back to the original namespace
+# itself fails, the module must say so and never let the login through.
+
+. tests/security/lib.sh
+
+sec_fault_conf() {
+	sec_install
+	mkdir -p -m 0755 "$W/sec-fault-ro" "$W/sec-fault-hide"
+	write_conf sec-fault <<C
+*,!root     /tmp               tmpfs  -                   size=16M,mode=0700
+@$TEST_GROUP  /var/tmp         bind   /var/tmp/.mntns/%u  mode=0700
+*,!root     /home              tmpfs  -                   mode=0755,size=1M
+*,!root     %h                 bind   %h                  -
+*,!root     ~/.cache           tmpfs  -                   size=1M
+*,!root     $W/sec-fault-ro    ro
+*,!root     $W/sec-fault-hide  hide
+C
+	mkdir -p "$W/sec-fault.d"
+	printf '*,!root  /etc/hostname  bind  /etc/hostname  ro\n' \
+		>"$W/sec-fault.d/10-more.conf"
+	chmod 0644 "$W/sec-fault.d/10-more.conf"
+	sec_service sec-fault "$FAULT_MODULE" "conf=$W/sec-fault.conf"
+	sec_service sec-fault-nofail "$FAULT_MODULE" \
+		"conf=$W/sec-fault.conf" nofail
+	SEC_FAULT_MOUNTS=8
+}
+
+# Fresh state before each login: the instance, its parent and ~/.cache
+# are made again each time, so their creation is covered too.
+sec_fault_reset() {
+	rm -rf /var/tmp/.mntns "/home/$TU2/.cache" /run/pam_mntns
+}
+
+# The calls a normal login makes: "NAME COUNT" lines.  (The module logs
+# as pam_mntns_fault: libpam names it after its file.)
+sec_fault_calls() {
+	sec_fault_reset
+	MNTNS_FAULT_COUNT=1 session sec-fault "$TU2" |
+		sed -n 's/^calls: \(.*\)=\(.*\)/\1 \2/p'
+}
+
+# sec_fault_check SPEC: one login with SPEC failing; prints what is wrong.
+sec_fault_check() {
+	local out code log
+	sec_fault_reset
+	: >"$SYSLOG"
+	out=$(MNTNS_FAULT=$1 session sec-fault "$TU2" -m)
+	code=$(field open "$out")
+	log=$(cat "$SYSLOG")
+	if ! printf '%s\n' "$out" | grep -q "^fault: "; then
+		echo "$1: the fault was not reached"
+		return
+	fi
+	case $code in
+	PAM_SUCCESS)
+		# The failure was tolerated: then all of the plan is there.
+		[ "$(printf '%s\n' "$out" | grep -c '^new_mount=')" = \
+			"$SEC_FAULT_MOUNTS" ] ||
+			echo "$1: PAM_SUCCESS with only part of the plan"
+		;;
+	PAM_SESSION_ERR | PAM_BUF_ERR)
+		[ "$(field ns_after "$out")" = "$(field ns_before "$out")" ] ||
+			echo "$1: $code but the caller is in another namespace"
+		[ -z "$(field new_mount "$out")" ] ||
+			echo "$1: $code with mounts left: $(field new_mount "$out")"
+		[ "$(field fds_after "$out")" = "$(field fds_before "$out")" ] ||
+			echo "$1: $code and file descriptors leaked"
+		printf '%s\n' "$log" | grep -q "pam_mntns_fault(sec-fault:session): user $TU2: ." ||
+			echo "$1: $code without a log line"
+		;;
+	*)
+		echo "$1: unexpected result '$code'"
+		;;
+	esac
+	[ "$(mount_table)" = "$SEC_FAULT_TABLE" ] ||
+		echo "$1: the caller's namespace got a mount"
+}
+
+# After a failed login, the next one (no fault) must work.
+sec_fault_next_login() {
+	local out
+	rm -rf "/home/$TU2/.cache"
+	out=$(session sec-fault "$TU2" -m -- stat -c 'vt=%U:%a' /var/tmp)
+	[ "$(field open "$out")" = PAM_SUCCESS ] &&
+		[ "$(field vt "$out")" = "$TU2:700" ] ||
+		echo "$1: the next login fails: $(field open "$out") $(field vt "$out") $(cat "$SYSLOG" | tail -n 1)"
+}
+
+test_sec_fault_each_call() {
+	local fn count n bad next r total=0
+	sec_fault_conf
+	SEC_FAULT_TABLE=$(mount_table)
+	SEC_FAULT_LIST=$(sec_fault_calls)
+	expect_match "fault build: a normal login is counted" \
+		"$SEC_FAULT_LIST" '^mount [0-9]+$'
+	while read -r fn count; do
+		[ -n "$fn" ] || continue
+		bad= next=
+		for n in $(seq 1 "$count"); do
+			r=$(sec_fault_check "$fn:$n")
+			[ -z "$r" ] || bad="$bad$r"$'\n'
+			r=$(sec_fault_next_login "$fn:$n")
+			[ -z "$r" ] || next="$next$r"$'\n'
+		done
+		total=$((total + count))
+		if [ -z "$bad" ]; then
+			ok "fault in $fn (each of its $count calls): error code, log line, caller's namespace, mounts and fds as they were"
+		else
+			not_ok "fault in $fn (each of its $count calls): error code, log line, caller's namespace, mounts and fds as they were"
+			diag "$bad"
+		fi
+		SEC_FAULT_NEXT="$SEC_FAULT_NEXT$next"
+	done <<<"$SEC_FAULT_LIST"
+	diag "$total faults injected"
+	sec_fault_reset
+}
+
+SEC_FAULT_NEXT= SEC_FAULT_LIST=
+# Expected to fail until lib/resolve.c make_dir_at() removes a directory
+# it has just made when a later step on it (openat, fstat, fchown,
+# fchmod) fails: a root-owned 0000 instance is left behind and refused as
+# "owned by uid 0" at every later login of that user, or a user-owned
+# 0000 one is mounted as the user's /var/tmp.  Kept out of the run: see
+# the report of issue 3.
+test_sec_fault_next_login() {
+	[ -n "$SEC_FAULT_LIST" ] || test_sec_fault_each_call >/dev/null
+	expect_eq "after any single fault, the next login works" \
+		"$SEC_FAULT_NEXT" ""
+}
+
+# Going back fails too: the login must fail, and nofail must not let it
+# through in a namespace that is half built.
+test_sec_fault_restore_fails() {
+	local spec out
+	sec_fault_conf
+	for spec in mount:3,setns:1 move_mount:1,fchdir:1 \
+		open_tree:2,chroot:1 mkdirat:1,setns:1; do
+		sec_fault_reset
+		: >"$SYSLOG"
+		out=$(MNTNS_FAULT=$spec session sec-fault "$TU2")
+		expect_eq "$spec: PAM_SESSION_ERR" "$(field open "$out")" \
+			PAM_SESSION_ERR
+		expect_match "$spec: the log says the way back failed" \
+			"$(cat "$SYSLOG")" "user $TU2: .*returning to the original namespace failed"
+		out=$(MNTNS_FAULT=$spec session sec-fault-nofail "$TU2")
+		expect_eq "$spec with nofail: still PAM_SESSION_ERR" \
+			"$(field open "$out")" PAM_SESSION_ERR
+	done
+	sec_fault_reset
+}
+
+# With nofail a failure that was rolled back lets the login in, in the
+# caller's own namespace.
+test_sec_fault_nofail() {
+	local spec out
+	sec_fault_conf
+	for spec in unshare:1 mount:2 move_mount:1 malloc:1; do
+		sec_fault_reset
+		out=$(MNTNS_FAULT=$spec session sec-fault-nofail "$TU2" -m)
+		expect_eq "$spec with nofail: PAM_IGNORE in the caller's namespace, nothing mounted" \
+			"$(field open "$out") $(field ns_after "$out") $(field new_mount "$out")" \
+			"PAM_IGNORE $(field ns_before "$out") "
+	done
+	sec_fault_reset
+}
