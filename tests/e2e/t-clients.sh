@@ -194,6 +194,7 @@ e2e_sshd_start() {
 	local port try i
 	mkdir -p /run/sshd "$E2E_SSH/keys" &&
 		chmod 0755 /run/sshd "$E2E_SSH" "$E2E_SSH/keys" || return 1
+	rm -f "$E2E_SSH"/host_key* "$E2E_SSH"/id "$E2E_SSH"/id.pub
 	ssh-keygen -q -t ed25519 -N '' -C mntns-test-host \
 		-f "$E2E_SSH/host_key" </dev/null &&
 		ssh-keygen -q -t ed25519 -N '' -C mntns-test-user \
