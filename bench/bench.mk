@@ -1,0 +1,59 @@
+# make bench: login latency against libpam alone, the floor and
+# pam_namespace (bench/run.sh).  Needs root; the results go to
+# bench/results/ and the latest run to bench/RESULTS.md and bench/plot.png.
+# The floor and minimal modules are for the benchmark only and are never
+# installed.
+
+BENCH_BIN := $(B)/bench/loadgen $(B)/bench/floor.so $(B)/bench/minimal.so \
+	$(B)/bench/vgshim.so
+BENCH_DEB_DEPS := gnuplot-nox valgrind linux-perf
+BENCH_ROUNDS ?= 1000
+BENCH_SIZES ?= 20 1000 5000
+BENCH_PROFILE_SIZES ?= 20 5000
+
+TEST_BUILD += $(BENCH_BIN)
+
+.PHONY: bench bench-deps bench-profile
+
+$(B)/bench/loadgen: bench/loadgen.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -pie -o $@ $< $(LINK_HARDEN) \
+		$(LDFLAGS) -lpam
+
+$(B)/bench/floor.so: bench/floor.c pam_module/pam_mntns.map
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -shared -o $@ $< \
+		-Wl,--version-script=pam_module/pam_mntns.map \
+		$(LINK_HARDEN) $(LDFLAGS)
+
+$(B)/bench/minimal.so: bench/minimal.c pam_module/pam_mntns.map
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -shared -o $@ $< \
+		-Wl,--version-script=pam_module/pam_mntns.map \
+		$(LINK_HARDEN) $(LDFLAGS) -lpam
+
+$(B)/bench/vgshim.so: bench/vgshim.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -shared -o $@ $< $(LINK_HARDEN) \
+		$(LDFLAGS) -ldl
+
+bench: bench-deps all $(BENCH_BIN)
+	@B=$(B) BENCH_ROUNDS="$(BENCH_ROUNDS)" BENCH_SIZES="$(BENCH_SIZES)" \
+		bench/run.sh --record
+
+# A run at 20 and 5000 mounts plus callgrind and perf profiles of
+# permit, the floor, minimal and pam_mntns, kept in the run's directory
+# under bench/results/ (profile-SIZE.txt); RESULTS.md is not touched.
+bench-profile: bench-deps all $(BENCH_BIN)
+	@B=$(B) BENCH_ROUNDS="$(BENCH_ROUNDS)" \
+		BENCH_SIZES="$(BENCH_PROFILE_SIZES)" bench/run.sh --profile
+
+bench-deps:
+	@missing=$$(for p in $(BENCH_DEB_DEPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing; \
+	fi

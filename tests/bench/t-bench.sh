@@ -1,0 +1,43 @@
+# make bench, smoke-run only: a tiny run at the sandbox's own mount count
+# must give every column a number, leave no mount and no user behind.
+# Timing is not tested (the benchmark is not a timed test).
+
+BENCH_COLUMNS="permit floor minimal pam_namespace pam_namespace-noinit pam_mntns"
+# Unique per run: two test runs at once must not remove each other's user.
+BENCH_USER=mntnstb$$
+
+test_bench_smoke() {
+	local dir out rc before col num='-?[0-9]+\.[0-9]{2}'
+	dir=$(mktemp -d) || return
+	before=$(mount_table)
+	out=$(B=$B bench/run.sh -n 3 -w 1 -s 20 -u "$BENCH_USER" -o "$dir" \
+		--no-plot 2>&1)
+	rc=$?
+	expect_eq "bench: a smoke run (3 rounds, one size) exits 0" "$rc" 0
+	for col in $BENCH_COLUMNS; do
+		expect_match "bench: column $col has a median and a p90" \
+			"$out" "^\| $col \| [0-9]+ \([0-9]+\) \|$"
+		expect_match "bench: column $col has an R value and its range" \
+			"$out" "^\| $col \| $num \($num-$num\) \|$"
+	done
+	expect_eq "bench: results.tsv has a numeric line per column" \
+		"$(awk 'NF == 9 && $1 == 20 && $2 ~ /^[0-9]+$/ &&
+			$4 ~ /^[0-9.]+$/ && $7 ~ /^-?[0-9.]+$/' \
+			"$dir/results.tsv" 2>/dev/null | wc -l)" \
+		"$(echo $BENCH_COLUMNS | wc -w)"
+	expect_eq "bench: the floor's R is 1 by definition" \
+		"$(awk '$3 == "floor" { print $7 }' "$dir/results.tsv" 2>/dev/null)" \
+		1.00
+	expect_eq "bench: no mount is left behind" "$(mount_table)" "$before"
+	expect_eq "bench: the benchmark users are removed" \
+		"$(id -u "$BENCH_USER" 2>/dev/null)$(id -u "${BENCH_USER}n" 2>/dev/null)" ""
+	rm -rf "$dir"
+}
+
+test_bench_refuses_bad_arguments() {
+	local out rc
+	out=$(bench/run.sh -n many 2>&1)
+	rc=$?
+	expect_eq "bench: a bad round count is refused (exit 1)" "$rc" 1
+	expect_match "bench: ... with a message" "$out" "take numbers"
+}
