@@ -18,33 +18,41 @@
 #include "resolve.h"
 #include "target.h"
 
-#define PROC_FD_PATH_MAX sizeof("/proc/self/fd/-2147483648")
-#define TMPFS_DATA_MAX	 512
+#define TMPFS_DATA_MAX 512
 
-int
-check_single_threaded(struct mntns_error *e)
+/*
+ * unshare(CLONE_THREAD) and setns(CLONE_NEWNS) refuse (EINVAL) a process
+ * with more than one thread: a namespace switch would cover only the
+ * calling thread.  That refusal is the check; this says why.
+ */
+static int
+switch_error(const char *what, struct mntns_error *e)
 {
+	int err = errno;
 	struct stat st;
 
 	/* procfs counts a task directory's links as 2 + its threads. */
-	if (stat("/proc/self/task", &st) < 0)
-		return err_set(e, -errno,
-			       "cannot count this process's threads: "
-			       "/proc/self/task: %s",
-			       strerror(errno));
-	if (st.st_nlink != 3)
+	if (err == EINVAL && stat("/proc/self/task", &st) == 0 &&
+	    st.st_nlink > 3)
 		return err_set(e, -EBUSY,
 			       "the calling process has %ld threads; a mount "
 			       "namespace can only be set up for a "
 			       "single-threaded process",
 			       (long)st.st_nlink - 2);
-	return 0;
+	return err_set(e, -err, "%s: %s", what, strerror(err));
 }
 
-static void
-proc_fd_path(char *buf, int fd)
+/*
+ * Mounts on the directory @fd, checked before: made the working
+ * directory and named ".", which costs less than a /proc/self/fd walk.
+ * The caller puts the working directory back.
+ */
+static int
+mount_on(int fd, const char *type, unsigned long flags, const char *data)
 {
-	snprintf(buf, PROC_FD_PATH_MAX, "/proc/self/fd/%d", fd);
+	if (fchdir(fd) < 0)
+		return -errno;
+	return mount("pam_mntns", ".", type, flags, data) < 0 ? -errno : 0;
 }
 
 /* One entry of the plan on its way to the kernel. */
@@ -90,9 +98,9 @@ static int
 mount_tmpfs(const struct plan_entry *pe, const struct step *s,
 	    struct mntns_error *e)
 {
-	char path[PROC_FD_PATH_MAX], data[TMPFS_DATA_MAX];
+	char data[TMPFS_DATA_MAX];
 	bool own = pe->mode >= 0;
-	int n;
+	int n, r;
 
 	n = snprintf(data, sizeof(data), "%s%smode=%04o,uid=%u,gid=%u",
 		     pe->fsdata ? pe->fsdata : "", pe->fsdata ? "," : "",
@@ -103,10 +111,10 @@ mount_tmpfs(const struct plan_entry *pe, const struct step *s,
 	if (n < 0 || (size_t)n >= sizeof(data))
 		return err_set(e, -E2BIG, "target %s: tmpfs options too long",
 			       pe->target);
-	proc_fd_path(path, s->tfd);
-	if (mount("pam_mntns", path, "tmpfs", pe->ms_set, data) < 0)
-		return err_set(e, -errno, "cannot mount tmpfs on %s: %s",
-			       pe->target, strerror(errno));
+	r = mount_on(s->tfd, "tmpfs", pe->ms_set, data);
+	if (r < 0)
+		return err_set(e, r, "cannot mount tmpfs on %s: %s", pe->target,
+			       strerror(-r));
 	return 0;
 }
 
@@ -114,14 +122,13 @@ mount_tmpfs(const struct plan_entry *pe, const struct step *s,
 static int
 mount_hidden_dir(const struct plan_entry *pe, int tfd, struct mntns_error *e)
 {
-	char path[PROC_FD_PATH_MAX];
+	int r = mount_on(tfd, "tmpfs",
+			 MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			 "mode=0000,uid=0,gid=0,size=4k");
 
-	proc_fd_path(path, tfd);
-	if (mount("pam_mntns", path, "tmpfs",
-		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "mode=0000,uid=0,gid=0,size=4k") < 0)
-		return err_set(e, -errno, "cannot hide %s: %s", pe->target,
-			       strerror(errno));
+	if (r < 0)
+		return err_set(e, r, "cannot hide %s: %s", pe->target,
+			       strerror(-r));
 	return 0;
 }
 
@@ -292,11 +299,17 @@ apply_entries(const struct plan *p, struct apply_result *res,
 	      struct mntns_error *e)
 {
 	struct step *steps = calloc(p->n, sizeof(*steps));
+	_cleanup_(closep) int here = -1;
 	size_t i, n = 0;
 	int r = 0;
 
-	if (!steps)
-		return err_set(e, -ENOMEM, "out of memory");
+	/* The working directory in the new namespace, to come back to. */
+	here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!steps || here < 0) {
+		r = here < 0 ? -errno : -ENOMEM;
+		free(steps);
+		return err_set(e, r, "cannot start applying: %s", strerror(-r));
+	}
 	for (; r == 0 && n < p->n; n++) {
 		steps[n].sfd = steps[n].tfd = -1;
 		r = prepare_step(p, n, &steps[n], e);
@@ -311,16 +324,29 @@ apply_entries(const struct plan *p, struct apply_result *res,
 		res->mounts += r == 0;
 	}
 	steps_free(steps, n);
+	if (r == 0 && fchdir(here) < 0)
+		r = err_set(e, -errno,
+			    "cannot return to the working "
+			    "directory: %s",
+			    strerror(errno));
 	return r;
+}
+
+static int
+self_ns(struct ns_ident *out, struct mntns_error *e)
+{
+	_cleanup_(closep) int fd =
+		open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || ns_ident_of(fd, out) < 0)
+		return err_set(e, -errno, "/proc/self/ns/mnt: %s",
+			       strerror(errno));
+	return 0;
 }
 
 int
 ns_save(struct ns_saved *s, struct mntns_error *e)
 {
-	int r = check_single_threaded(e);
-
-	if (r < 0)
-		return r;
 	s->ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (s->ns < 0)
 		return err_set(e, -errno, "/proc/self/ns/mnt: %s",
@@ -345,8 +371,13 @@ ns_saved_close(struct ns_saved *s)
 int
 ns_restore(struct ns_saved *s, int err, struct mntns_error *e)
 {
+	struct ns_ident old, cur;
 	char msg[sizeof(e->msg)];
 
+	/* Failed before any switch (say, threads): nothing to undo. */
+	if (ns_ident_of(s->ns, &old) == 0 && self_ns(&cur, NULL) == 0 &&
+	    ns_ident_equal(&old, &cur))
+		return err;
 	if (setns(s->ns, CLONE_NEWNS) == 0 && fchdir(s->root) == 0 &&
 	    chroot(".") == 0 && fchdir(s->cwd) == 0)
 		return err;
@@ -361,27 +392,13 @@ static int
 enter_new_ns(int base_fd, struct mntns_error *e)
 {
 	if (base_fd >= 0 && setns(base_fd, CLONE_NEWNS) < 0)
-		return err_set(e, -errno,
-			       "cannot enter the namespace to build from: %s",
-			       strerror(errno));
-	if (unshare(CLONE_NEWNS) < 0)
-		return err_set(e, -errno, "unshare(CLONE_NEWNS): %s",
-			       strerror(errno));
+		return switch_error("cannot enter the namespace to build from",
+				    e);
+	if (unshare(CLONE_NEWNS | CLONE_THREAD) < 0)
+		return switch_error("unshare(CLONE_NEWNS)", e);
 	/* Before anything else: host mounts flow in, nothing flows out. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return err_set(e, -errno, "cannot make / a recursive slave: %s",
-			       strerror(errno));
-	return 0;
-}
-
-static int
-self_ns(struct ns_ident *out, struct mntns_error *e)
-{
-	_cleanup_(closep) int fd =
-		open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0 || ns_ident_of(fd, out) < 0)
-		return err_set(e, -errno, "/proc/self/ns/mnt: %s",
 			       strerror(errno));
 	return 0;
 }
@@ -412,8 +429,7 @@ apply_join(int nsfd, const struct ns_ident *expect, struct mntns_error *e)
 	if (r < 0 || !ns_ident_equal(&got, expect))
 		return err_set(e, -ESTALE, "the namespace to join changed");
 	if (setns(nsfd, CLONE_NEWNS) < 0)
-		return err_set(e, -errno, "cannot join the namespace: %s",
-			       strerror(errno));
+		return switch_error("cannot join the namespace", e);
 	r = self_ns(&got, e);
 	if (r == 0 && !ns_ident_equal(&got, expect))
 		r = err_set(e, -ESTALE,

@@ -27,9 +27,9 @@ struct ns_saved {
 	}
 
 /*
- * Saves the current namespace, root and cwd; fails with a message when
- * the caller has more than one thread (unshare/setns would cover only
- * the calling thread).
+ * Saves the current namespace, root and cwd.  (A caller with more than
+ * one thread is refused by the switch itself: unshare and setns would
+ * cover only the calling thread.)
  */
 int ns_save(struct ns_saved *s, struct mntns_error *e);
 
@@ -52,8 +52,5 @@ int apply_plan(const struct plan *p, int base_fd, struct apply_result *res,
 
 /* Joins the namespace @nsfd, checking before and after that it is @expect. */
 int apply_join(int nsfd, const struct ns_ident *expect, struct mntns_error *e);
-
-/* Fails with a message when the caller has more than one thread. */
-int check_single_threaded(struct mntns_error *e);
 
 #endif

@@ -170,28 +170,43 @@ ensure_tree(uid_t uid, struct mntns_error *e)
 	return uid == (uid_t)-1 ? 0 : ensure_dir(path, e);
 }
 
-/* Writes @text to @path in one go, creating the tree when missing. */
+/*
+ * A record is a symlink whose target is its text: one symlink(2) makes a
+ * whole record appear at once (no reader sees half of one) and costs a
+ * third of open, write and close.  Nothing ever follows these links.
+ * A record already there under the same name is stale (a reused PID, or
+ * the previous value of "current") and is replaced.
+ */
 static int
 write_record(const char *path, uid_t uid, const char *text,
 	     struct mntns_error *e)
 {
-	_cleanup_(closep) int fd = -1;
-	size_t len = strlen(text);
-	int r;
+	int r, tries;
 
-	fd = open_nofollow(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 && errno == ENOENT) {
+	for (tries = 0; tries < 3; tries++) {
+		if (symlink(text, path) == 0)
+			return 0;
+		if (errno == EEXIST && unlink(path) == 0)
+			continue;
+		if (errno != ENOENT)
+			break;
 		r = ensure_tree(uid, e);
 		if (r < 0)
 			return r;
-		fd = open_nofollow(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	}
-	if (fd < 0)
-		return err_set(e, -errno, "cannot write %s: %s", path,
-			       strerror(errno));
-	if (write(fd, text, len) != (ssize_t)len)
-		return err_set(e, -EIO, "cannot write %s", path);
-	return 0;
+	return err_set(e, -errno, "cannot write %s: %s", path, strerror(errno));
+}
+
+/* The text of a record; its length or -errno. */
+static int
+read_record(int dirfd, const char *name, char *buf, size_t len)
+{
+	ssize_t n = readlinkat(dirfd, name, buf, len - 1);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return (int)n;
 }
 
 /* Copies @s for display: printable ASCII only, one line. */
@@ -317,7 +332,7 @@ static int
 read_ns_record_at(int dirfd, const char *name, struct ns_record *r)
 {
 	char text[RECORD_MAX];
-	int n = read_small(dirfd, name, text, sizeof(text));
+	int n = read_record(dirfd, name, text, sizeof(text));
 
 	return n < 0 ? n : parse_ns_record(text, r);
 }
@@ -330,7 +345,7 @@ ns_record_read(const struct ns_ident *ns, struct ns_record *r)
 
 	ns_key(ns, key);
 	run_path(path, sizeof(path), "ns/%s", key);
-	n = read_small(AT_FDCWD, path, text, sizeof(text));
+	n = read_record(AT_FDCWD, path, text, sizeof(text));
 	if (n < 0)
 		return n;
 	n = parse_ns_record(text, r);
@@ -412,7 +427,7 @@ user_current_swap(uid_t uid, const struct ns_ident *ns, struct mntns_error *e)
 	struct ns_ident old;
 
 	run_path(path, sizeof(path), "users/%u/current", (unsigned)uid);
-	if (read_small(AT_FDCWD, path, text, sizeof(text)) >= 0 &&
+	if (read_record(AT_FDCWD, path, text, sizeof(text)) >= 0 &&
 	    record_u64(text, "ns_id", &old.id) == 0 &&
 	    record_u64(text, "ns_ino", &old.ino) == 0 &&
 	    !ns_ident_equal(&old, ns))
@@ -462,7 +477,7 @@ visit_member(int dirfd, const char *name, member_fn fn, void *ctx)
 	struct member_record m;
 	int nsfd, r;
 
-	if (read_small(dirfd, name, text, sizeof(text)) < 0 ||
+	if (read_record(dirfd, name, text, sizeof(text)) < 0 ||
 	    parse_member(text, &m) < 0)
 		return 0;
 	nsfd = open_ns_of(m.pid, &m.ns, m.start);

@@ -10,6 +10,9 @@
  *   users/UID/current  the user's scope=user namespace
  *   inaccessible     an empty mode-0000 file, bound over hidden files
  *
+ * Each record is a symlink whose target is its text ("key=value" lines),
+ * made with one symlink(2) and never followed.
+ *
  * Nothing here is trusted because it exists: a record counts only while
  * its process is alive and in the namespace the record names, checked
  * through a pidfd.  Stale records are removed by whoever meets them.

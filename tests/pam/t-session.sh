@@ -139,3 +139,16 @@ test_session_unfinished_instance() {
 		"$(stat -c %U:%a /var/tmp/.mntns/mntnst2)" "root:0"
 	rm -rf /var/tmp/.mntns/mntnst2
 }
+
+# The module changes directory to each tmpfs TARGET it mounts on; the
+# caller must get its own working directory back.
+test_session_keeps_cwd() {
+	view_conf
+	mkdir -p "$W/cwd-here"
+	local out
+	out=$(cd "$W/cwd-here" && session view mntnst1 -- sh -c 'echo cwd=$(pwd -P)')
+	expect_eq "session opened from another directory" \
+		"$(field open "$out")" PAM_SUCCESS
+	expect_eq "the caller's working directory is kept" \
+		"$(field cwd "$out")" "$W/cwd-here"
+}
