@@ -13,7 +13,11 @@
 #
 # Usage: bench/run.sh [-n ROUNDS] [-w WARMUP] [-s "SIZES"] [-o OUTDIR]
 #                     [-u USER] [--record] [--profile] [--no-plot]
-#                     [--lookup] [--exec CMD]
+#                     [--lookup] [--exec CMD] [-c REGEX] [-x NAME=MODULE]
+#
+# -c REGEX measures only the columns whose name matches (permit and floor
+# always run); -x NAME=MODULE adds a column pam_mntns-NAME with another
+# build of pam_mntns.so, to compare two builds in one interleaved run.
 #
 # --lookup makes each session child look the user up before pam_start,
 # as login, su and sshd do, so that a module's own lookup finds the NSS
@@ -38,6 +42,8 @@ PLOT=1
 EXEC=""
 LOOKUP=""
 BLOCKS=5
+ONLY=""
+EXTRA=()
 ARGS=("$@")
 
 usage() {
@@ -57,6 +63,8 @@ while [ $# -gt 0 ]; do
 	--no-plot) PLOT=0 ;;
 	--lookup) LOOKUP=-l ;;
 	--exec) EXEC=$2; shift ;;
+	-c) ONLY=$2; shift ;;
+	-x) EXTRA+=("$2"); shift ;;
 	-h | --help) usage 0 ;;
 	*) echo "bench/run.sh: unknown argument '$1'" >&2; usage 1 >&2 ;;
 	esac
@@ -97,6 +105,15 @@ mkdir -p "$OUT" || die "cannot create $OUT"
 # directory is reached through this descriptor wherever it lives.  The
 # source tree is the working directory, which stays valid the same way.
 exec {OUTFD}<"$OUT" || die "cannot open $OUT"
+# Modules given with -x, opened here for the same reason.
+declare -A EXTRA_FD=()
+for x in ${EXTRA[@]+"${EXTRA[@]}"}; do
+	case $x in
+	[a-z]*=?*) exec {fd}<"${x#*=}" || die "cannot open ${x#*=}"
+		EXTRA_FD[${x%%=*}]=$fd ;;
+	*) die "-x takes NAME=MODULE" ;;
+	esac
+done
 O=/proc/$$/fd/$OUTFD
 
 W=/run/mntnsbench
@@ -114,6 +131,10 @@ mkdir -p "$W/bin" "$W/pam.d" "$W/etc/namespace.d" "$W/m" &&
 	cp "$B/pam_mntns.so" "$B/bench/floor.so" "$B/bench/minimal.so" \
 		"$B/bench/loadgen" "$B/bench/vgshim.so" "$W/bin/" ||
 	die "cannot copy the build ($B) into the sandbox: run make first"
+for x in ${!EXTRA_FD[@]}; do
+	cp "/proc/$$/fd/${EXTRA_FD[$x]}" "$W/bin/extra-$x.so" ||
+		die "cannot copy the module given as $x"
+done
 
 users_remove() {
 	local u
@@ -155,6 +176,15 @@ UID2=$(id -u "$U2") GID2=$(id -g "$U2")
 # "minimal" (bench/minimal.c) calibrates the budget: the least a real
 # module does (user lookup, config read, symlink-safe target walk).
 columns() {
+	all_columns | awk -v only="$ONLY" \
+		'only == "" || $1 ~ /^(permit|floor)$/ || $1 ~ only'
+}
+
+all_columns() {
+	local x
+	for x in ${EXTRA[@]+"${EXTRA[@]}"}; do
+		echo "pam_mntns-${x%%=*} $U1 tmp $W/bin/extra-${x%%=*}.so conf=$W/pam_mntns.conf scope=session"
+	done
 	sed -e '/^#/d' <<C
 permit               $U1 -   pam_permit.so
 floor                $U1 tmp $W/bin/floor.so uid=$UID1 gid=$GID1
