@@ -192,9 +192,9 @@ minimal              $U1 tmp $W/bin/minimal.so conf=$W/pam_mntns.conf
 pam_namespace        $U1 tmp pam_namespace.so
 pam_namespace-noinit $U2 tmp pam_namespace.so
 pam_mntns            $U1 tmp $W/bin/pam_mntns.so conf=$W/pam_mntns.conf scope=session
-# scope=user: later sessions join the namespace of a session held open
-# ("hold"); the column is left out for now, and is this one line:
-#pam_mntns-user      $U1 tmp:hold $W/bin/pam_mntns.so conf=$W/pam_mntns.conf scope=user
+# scope=user: every session joins the namespace of a session of the same
+# user that is held open ("hold"): what a second login pays.
+pam_mntns-user       $U1 tmp:hold $W/bin/pam_mntns.so conf=$W/pam_mntns.conf scope=user
 C
 }
 
