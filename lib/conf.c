@@ -100,15 +100,6 @@ unescape(const struct where *w, char *s, bool pct)
 	return 0;
 }
 
-static bool
-has_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
-}
-
 static int
 parse_selector(const struct where *w, const char *tok, struct selector *sel)
 {

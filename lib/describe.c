@@ -81,21 +81,6 @@ struct sim {
 
 /* ---- looking at host paths -------------------------------------------- */
 
-static void
-find_symlink(const char *path, char *link, size_t len)
-{
-	const char *end = path;
-	struct stat st;
-
-	do {
-		end = strchrnul(end + 1, '/');
-		snprintf(link, len, "%.*s", (int)(end - path), path);
-		if (lstat(link, &st) == 0 && S_ISLNK(st.st_mode))
-			return;
-	} while (*end);
-	link[0] = '\0';
-}
-
 static unsigned long
 st_to_ms(unsigned long f)
 {
@@ -115,8 +100,9 @@ path_inspect(const char *path, struct path_info *pi)
 	fd = open_nofollow(path, O_PATH, 0);
 	if (fd < 0 || fstat(fd, &pi->st) < 0) {
 		pi->err = errno;
-		if (pi->err == ELOOP)
-			find_symlink(path, pi->link, sizeof(pi->link));
+		if (pi->err == ELOOP &&
+		    !find_symlink(path, pi->link, sizeof(pi->link)))
+			pi->link[0] = '\0';
 		return;
 	}
 	/* O_PATH|O_NOFOLLOW hands back a trailing symlink itself. */

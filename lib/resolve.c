@@ -31,8 +31,7 @@ type_name(mode_t m)
 	return "special file";
 }
 
-/* Error path only: the first symlink in @path, for the message. */
-static bool
+bool
 find_symlink(const char *path, char *prefix, size_t len)
 {
 	const char *end = path;

@@ -26,6 +26,12 @@ int path_error(const char *what, const char *path, int err,
 int resolve(const char *what, const char *path, int flags, struct stat *st,
 	    struct mntns_error *e);
 
+/*
+ * Error paths only: the first symlink on @path (by lstat, each prefix in
+ * turn) into @prefix; false if there is none.
+ */
+bool find_symlink(const char *path, char *prefix, size_t len);
+
 /* Splits @path into a malloc'd parent and a pointer to its last name. */
 int split_path(const char *path, char **parent, const char **name);
 

@@ -23,7 +23,7 @@ err_set(struct mntns_error *e, int rc, const char *fmt, ...)
 	return rc;
 }
 
-static bool
+bool
 has_control(const char *s)
 {
 	for (; *s; s++)

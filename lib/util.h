@@ -58,6 +58,9 @@ steal_ptr(void *pp)
 	return r;
 }
 
+/* True if @s holds a control character (below 0x20, or DEL). */
+bool has_control(const char *s);
+
 /*
  * A name used as one path component: not empty, not "." or "..", no "/",
  * no control character, no leading "-", at most NAME_MAX bytes.

@@ -26,16 +26,7 @@ cat "$W/demo.conf"
 "$HELPER" check --conf "$W/demo.conf" && echo "(pam_mntns_helper check: OK)"
 
 say "The PAM stack for 'su -l' (read through libpam_wrapper)"
-for f in su su-l; do
-	cat >"$W/pam.d/$f" <<S
-auth     sufficient pam_rootok.so
-auth     required   pam_deny.so
-account  required   pam_permit.so
-password required   pam_deny.so
-session  required   $MODULE conf=$W/demo.conf
-session  required   pam_permit.so
-S
-done
+su_services "conf=$W/demo.conf"
 sed 's/^/    /' "$W/pam.d/su-l"
 
 echo "the host's own /tmp already has a file: host-file.txt" >/tmp/host-file.txt

@@ -2,7 +2,8 @@
 # must give every column a number, leave no mount and no user behind.
 # Timing is not tested (the benchmark is not a timed test).
 
-BENCH_COLUMNS="permit floor minimal pam_namespace pam_namespace-noinit pam_mntns"
+BENCH_COLUMNS="permit floor minimal pam_namespace pam_namespace-noinit pam_mntns
+	pam_mntns-user"
 # Unique per run: two test runs at once must not remove each other's user.
 BENCH_USER=mntnstb$$
 

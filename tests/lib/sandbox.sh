@@ -120,6 +120,23 @@ service() {
 		"$MODULE" "$*" >"$W/pam.d/$name"
 }
 
+# su_services ARGS...: the su and su-l stacks (read through libpam_wrapper)
+# of a host where root needs no password and pam_mntns ARGS is one of the
+# session modules, as on a real host.
+su_services() {
+	local f
+	for f in su su-l; do
+		cat >"$W/pam.d/$f" <<S
+auth     sufficient pam_rootok.so
+auth     required   pam_deny.so
+account  required   pam_permit.so
+password required   pam_deny.so
+session  required   $MODULE $*
+session  required   pam_permit.so
+S
+	done
+}
+
 # session SERVICE USER [pam-session options] [-- CMD...]: runs the test
 # client through real libpam with syslog captured in $SYSLOG.
 session() {

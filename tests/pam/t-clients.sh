@@ -10,21 +10,6 @@ mntnst3  /var/tmp   none
 C
 }
 
-# su and su-l stacks: root needs no password; the session is ours.
-su_services() {
-	local f
-	for f in su su-l; do
-		cat >"$W/pam.d/$f" <<S
-auth     sufficient pam_rootok.so
-auth     required   pam_deny.so
-account  required   pam_permit.so
-password required   pam_deny.so
-session  required   $MODULE $*
-session  required   pam_permit.so
-S
-	done
-}
-
 test_pamtester() {
 	client_conf
 	service pamtester-ok "conf=$W/clients.conf"

@@ -179,16 +179,7 @@ test_home_isolation() {
 
 test_home_isolation_su() {
 	home_conf
-	local f
-	for f in su su-l; do
-		cat >"$W/pam.d/$f" <<S
-auth     sufficient pam_rootok.so
-auth     required   pam_deny.so
-account  required   pam_permit.so
-session  required   $MODULE conf=$W/home.conf
-session  required   pam_permit.so
-S
-	done
+	su_services "conf=$W/home.conf"
 	local out
 	out=$(wrapped su -l mntnst2 -c 'pwd; ls -A /home | tr "\n" " "; echo')
 	expect_match "home recipe via su -l: the shell starts in its home" \

@@ -164,25 +164,11 @@ test_scope_user_parallel() {
 	rm -f "$W"/par-*
 }
 
-SU_STACK_ARGS=""
-nested_su_services() {
-	local f
-	for f in su su-l; do
-		cat >"$W/pam.d/$f" <<S
-auth     sufficient pam_rootok.so
-auth     required   pam_deny.so
-account  required   pam_permit.so
-session  required   $MODULE conf=$W/scope.conf $*
-session  required   pam_permit.so
-S
-	done
-}
-
 # su -l bob from inside alice's namespace: bob's view is built from the
 # host's (the sandbox's), not from alice's.
 nested_su_check() {
 	local scope=$1 out
-	nested_su_services "$2"
+	su_services "conf=$W/scope.conf" $2
 	hold alice "session-scope" mntnst1
 	# From inside alice's session, as root, su -l to another user.
 	out=$(session "$([ "$scope" = user ] && echo user-scope || echo session-scope)" mntnst1 -- \
@@ -213,7 +199,7 @@ test_scope_nested_su_user() {
 
 test_scope_user_su_shared() {
 	scope_conf
-	nested_su_services scope=user
+	su_services "conf=$W/scope.conf" scope=user
 	local out
 	rm -f "$W/go-su"
 	# First login: writes, then stays open until released.
