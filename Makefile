@@ -140,9 +140,12 @@ uninstall:
 # nothing lands outside the build directory.
 deb:
 	rm -rf $(B)/deb && mkdir -p $(B)/deb/src
-	tar --exclude=./$(B) --exclude=./.git -cf - . | tar -C $(B)/deb/src -xf -
-	cd $(B)/deb/src && dpkg-buildpackage -us -uc -b
-	lintian --fail-on error $(B)/deb/*.changes
+	tar --exclude=./$(B) --exclude=./build --exclude=./.git -cf - . | \
+		tar -C $(B)/deb/src -xf -
+	@# The package build must not inherit this make's variables (B=...).
+	cd $(B)/deb/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b
+	cd $(B)/deb && lintian --fail-on error *.changes
 
 # ---- the rest ---------------------------------------------------------
 

@@ -15,8 +15,8 @@
 # (values turned into tokens); review them before committing.
 
 HLP=$W/hlp
-HLP_EXPECTED=$TOP/tests/helper/expected
-HLP_FIXTURES=$TOP/tests/helper/fixtures
+HLP_EXPECTED=$SRC/tests/helper/expected
+HLP_FIXTURES=$SRC/tests/helper/fixtures
 HLP_TOKENS=""
 
 # A fresh scratch directory for one test.

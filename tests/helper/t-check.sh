@@ -1,7 +1,7 @@
 # pam_mntns_helper check: the config as the module reads it, errors and
 # warnings gcc-style on stderr, exit 1 only on an error.
 
-. "$TOP/tests/helper/lib.sh"
+. "$SRC/tests/helper/lib.sh"
 
 # The paths check-clean.conf and check-warn.conf talk about.
 hlp_check_paths() {
@@ -82,7 +82,7 @@ test_helper_check_like_module() {
 
 test_helper_check_default_config() {
 	hlp_setup
-	cp "$TOP/conf/pam_mntns.conf" "$HLP/default.conf"
+	cp "$SRC/conf/pam_mntns.conf" "$HLP/default.conf"
 	chmod 0644 "$HLP/default.conf"
 	local err
 	err=$("$HELPER" check --conf "$HLP/default.conf" 2>&1 >/dev/null)

@@ -2,7 +2,7 @@
 # --version, misuse with a hint and exit 1, root-only commands, and
 # failed writes to stdout turned into a failing exit.
 
-. "$TOP/tests/helper/lib.sh"
+. "$SRC/tests/helper/lib.sh"
 
 test_helper_cli_help() {
 	hlp_setup

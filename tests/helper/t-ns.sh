@@ -1,7 +1,7 @@
 # pam_mntns_helper list and enter: the live namespaces of held sessions,
 # nothing stale, and commands run inside the right one.
 
-. "$TOP/tests/helper/lib.sh"
+. "$SRC/tests/helper/lib.sh"
 
 hlp_ns_services() {
 	hlp_conf ns

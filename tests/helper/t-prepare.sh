@@ -1,7 +1,7 @@
 # pam_mntns_helper prepare: instance parents made root:root 0000 before
 # anyone logs in, idempotent, and refused (never repaired) when wrong.
 
-. "$TOP/tests/helper/lib.sh"
+. "$SRC/tests/helper/lib.sh"
 
 test_helper_prepare_creates() {
 	hlp_setup
@@ -40,7 +40,7 @@ test_helper_prepare_refuses() {
 }
 
 test_helper_prepare_unit() {
-	local u=$TOP/conf/systemd/pam_mntns-prepare.service
+	local u=$SRC/conf/systemd/pam_mntns-prepare.service
 	expect_match "unit: runs prepare" "$(cat "$u")" \
 		'^ExecStart=/usr/sbin/pam_mntns_helper prepare$'
 	expect_match "unit: a oneshot" "$(cat "$u")" '^Type=oneshot$'

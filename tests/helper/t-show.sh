@@ -1,7 +1,7 @@
 # pam_mntns_helper show: the plan of a login, against expected output
 # files, and against what real sessions through libpam get.
 
-. "$TOP/tests/helper/lib.sh"
+. "$SRC/tests/helper/lib.sh"
 
 # The paths show-nested.conf and show-refused2.conf talk about.
 hlp_show_paths() {

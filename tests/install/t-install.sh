@@ -66,11 +66,13 @@ test_install_deb() {
 		ok "Debian package # SKIP dpkg-buildpackage is not installed"
 		return
 	fi
-	local out deb root
-	out=$(make -s deb 2>&1)
+	local out deb root db=$W/debbuild
+	# Built under the sandbox's own directory: debian/rules names its
+	# directories by path, and the tree's own path may be covered here.
+	out=$(make -s deb B="$db" 2>&1)
 	expect_eq "make deb builds the package, lintian finds no error" "$?" 0 ||
 		diag "$(printf '%s\n' "$out" | tail -n 20)"
-	deb=$(ls "$B"/deb/libpam-mntns_*_*.deb 2>/dev/null | head -n 1)
+	deb=$(ls "$db"/deb/libpam-mntns_*_*.deb 2>/dev/null | head -n 1)
 	expect_true "libpam-mntns_*.deb exists" test -f "$deb"
 	[ -f "$deb" ] || return
 	expect_match "the package holds the module in libpam's directory" \
@@ -92,7 +94,7 @@ test_install_deb() {
 
 	expect_true "the unpacked default config parses" \
 		"$root/usr/sbin/pam_mntns_helper" check --conf "$root/etc/security/pam_mntns.conf"
-	rm -rf "$root"
+	rm -rf "$root" "$db"
 }
 
 # pam-auth-update on private copies of /etc/pam.d, /var/lib/pam and

@@ -39,6 +39,10 @@ sandbox_enter() {
 		echo "not ok - refusing to run outside a sandbox namespace"
 		exit 1
 	}
+	# The source tree is the working directory, which stays valid even
+	# where /tmp, /var/tmp, /run or /home cover its path: refer to it
+	# relatively (no descriptor, which clients would inherit).
+	SRC=.
 	mount --make-rshared / &&
 		mount -t tmpfs -o mode=1777 mntns-sandbox /tmp &&
 		mount -t tmpfs -o mode=1777 mntns-sandbox /var/tmp &&

@@ -74,10 +74,12 @@ field() {
 	printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -n 1
 }
 
-# Runs every function named test_* defined so far, in definition order.
+# Runs every function named test_* defined so far (those matching the ERE
+# $TEST_ONLY, when set), in name order.
 run_tests() {
 	local t
-	for t in $(declare -F | awk '$3 ~ /^test_/ {print $3}'); do
+	for t in $(declare -F | awk -v only="${TEST_ONLY:-}" \
+		'$3 ~ /^test_/ && (only == "" || $3 ~ only) {print $3}'); do
 		echo "# $t"
 		"$t"
 	done
