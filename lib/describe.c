@@ -478,6 +478,19 @@ sim_instance_parent(struct sim *s, size_t i, const char *path, struct vnode *v)
  * open_instance() of target.c; a new one gets @want's owner and mode, on
  * the mount of its parent (@pflags).
  */
+/* An instance on the host that the login would finish (target.c). */
+static bool
+host_unfinished(const struct vnode *v, struct stat want)
+{
+	_cleanup_(closep) int fd = -1;
+
+	if (v->layer >= 0)
+		return false;
+	fd = open_nofollow(v->path, O_RDONLY | O_DIRECTORY, 0);
+	return fd >= 0 && instance_unfinished(fd, &v->pi.st, want.st_uid,
+					      want.st_mode & 07777);
+}
+
 static int
 sim_instance_dir(struct sim *s, size_t i, struct stat want,
 		 unsigned long pflags, struct vnode *v)
@@ -500,6 +513,10 @@ sim_instance_dir(struct sim *s, size_t i, struct stat want,
 	if (err)
 		return fail(s, i, err, "instance %s: %s", pe->source,
 			    strerror(err));
+	if (v->pi.st.st_uid != want.st_uid && host_unfinished(v, want)) {
+		s->d[i].instance_made = true;
+		return make_here(s, v, want, pflags);
+	}
 	if (v->pi.st.st_uid != want.st_uid)
 		return fail(s, i, EPERM,
 			    "instance %s is owned by uid %u, expected %u; "

@@ -99,16 +99,18 @@ dir_is_empty(int fd)
 	return n == 0;
 }
 
-/*
- * A login killed between creating an instance and handing it over leaves
- * it root's, mode 0000 and empty.  Only this code makes entries in a
- * root-only instance parent, so such a one is ours to finish.
- */
+bool
+instance_unfinished(int fd, const struct stat *st, uid_t uid, mode_t mode)
+{
+	return S_ISDIR(st->st_mode) && st->st_uid == 0 &&
+	       (st->st_mode & 07777) == 0 && !(uid == 0 && mode == 0) &&
+	       dir_is_empty(fd);
+}
+
 static int
 adopt_unfinished(int fd, struct stat *st, uid_t uid, gid_t gid, mode_t mode)
 {
-	if (st->st_uid != 0 || (st->st_mode & 07777) != 0 ||
-	    (uid == 0 && mode == 0) || !dir_is_empty(fd))
+	if (!instance_unfinished(fd, st, uid, mode))
 		return 0;
 	if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0)
 		return -1;

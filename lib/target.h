@@ -42,6 +42,14 @@ int open_instance_parent(const char *path, bool *created,
 			 struct mntns_error *e);
 
 /*
+ * An instance a login killed between creating it and handing it over
+ * left behind: root's, mode 0000 and empty.  Only this code makes entries
+ * in a root-only instance parent, so such a one is finished (given @uid
+ * and @mode) rather than refused.  @fd must be open for reading.
+ */
+bool instance_unfinished(int fd, const struct stat *st, uid_t uid, mode_t mode);
+
+/*
  * Opens (creating when missing) the per-user instance directory named by
  * @pe's SOURCE under its root-only parent (created root:root 0000 when
  * missing).  A new one gets @uid, @gid and @mode; an existing one must

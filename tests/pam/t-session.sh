@@ -126,12 +126,18 @@ test_session_unfinished_instance() {
 	rm -rf /var/tmp/.mntns/mntnst2
 	mkdir -m 0000 /var/tmp/.mntns/mntnst2
 	local out
+	expect_match "show predicts the unfinished instance is finished" \
+		"$("$HELPER" show mntnst2 --conf "$W/view.conf" 2>&1)" \
+		'^Result: a new mount namespace with 2 mounts'
 	out=$(session view mntnst2 -r -- sh -c 'stat -c "vt=%U:%a" /var/tmp')
 	expect_eq "an unfinished instance is finished by the next login" \
 		"$(field vt "$out")" "mntnst2:700"
 	rm -rf /var/tmp/.mntns/mntnst2
 	mkdir -m 0000 /var/tmp/.mntns/mntnst2
 	touch /var/tmp/.mntns/mntnst2/something
+	expect_match "show predicts the refusal of one that is not empty" \
+		"$("$HELPER" show mntnst2 --conf "$W/view.conf" 2>&1)" \
+		'is owned by uid 0, expected [0-9]+'
 	out=$(session view mntnst2 -r -- true)
 	expect_eq "a root-owned instance that is not empty is refused" \
 		"$(field open "$out")" PAM_SESSION_ERR
