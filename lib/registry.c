@@ -525,7 +525,7 @@ find_member_ns(const struct member_record *m, int nsfd, void *ctx)
 
 	if (!ns_ident_equal(&m->ns, w->ns))
 		return 0;
-	w->fd = dup(nsfd);
+	w->fd = fcntl(nsfd, F_DUPFD_CLOEXEC, 3);
 	return w->fd < 0 ? -errno : 1;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -146,7 +147,7 @@ take_first(const struct member_record *m, int nsfd, void *ctx)
 {
 	struct candidate *c = ctx;
 
-	c->fd = dup(nsfd);
+	c->fd = fcntl(nsfd, F_DUPFD_CLOEXEC, 3);
 	if (c->fd < 0)
 		return -errno;
 	c->ns = m->ns;
