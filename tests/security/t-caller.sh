@@ -78,28 +78,75 @@ test_sec_caller_setuid_su() {
 }
 
 # A file limit so low that the module runs out of descriptors: the login
-# must be refused or set up in full, never half.
+# must be refused or set up in full, never half.  The session itself only
+# writes its PID (one descriptor) and waits; the host side, with its own
+# limits, looks at the session's view through that PID, so that what is
+# judged is the module's work and not a shell starved of descriptors.
+sec_fd_limit_view() {
+	local pid=$1
+	nsenter -t "$pid" -m stat -c %U:%G:%a /tmp /var/tmp 2>&1 | tr '\n' ' '
+	nsenter -t "$pid" -m findmnt -n -o SOURCE --mountpoint /tmp |
+		tail -n 1
+}
+
+# sec_fd_limit_pass fresh|existing: one su -l per file limit, with the
+# instance parent removed before each (fresh) or left in place; appends
+# "LIMIT:refused|complete|HALF" to SEC_RESULTS.
+sec_fd_limit_pass() {
+	local n pid client i view want="$TU1:$TU1:700 $TU1:$TU1:700 pam_mntns"
+	for n in 6 7 8 9 10 11 12 13 14 15 16; do
+		[ "$1" = existing ] || rm -rf /var/tmp/.mntns
+		rm -f "$E2E/pid.nofile$n"
+		setsid sh -c 'ulimit -n "$1"; shift; exec "$@"' sh "$n" \
+			"${E2E_SU[@]}" "$E2E_PW" su -l "$TU1" -c \
+			"echo \$\$ >$E2E/pid.nofile$n; exec sleep 20" \
+			>"$E2E/client.nofile$n" 2>&1 </dev/null &
+		client=$!
+		track_pid "$client"
+		i=0
+		while [ ! -s "$E2E/pid.nofile$n" ] && kill -0 "$client" 2>/dev/null &&
+			[ $i -lt 600 ]; do
+			sleep 0.05
+			i=$((i + 1))
+		done
+		sleep 0.05
+		pid=$(cat "$E2E/pid.nofile$n" 2>/dev/null)
+		if [ -z "$pid" ]; then
+			SEC_RESULTS="$SEC_RESULTS $n:refused"
+			grep -q '^pam_mntns: cannot set up your private mounts: .*Too many open files' \
+				"$E2E/client.nofile$n" && SEC_BY_MODULE=yes
+		else
+			view=$(sec_fd_limit_view "$pid")
+			if [ "$(ns_of "$pid")" != "$(ns_of $$)" ] &&
+				[ "$view" = "$want" ]; then
+				SEC_RESULTS="$SEC_RESULTS $n:complete"
+			else
+				SEC_RESULTS="$SEC_RESULTS $n:HALF"
+				diag "limit $n: the session sees: $view"
+			fi
+			kill "$pid" 2>/dev/null
+		fi
+		e2e_wait "$client" 30
+	done
+}
+
 test_sec_caller_setuid_fd_limit() {
 	e2e_skip_setuid "set-user-ID su with a tiny file limit" && return
 	e2e_setup && e2e_password || return
-	local n results=
+	local before pass
 	e2e_su_as "$TU2"
-	for n in 8 10 12 14 16; do
-		e2e_drive "nofile$n" sh -c 'ulimit -n "$1"; shift; exec "$@"' sh \
-			"$n" "${E2E_SU[@]}" "$E2E_PW" su -l "$TU1" -c \
-			"$(e2e_probe_cmd "nofile$n")"
-		if [ -z "$E2E_OUT" ]; then
-			results="$results $n:refused"
-		elif [ "$(field tmp "$E2E_OUT") $(field vartmp "$E2E_OUT")" = \
-			"$TU1:$TU1:700 $TU1:$TU1:700" ]; then
-			results="$results $n:complete"
-		else
-			results="$results $n:HALF"
-		fi
+	before=$(mount_table)
+	for pass in fresh existing; do
+		SEC_RESULTS= SEC_BY_MODULE=
+		sec_fd_limit_pass $pass
+		diag "file limit -> login ($pass instance parent):$SEC_RESULTS"
+		expect_no_match "tiny file limits, $pass instance parent: every login refused or complete" \
+			"$SEC_RESULTS" 'HALF'
+		expect_match "tiny file limits, $pass instance parent: a login with enough descriptors completes" \
+			"$SEC_RESULTS" '16:complete'
+		expect_eq "tiny file limits, $pass instance parent: the module itself refused some" \
+			"$SEC_BY_MODULE" yes
 	done
-	diag "file limit -> login:$results"
-	expect_no_match "tiny file limits: every login refused or complete" \
-		"$results" 'HALF'
 	expect_eq "tiny file limits: the host's mounts as before" \
-		"$E2E_AFTER" "$E2E_BEFORE"
+		"$(mount_table)" "$before"
 }
