@@ -97,7 +97,10 @@ sec_fd_limit_pass() {
 	for n in 6 7 8 9 10 11 12 13 14 15 16; do
 		[ "$1" = existing ] || rm -rf /var/tmp/.mntns
 		rm -f "$E2E/pid.nofile$n"
-		setsid sh -c 'ulimit -n "$1"; shift; exec "$@"' sh "$n" \
+		# Descriptors the harness may have inherited are closed, so
+		# that the limit alone decides how many the login gets.
+		setsid bash -c 'for fd in {3..31}; do eval "exec $fd>&-"; done
+			ulimit -n "$1"; shift; exec "$@"' bash "$n" \
 			"${E2E_SU[@]}" "$E2E_PW" su -l "$TU1" -c \
 			"echo \$\$ >$E2E/pid.nofile$n; exec sleep 20" \
 			>"$E2E/client.nofile$n" 2>&1 </dev/null &
