@@ -12,7 +12,10 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/pidfd.h>
+#include <sys/stat.h>
 
 #include "apply.h"
 #include "helper.h"
@@ -352,6 +355,25 @@ parse_pid(const char *s, pid_t *pid)
 	return true;
 }
 
+/*
+ * Whether the mount namespace @nsfd belongs to our own user namespace.
+ * One that belongs to another (unshare -Urm by an ordinary user) has
+ * mounts its maker controls: a root command run there would execute
+ * programs that user put in place.
+ */
+static bool
+ns_in_our_userns(int nsfd)
+{
+	_cleanup_(closep) int theirs = ioctl(nsfd, NS_GET_USERNS);
+	_cleanup_(closep) int ours =
+		open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+	struct stat a, b;
+
+	return theirs >= 0 && ours >= 0 && fstat(theirs, &a) == 0 &&
+	       fstat(ours, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 /* The namespace of @pid, pinned by a pidfd against PID reuse. */
 static int
 pid_dest(pid_t pid, struct dest *d)
@@ -366,6 +388,15 @@ pid_dest(pid_t pid, struct dest *d)
 		fprintf(stderr, PROG ": enter: no process with PID %d\n",
 			(int)pid);
 		return -ESRCH;
+	}
+	if (!ns_in_our_userns(d->fd)) {
+		fprintf(stderr,
+			PROG ": enter: PID %d is in a mount namespace of "
+			     "another user namespace, whose mounts its owner "
+			     "controls; refusing to run a command there as "
+			     "root\n",
+			(int)pid);
+		return -EPERM;
 	}
 	return 0;
 }

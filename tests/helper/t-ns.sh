@@ -92,3 +92,35 @@ test_helper_enter() {
 	hlp_release e
 	hlp_release e2
 }
+
+# A process of an ordinary user in a mount namespace of its own user
+# namespace (unshare -Urm): its owner controls every mount there, so a
+# command run in it as root could run that user's programs.
+test_helper_enter_user_namespace() {
+	hlp_setup
+	if ! as_user mntnst1 unshare -Urm true 2>/dev/null; then
+		ok "enter refuses a user's own namespace # SKIP unprivileged user namespaces are off here"
+		return
+	fi
+	local pid i=0
+	setpriv --reuid mntnst1 --regid "$(id -g mntnst1)" --init-groups -- \
+		unshare -Urm sleep 30 &
+	pid=$!
+	track_pid "$pid"
+	while [ "$(ns_of "$pid")" = "$(ns_of)" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	expect_ne "a user's process in a namespace of its own user namespace" \
+		"$(ns_of "$pid")" "$(ns_of)"
+	rm -f "$HLP/entered"
+	HLP_TOKENS="PIDNS=$pid"
+	hlp_run enter-user-namespace "$HELPER" enter "$pid" -- \
+		touch "$HLP/entered"
+	expect_eq "enter into a user's own namespace: no command ran" \
+		"$(ls "$HLP/entered" 2>&1)" \
+		"ls: cannot access '$HLP/entered': No such file or directory"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || :
+}
+
