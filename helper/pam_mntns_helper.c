@@ -198,15 +198,34 @@ print_diag(const char *level, const char *msg, const struct conf *c,
 		fprintf(stderr, "%.*s%s: %s\n", (int)n, msg, level, msg + n);
 }
 
+struct conf_diag {
+	struct conf *c;
+	const char *path;
+};
+
+static void
+report_error(const char *msg, void *ctx)
+{
+	const struct conf_diag *d = ctx;
+
+	print_diag("error", msg, d->c, d->path);
+}
+
+/* Loads as the module does, but reports every error, not the first. */
 int
 load_conf(struct conf *c, const char *path)
 {
+	struct conf_diag d = {c, path ? path : MNTNS_DEFAULT_CONF};
 	struct mntns_error e;
 	int r;
 
+	c->report = report_error;
+	c->report_ctx = &d;
 	r = conf_load(c, path, &e);
-	if (r < 0)
-		print_diag("error", e.msg, c, path ? path : MNTNS_DEFAULT_CONF);
+	/* Running out of memory is the one error that was not reported. */
+	if (r == -ENOMEM)
+		print_diag("error", e.msg, c, d.path);
+	c->report = NULL;
 	return r;
 }
 

@@ -594,7 +594,7 @@ conf_parse_buffer(struct conf *c, const char *file, const char *buf, size_t len,
 	struct where w = {.e = e};
 	_cleanup_(freep) char *copy = NULL;
 	char *line, *end;
-	int r;
+	int r, first = 0;
 
 	w.file = remember_file(c, file);
 	copy = malloc(len + 1);
@@ -609,14 +609,32 @@ conf_parse_buffer(struct conf *c, const char *file, const char *buf, size_t len,
 			end = copy + len;
 		*end = '\0';
 		if (strlen(line) != (size_t)(end - line))
-			return bad(&w, "NUL byte in line");
-		r = parse_line(c, &w, line);
+			r = bad(&w, "NUL byte in line");
+		else
+			r = parse_line(c, &w, line);
 		if (r == -ENOMEM)
 			return err_set(e, r, "%s: out of memory", file);
-		if (r < 0)
+		if (r < 0 && !conf_report(c, r, e))
 			return r;
+		if (r < 0 && first == 0)
+			first = r;
 	}
-	return 0;
+	return first;
+}
+
+bool
+conf_goes_on(const struct conf *c, int err)
+{
+	return c->report && err != -ENOMEM;
+}
+
+bool
+conf_report(const struct conf *c, int err, const struct mntns_error *e)
+{
+	if (!conf_goes_on(c, err))
+		return false;
+	c->report(e ? e->msg : strerror(-err), c->report_ctx);
+	return true;
 }
 
 void

@@ -67,6 +67,14 @@ struct conf {
 	char **files;
 	size_t nfiles;
 	unsigned needs;
+	/*
+	 * When set (pam_mntns_helper), every error is passed to @report and
+	 * loading goes on with the next line or file, so that one run shows
+	 * them all; the load still fails, with the first error.  The module
+	 * leaves it NULL and stops at the first error.
+	 */
+	void (*report)(const char *msg, void *ctx);
+	void *report_ctx;
 };
 
 /*
@@ -79,6 +87,15 @@ int conf_load(struct conf *c, const char *path, struct mntns_error *e);
 /* Parses one file's text; @file is used in messages. */
 int conf_parse_buffer(struct conf *c, const char *file, const char *buf,
 		      size_t len, struct mntns_error *e);
+
+/*
+ * For a load that goes on after errors: whether it goes on after @err
+ * (@c has a reporter and @err is not running out of memory).
+ */
+bool conf_goes_on(const struct conf *c, int err);
+
+/* If it goes on after @err: passes @e's message to the reporter, true. */
+bool conf_report(const struct conf *c, int err, const struct mntns_error *e);
 
 void conf_free(struct conf *c);
 

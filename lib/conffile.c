@@ -83,12 +83,12 @@ read_all(int fd, const char *path, size_t size, char **out,
 	return (int)have;
 }
 
+/* A file's text, if the file is one to trust; its length or -errno. */
 static int
-load_file(struct conf *c, int dirfd, const char *name, const char *path,
-	  struct mntns_error *e)
+read_trusted(int dirfd, const char *name, const char *path, char **buf,
+	     struct mntns_error *e)
 {
 	_cleanup_(closep) int fd = -1;
-	_cleanup_(freep) char *buf = NULL;
 	struct stat st;
 	int r;
 
@@ -104,9 +104,24 @@ load_file(struct conf *c, int dirfd, const char *name, const char *path,
 	if (st.st_size > CONF_MAX_SIZE)
 		return err_set(e, -EFBIG, "%s: larger than %d bytes", path,
 			       CONF_MAX_SIZE);
-	r = read_all(fd, path, (size_t)st.st_size, &buf, e);
-	if (r < 0)
+	return read_all(fd, path, (size_t)st.st_size, buf, e);
+}
+
+/*
+ * Loads one file.  With a reporter (struct conf), every error but
+ * running out of memory has been reported when this returns.
+ */
+static int
+load_file(struct conf *c, int dirfd, const char *name, const char *path,
+	  struct mntns_error *e)
+{
+	_cleanup_(freep) char *buf = NULL;
+	int r = read_trusted(dirfd, name, path, &buf, e);
+
+	if (r < 0) {
+		conf_report(c, r, e);
 		return r;
+	}
 	return conf_parse_buffer(c, path, buf, (size_t)r, e);
 }
 
@@ -182,51 +197,73 @@ list_dropins(int fd, const char *dir, char ***out, size_t *count,
 	return 0;
 }
 
+/* An fd to the drop-in directory @dir, if it is one to trust, and the
+ * sorted names of its *.conf files; 0 with *@fd -1 when it is missing. */
+static int
+open_dropins(const char *dir, int *fd, char ***names, size_t *n,
+	     struct mntns_error *e)
+{
+	struct stat st;
+	int r;
+
+	*fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*fd < 0 && errno == ENOENT)
+		return 0;
+	if (*fd < 0)
+		return open_error(dir, errno, true, e);
+	if (fstat(*fd, &st) < 0)
+		return err_set(e, -errno, "%s: %s", dir, strerror(errno));
+	r = check_trusted(dir, &st, true, e);
+	if (r < 0)
+		return r;
+	return list_dropins(fcntl(*fd, F_DUPFD_CLOEXEC, 3), dir, names, n, e);
+}
+
 static int
 load_dropins(struct conf *c, const char *dir, struct mntns_error *e)
 {
 	_cleanup_(closep) int fd = -1;
 	char **names = NULL, *path;
 	size_t n = 0, i;
-	struct stat st;
-	int r;
+	int r, first = 0;
 
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT)
-		return 0;
-	if (fd < 0)
-		return open_error(dir, errno, true, e);
-	if (fstat(fd, &st) < 0)
-		return err_set(e, -errno, "%s: %s", dir, strerror(errno));
-	r = check_trusted(dir, &st, true, e);
-	if (r < 0)
+	r = open_dropins(dir, &fd, &names, &n, e);
+	if (r < 0) {
+		conf_report(c, r, e);
 		return r;
-	r = list_dropins(fcntl(fd, F_DUPFD_CLOEXEC, 3), dir, &names, &n, e);
-	for (i = 0; r == 0 && i < n; i++) {
+	}
+	for (i = 0; i < n; i++) {
 		if (asprintf(&path, "%s/%s", dir, names[i]) < 0) {
-			r = err_set(e, -ENOMEM, "%s: out of memory", dir);
+			first = err_set(e, -ENOMEM, "%s: out of memory", dir);
 			break;
 		}
 		r = load_file(c, fd, names[i], path, e);
 		free(path);
+		if (r < 0 && !conf_goes_on(c, r)) {
+			first = r;
+			break;
+		}
+		if (r < 0 && first == 0)
+			first = r;
 	}
 	free_names(names, n);
-	return r;
+	return first;
 }
 
 int
 conf_load(struct conf *c, const char *path, struct mntns_error *e)
 {
 	_cleanup_(freep) char *dir = NULL;
-	int r;
+	int r, first;
 
 	if (!path)
 		path = MNTNS_DEFAULT_CONF;
-	r = load_file(c, AT_FDCWD, path, path, e);
-	if (r < 0)
-		return r;
+	first = load_file(c, AT_FDCWD, path, path, e);
+	if (first < 0 && !conf_goes_on(c, first))
+		return first;
 	dir = conf_dropin_dir(path);
 	if (!dir)
 		return err_set(e, -ENOMEM, "%s: out of memory", path);
-	return load_dropins(c, dir, e);
+	r = load_dropins(c, dir, e);
+	return first < 0 && r != -ENOMEM ? first : r;
 }

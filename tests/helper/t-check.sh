@@ -64,6 +64,23 @@ test_helper_check_errors() {
 	hlp_run check-empty "$HELPER" check --conf "$HLP/empty.conf"
 }
 
+# Every error of every file in one run, where the module stops at the
+# first; a file that is refused does not stop the others.
+test_helper_check_every_error() {
+	hlp_setup
+	hlp_conf check-many
+	mkdir "$HLP/check-many.d"
+	printf 'mntnst1  /tmp  none\n@  /srv/c  tmpfs\n' \
+		>"$HLP/check-many.d/10-a.conf"
+	printf 'mntnst1  /srv/d  tmpfs\n' >"$HLP/check-many.d/20-b.conf"
+	printf 'mntnst1  /srv/e  bind\n' >"$HLP/check-many.d/30-c.conf"
+	chmod 0644 "$HLP"/check-many.d/*
+	chmod 0666 "$HLP/check-many.d/20-b.conf"
+	hlp_run check-every-error "$HELPER" check --conf "$HLP/check-many.conf"
+	hlp_run show-every-error "$HELPER" show mntnst1 \
+		--conf "$HLP/check-many.conf"
+}
+
 # check says what the module says, at the same FILE:LINE.
 test_helper_check_like_module() {
 	hlp_setup

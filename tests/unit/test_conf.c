@@ -1309,6 +1309,75 @@ test_load_main_error(void **state)
 	assert_true(load_fails(t->conf, -EINVAL, prefix, "expected WHO"));
 }
 
+/* The messages a reporter was given, one per line. */
+struct reported {
+	char text[4096];
+	int n;
+};
+
+static void
+collect(const char *msg, void *ctx)
+{
+	struct reported *rep = ctx;
+	size_t have = strlen(rep->text);
+
+	snprintf(rep->text + have, sizeof(rep->text) - have, "%s\n", msg);
+	rep->n++;
+}
+
+/* With a reporter (the helper), loading goes on after every error. */
+static void
+test_load_reports_every_error(void **state)
+{
+	struct tmp *t = *state;
+	struct reported rep = {{0}, 0};
+	struct conf c = {.report = collect, .report_ctx = &rep};
+	struct mntns_error e = {{0}};
+	char want[4096];
+
+	need_root();
+	write_file(t->conf,
+		   "* /tmp tmpfs\n* tmp2 tmpfs\n* /a frob\n"
+		   "* /var/tmp tmpfs\n",
+		   0644);
+	assert_int_equal(mkdir(t->dropins, 0755), 0);
+	write_in(t->dropins, "1.conf", "x /c bind\n* /d tmpfs\n", 0644);
+	write_in(t->dropins, "2.conf", "* /e tmpfs\n", 0666);
+	write_in(t->dropins, "3.conf", "@ /f tmpfs\n", 0644);
+	write_in(t->dropins, "4.conf", "* /g tmpfs\n", 0644);
+	assert_int_equal(conf_load(&c, t->conf, &e), -EINVAL);
+	snprintf(want, sizeof(want),
+		 "%s:2: TARGET 'tmp2' is not an absolute path\n"
+		 "%s:3: unknown method 'frob' (expected tmpfs, bind, none, ro "
+		 "or hide)\n"
+		 "%s/1.conf:1: method bind needs a SOURCE path\n"
+		 "%s/2.conf: writable by group or others (mode 0666), refusing "
+		 "it\n"
+		 "%s/3.conf:1: empty group name in selector '@'\n",
+		 t->conf, t->conf, t->dropins, t->dropins, t->dropins);
+	assert_string_equal(rep.text, want);
+	assert_int_equal(rep.n, 5);
+	/* The good lines are all there; a caller still refuses the load. */
+	assert_int_equal(c.nrules, 4);
+	assert_string_equal(c.rules[3].target, "/g");
+	conf_free(&c);
+}
+
+/* Without one (the module), the first error ends the load. */
+static void
+test_load_stops_at_first_error(void **state)
+{
+	struct tmp *t = *state;
+	char prefix[PATH_MAX];
+
+	need_root();
+	write_file(t->conf, "* tmp2 tmpfs\n* /a frob\n", 0644);
+	assert_int_equal(mkdir(t->dropins, 0755), 0);
+	write_in(t->dropins, "1.conf", "x /c bind\n", 0644);
+	snprintf(prefix, sizeof(prefix), "%s:1", t->conf);
+	assert_true(load_fails(t->conf, -EINVAL, prefix, "not an absolute"));
+}
+
 static void
 test_load_symlinked_main(void **state)
 {
@@ -1633,6 +1702,10 @@ main(void)
 						tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_load_main_error, tmp_setup,
 						tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_load_reports_every_error,
+						tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_load_stops_at_first_error,
+						tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_load_symlinked_main,
 						tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_load_symlinked_dropin,
