@@ -60,10 +60,12 @@ $(B)/%.o: %.c lib/*.h
 $(B)/libmntns.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
+# -z nodelete: pam_end() leaves the module mapped, so a login does not pay
+# for unmapping it just before its process goes on to exit anyway.
 $(MODULE): $(B)/pam_module/pam_mntns.o $(B)/libmntns.a pam_module/pam_mntns.map
 	$(CC) $(ALL_CFLAGS) -shared -o $@ $(B)/pam_module/pam_mntns.o \
 		$(B)/libmntns.a -Wl,--version-script=pam_module/pam_mntns.map \
-		$(LINK_HARDEN) $(LDFLAGS) -lpam
+		$(LINK_HARDEN) -Wl,-z,nodelete $(LDFLAGS) -lpam
 
 HELPER_OBJ := $(patsubst %.c,$(B)/%.o,$(sort $(wildcard helper/*.c)))
 
