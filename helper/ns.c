@@ -30,6 +30,7 @@ struct live_session {
 
 struct live_ns {
 	struct ns_record rec;
+	char user[64]; /* the name of rec.uid, for display */
 	struct live_session *s;
 	size_t n;
 	int fd; /* the namespace, when kept for enter */
@@ -98,6 +99,8 @@ collect_ns(const struct ns_record *r, int nsfd, void *ctx)
 {
 	struct live *l = ctx;
 	struct live_ns *grown, *ns;
+	struct ns_ident live;
+	int err;
 
 	if (l->only != (uid_t)-1 && r->uid != l->only)
 		return 0;
@@ -108,6 +111,12 @@ collect_ns(const struct ns_record *r, int nsfd, void *ctx)
 	ns = &grown[l->n++];
 	memset(ns, 0, sizeof(*ns));
 	ns->rec = *r;
+	uid_name(r->uid, ns->user, sizeof(ns->user));
+	/* Records name a namespace by its ID; lsns(8) shows its inode. */
+	err = ns_ident_of(nsfd, &live);
+	if (err < 0)
+		return err;
+	ns->rec.ns.ino = live.ino;
 	ns->fd = l->keep_fd ? fcntl(nsfd, F_DUPFD_CLOEXEC, 3) : -1;
 	if (l->keep_fd && ns->fd < 0)
 		return -errno;
@@ -177,7 +186,7 @@ fill_row(struct row *row, const struct live_ns *ns,
 {
 	const struct ns_record *r = &ns->rec;
 
-	snprintf(row->c[0], 64, "%s", r->user);
+	snprintf(row->c[0], 64, "%s", ns->user);
 	snprintf(row->c[1], 64, "%u", (unsigned)r->uid);
 	snprintf(row->c[2], 64, "mnt:[%" PRIu64 "]", r->ns.ino);
 	if (r->ns.id)
@@ -294,7 +303,7 @@ list_json(const struct live *l)
 			if (i > 0)
 				json_user_end(&j);
 			json_open(&j, NULL, '{');
-			json_str(&j, "user", l->ns[i].rec.user);
+			json_str(&j, "user", l->ns[i].user);
 			json_int(&j, "uid", l->ns[i].rec.uid);
 			json_open(&j, "namespaces", '[');
 		}

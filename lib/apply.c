@@ -335,11 +335,11 @@ apply_entries(const struct plan *p, struct apply_result *res,
 static int
 self_ns(struct ns_ident *out, struct mntns_error *e)
 {
-	_cleanup_(closep) int fd =
-		open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	_cleanup_(closep) int fd = self_ns_open();
 
 	if (fd < 0 || ns_ident_of(fd, out) < 0)
-		return err_set(e, -errno, "/proc/self/ns/mnt: %s",
+		return err_set(e, -errno,
+			       "cannot open the current mount namespace: %s",
 			       strerror(errno));
 	return 0;
 }
@@ -347,9 +347,10 @@ self_ns(struct ns_ident *out, struct mntns_error *e)
 int
 ns_save(struct ns_saved *s, struct mntns_error *e)
 {
-	s->ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	s->ns = self_ns_open();
 	if (s->ns < 0)
-		return err_set(e, -errno, "/proc/self/ns/mnt: %s",
+		return err_set(e, -errno,
+			       "cannot open the current mount namespace: %s",
 			       strerror(errno));
 	s->root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	s->cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);

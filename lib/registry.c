@@ -38,6 +38,26 @@ ns_ident_of(int nsfd, struct ns_ident *out)
 	return 0;
 }
 
+#ifndef PIDFD_GET_MNT_NAMESPACE
+#define PIDFD_GET_MNT_NAMESPACE _IO(0xFF, 3)
+#endif
+
+int
+self_ns_open(void)
+{
+	_cleanup_(closep) int pidfd = (int)pidfd_open(getpid(), 0);
+	int fd;
+
+	if (pidfd >= 0) {
+		fd = ioctl(pidfd, PIDFD_GET_MNT_NAMESPACE, 0);
+		if (fd >= 0 || (errno != ENOTTY && errno != EINVAL))
+			return fd;
+	} else if (errno != ENOSYS) {
+		return -1;
+	}
+	return open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+}
+
 bool
 ns_ident_equal(const struct ns_ident *a, const struct ns_ident *b)
 {
@@ -197,15 +217,23 @@ write_record(const char *path, uid_t uid, const char *text,
 	return err_set(e, -errno, "cannot write %s: %s", path, strerror(errno));
 }
 
-/* The text of a record; its length or -errno. */
+/*
+ * The text of a record; its length or -errno.  With @made, also when the
+ * record was made (its own modification time: nothing changes a symlink).
+ */
 static int
-read_record(int dirfd, const char *name, char *buf, size_t len)
+read_record(int dirfd, const char *name, char *buf, size_t len, int64_t *made)
 {
 	ssize_t n = readlinkat(dirfd, name, buf, len - 1);
+	struct stat st;
 
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
+	if (made && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (made)
+		*made = (int64_t)st.st_mtim.tv_sec;
 	return (int)n;
 }
 
@@ -251,80 +279,133 @@ inaccessible_node(struct mntns_error *e)
 
 /* ---- namespace records ------------------------------------------------- */
 
+/*
+ * Record texts are a few space-separated KEY=VALUE words, short enough
+ * (under 60 bytes for common values) that tmpfs keeps them inside the
+ * symlink's inode: a longer target costs a page of its own, allocated at
+ * login and freed at logout.  The keys:
+ *   k  "u" for a scope=user namespace (absent: scope=session)
+ *   u  uid             p  PID of the session that made it (or member)
+ *   t  that PID's start time, only without kernel namespace IDs
+ *   n  namespace ID    i  its inode, only without namespace IDs
+ *   b  ID of the namespace it was built from, j its inode (without IDs)
+ *   q  a process of that namespace
+ *   s  the PAM service, last (printable, no blanks)
+ * A record's own modification time says when it was made.
+ */
+static int
+put_ident(char *buf, size_t len, char id_key, char ino_key,
+	  const struct ns_ident *ns)
+{
+	if (ns->id)
+		return snprintf(buf, len, " %c=%" PRIu64, id_key, ns->id);
+	return snprintf(buf, len, " %c=%" PRIu64, ino_key, ns->ino);
+}
+
+/* " t=START" when it is needed, else nothing. */
+static int
+put_start(char *buf, size_t len, uint64_t start)
+{
+	return start ? snprintf(buf, len, " t=%" PRIu64, start)
+		     : snprintf(buf, len, "%s", "");
+}
+
 int
 ns_record_write(const struct ns_record *r, struct mntns_error *e)
 {
-	char key[NS_KEY_MAX], path[128], text[RECORD_MAX], user[64], svc[64];
+	char key[NS_KEY_MAX], path[128], text[RECORD_MAX], svc[64];
+	size_t n;
 
 	ns_key(&r->ns, key);
 	run_path(path, sizeof(path), "ns/%s", key);
-	printable(user, sizeof(user), r->user);
 	printable(svc, sizeof(svc), r->service);
-	snprintf(text, sizeof(text),
-		 "scope=%s\nuid=%u\nuser=%s\nservice=%s\npid=%d\n"
-		 "start=%" PRIu64 "\nns_id=%" PRIu64 "\nns_ino=%" PRIu64
-		 "\nbase_id=%" PRIu64 "\nbase_ino=%" PRIu64 "\nbase_pid=%d\n"
-		 "created=%" PRId64 "\n",
-		 r->scope == SCOPE_USER ? "user" : "session", (unsigned)r->uid,
-		 user, svc, (int)r->pid, r->start, r->ns.id, r->ns.ino,
-		 r->base.id, r->base.ino, (int)r->base_pid, r->created);
-	return write_record(path, r->uid, text, e);
+	n = (size_t)snprintf(text, sizeof(text), "%su=%u p=%d",
+			     r->scope == SCOPE_USER ? "k=u " : "",
+			     (unsigned)r->uid, (int)r->pid);
+	n += (size_t)put_start(text + n, sizeof(text) - n, r->start);
+	n += (size_t)put_ident(text + n, sizeof(text) - n, 'n', 'i', &r->ns);
+	n += (size_t)put_ident(text + n, sizeof(text) - n, 'b', 'j', &r->base);
+	snprintf(text + n, sizeof(text) - n, " q=%d s=%s", (int)r->base_pid,
+		 svc);
+	return write_record(path, (uid_t)-1, text, e);
 }
 
-/* Looks up "KEY=" in a record's text; NULL when absent. */
+/* The value of word "@key=" in a record's text; NULL when absent. */
 static const char *
-record_value(const char *text, const char *key)
+record_value(const char *text, char key)
 {
-	size_t n = strlen(key);
 	const char *p;
 
-	for (p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, key, n) && p[n] == '=')
-			return p + n + 1;
+	for (p = text; p && *p; p = strchr(p, ' '), p = p ? p + 1 : NULL)
+		if (p[0] == key && p[1] == '=')
+			return p + 2;
 	return NULL;
 }
 
+/* A number; @out is 0 and the result -ENOENT when the word is absent. */
 static int
-record_u64(const char *text, const char *key, uint64_t *out)
+record_u64(const char *text, char key, uint64_t *out)
 {
 	const char *v = record_value(text, key);
+	char *end;
 
-	return v && sscanf(v, "%" SCNu64, out) == 1 ? 0 : -EINVAL;
+	*out = 0;
+	if (!v)
+		return -ENOENT;
+	if (*v < '0' || *v > '9')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(v, &end, 10);
+	return errno || (*end && *end != ' ') ? -EINVAL : 0;
+}
+
+/* A namespace: its ID under @id_key, or its inode under @ino_key. */
+static int
+record_ident(const char *text, char id_key, char ino_key, struct ns_ident *ns)
+{
+	int r = record_u64(text, id_key, &ns->id);
+
+	ns->ino = 0;
+	if (r == -ENOENT)
+		r = record_u64(text, ino_key, &ns->ino);
+	return r;
 }
 
 static void
-record_str(const char *text, const char *key, char *out, size_t len)
+record_str(const char *text, char key, char *out, size_t len)
 {
 	const char *v = record_value(text, key);
-	size_t n = v ? strcspn(v, "\n") : 0;
+	size_t n = v ? strcspn(v, " ") : 0;
 
 	snprintf(out, len, "%.*s", (int)n, v ? v : "");
+}
+
+/* Optional numbers may be absent; present, they must be numbers. */
+static bool
+optional_ok(int r)
+{
+	return r == 0 || r == -ENOENT;
 }
 
 static int
 parse_ns_record(const char *t, struct ns_record *r)
 {
-	uint64_t uid, pid, base_pid, created;
-	char scope[16];
+	uint64_t uid, pid, base_pid;
+	char scope[8];
 
 	memset(r, 0, sizeof(*r));
-	if (record_u64(t, "uid", &uid) || record_u64(t, "pid", &pid) ||
-	    record_u64(t, "start", &r->start) ||
-	    record_u64(t, "ns_id", &r->ns.id) ||
-	    record_u64(t, "ns_ino", &r->ns.ino) ||
-	    record_u64(t, "base_id", &r->base.id) ||
-	    record_u64(t, "base_ino", &r->base.ino) ||
-	    record_u64(t, "base_pid", &base_pid) ||
-	    record_u64(t, "created", &created))
+	if (record_u64(t, 'u', &uid) || record_u64(t, 'p', &pid) ||
+	    !optional_ok(record_u64(t, 't', &r->start)) ||
+	    record_ident(t, 'n', 'i', &r->ns) ||
+	    record_ident(t, 'b', 'j', &r->base) ||
+	    record_u64(t, 'q', &base_pid))
 		return -EINVAL;
-	record_str(t, "scope", scope, sizeof(scope));
-	record_str(t, "user", r->user, sizeof(r->user));
-	record_str(t, "service", r->service, sizeof(r->service));
-	r->scope = !strcmp(scope, "user") ? SCOPE_USER : SCOPE_SESSION;
+	record_str(t, 'k', scope, sizeof(scope));
+	record_str(t, 's', r->service, sizeof(r->service));
+	r->scope = !strcmp(scope, "u") ? SCOPE_USER : SCOPE_SESSION;
 	r->uid = (uid_t)uid;
 	r->pid = (pid_t)pid;
 	r->base_pid = (pid_t)base_pid;
-	r->created = (int64_t)created;
 	return 0;
 }
 
@@ -332,9 +413,14 @@ static int
 read_ns_record_at(int dirfd, const char *name, struct ns_record *r)
 {
 	char text[RECORD_MAX];
-	int n = read_record(dirfd, name, text, sizeof(text));
+	int64_t made;
+	int n = read_record(dirfd, name, text, sizeof(text), &made);
 
-	return n < 0 ? n : parse_ns_record(text, r);
+	if (n >= 0)
+		n = parse_ns_record(text, r);
+	if (n >= 0)
+		r->created = made;
+	return n;
 }
 
 int
@@ -345,7 +431,7 @@ ns_record_read(const struct ns_ident *ns, struct ns_record *r)
 
 	ns_key(ns, key);
 	run_path(path, sizeof(path), "ns/%s", key);
-	n = read_record(AT_FDCWD, path, text, sizeof(text));
+	n = read_record(AT_FDCWD, path, text, sizeof(text), NULL);
 	if (n < 0)
 		return n;
 	n = parse_ns_record(text, r);
@@ -410,13 +496,14 @@ int
 member_write(uid_t uid, const struct member_record *m, struct mntns_error *e)
 {
 	char path[128], text[RECORD_MAX], svc[64];
+	size_t n;
 
 	run_path(path, sizeof(path), "users/%u/%d", (unsigned)uid, (int)m->pid);
 	printable(svc, sizeof(svc), m->service);
-	snprintf(text, sizeof(text),
-		 "pid=%d\nstart=%" PRIu64 "\nns_id=%" PRIu64 "\nns_ino=%" PRIu64
-		 "\nservice=%s\ncreated=%" PRId64 "\n",
-		 (int)m->pid, m->start, m->ns.id, m->ns.ino, svc, m->created);
+	n = (size_t)snprintf(text, sizeof(text), "p=%d", (int)m->pid);
+	n += (size_t)put_start(text + n, sizeof(text) - n, m->start);
+	n += (size_t)put_ident(text + n, sizeof(text) - n, 'n', 'i', &m->ns);
+	snprintf(text + n, sizeof(text) - n, " s=%s", svc);
 	return write_record(path, uid, text, e);
 }
 
@@ -427,14 +514,13 @@ user_current_swap(uid_t uid, const struct ns_ident *ns, struct mntns_error *e)
 	struct ns_ident old;
 
 	run_path(path, sizeof(path), "users/%u/current", (unsigned)uid);
-	if (read_record(AT_FDCWD, path, text, sizeof(text)) >= 0 &&
-	    record_u64(text, "ns_id", &old.id) == 0 &&
-	    record_u64(text, "ns_ino", &old.ino) == 0 &&
+	if (read_record(AT_FDCWD, path, text, sizeof(text), NULL) >= 0 &&
+	    record_ident(text, 'n', 'i', &old) == 0 &&
 	    !ns_ident_equal(&old, ns))
 		ns_record_remove(&old);
-	snprintf(text, sizeof(text), "ns_id=%" PRIu64 "\nns_ino=%" PRIu64 "\n",
-		 ns->id, ns->ino);
-	return write_record(path, uid, text, e);
+	/* put_ident() writes a leading blank: the text starts after it. */
+	put_ident(text, sizeof(text), 'n', 'i', ns);
+	return write_record(path, uid, text + 1, e);
 }
 
 int
@@ -449,17 +535,15 @@ member_remove(uid_t uid, pid_t pid)
 static int
 parse_member(const char *t, struct member_record *m)
 {
-	uint64_t pid, created;
+	uint64_t pid;
 
 	memset(m, 0, sizeof(*m));
-	if (record_u64(t, "pid", &pid) || record_u64(t, "start", &m->start) ||
-	    record_u64(t, "ns_id", &m->ns.id) ||
-	    record_u64(t, "ns_ino", &m->ns.ino) ||
-	    record_u64(t, "created", &created))
+	if (record_u64(t, 'p', &pid) ||
+	    !optional_ok(record_u64(t, 't', &m->start)) ||
+	    record_ident(t, 'n', 'i', &m->ns))
 		return -EINVAL;
-	record_str(t, "service", m->service, sizeof(m->service));
+	record_str(t, 's', m->service, sizeof(m->service));
 	m->pid = (pid_t)pid;
-	m->created = (int64_t)created;
 	return 0;
 }
 
@@ -475,11 +559,13 @@ visit_member(int dirfd, const char *name, member_fn fn, void *ctx)
 {
 	char text[RECORD_MAX];
 	struct member_record m;
+	int64_t made;
 	int nsfd, r;
 
-	if (read_record(dirfd, name, text, sizeof(text)) < 0 ||
+	if (read_record(dirfd, name, text, sizeof(text), &made) < 0 ||
 	    parse_member(text, &m) < 0)
 		return 0;
+	m.created = made;
 	nsfd = open_ns_of(m.pid, &m.ns, m.start);
 	if (nsfd == -ESRCH) {
 		unlinkat(dirfd, name, 0);

@@ -52,13 +52,12 @@ struct ns_record {
 	struct ns_ident ns;
 	enum scope scope;
 	uid_t uid;
-	char user[64];	      /* printable copy, for display */
 	char service[64];     /* PAM service of the creating session */
 	pid_t pid;	      /* the creating session's process */
 	uint64_t start;	      /* its start time (clock ticks), 0 if unneeded */
 	struct ns_ident base; /* the namespace it was built from */
 	pid_t base_pid;	      /* a process that was in the base */
-	int64_t created;      /* seconds since the epoch */
+	int64_t created;      /* seconds since the epoch (when read) */
 };
 
 struct member_record {
@@ -66,7 +65,7 @@ struct member_record {
 	uint64_t start;
 	struct ns_ident ns;
 	char service[64];
-	int64_t created;
+	int64_t created; /* when read */
 };
 
 /*
@@ -77,6 +76,14 @@ int inaccessible_node(struct mntns_error *e);
 
 /* Identifies the namespace @nsfd refers to. */
 int ns_ident_of(int nsfd, struct ns_ident *out);
+
+/*
+ * An fd (O_CLOEXEC) to the calling process's mount namespace, or -1 with
+ * errno set.  Taken through a pidfd of the process where the kernel can
+ * (PIDFD_GET_MNT_NAMESPACE, Linux 6.11), which costs less than the walk
+ * through /proc/self/ns/mnt that older kernels need.
+ */
+int self_ns_open(void);
 bool ns_ident_equal(const struct ns_ident *a, const struct ns_ident *b);
 void ns_key(const struct ns_ident *ns, char key[NS_KEY_MAX]);
 

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "apply.h"
 #include "session.h"
@@ -51,10 +50,10 @@ find_base(int cur_fd, const struct identity *id, struct base *b,
 	if (b->fd < 0)
 		return err_set(e, b->fd,
 			       "this login starts inside the namespace made "
-			       "for %s, and no process is left in the view "
-			       "that one was built from; refusing to build "
-			       "%s's view from it",
-			       outer.user, id->user);
+			       "for uid %u, and no process is left in the "
+			       "view that one was built from; refusing to "
+			       "build %s's view from it",
+			       (unsigned)outer.uid, id->user);
 	b->ns = outer.base;
 	return 0;
 }
@@ -78,7 +77,6 @@ record_member(const struct identity *id, const char *service,
 		.pid = getpid(),
 		.start = start_time_if_needed(ns),
 		.ns = *ns,
-		.created = (int64_t)time(NULL),
 	};
 
 	snprintf(m.service, sizeof(m.service), "%s", service);
@@ -98,10 +96,8 @@ record_ns(const struct identity *id, enum scope scope, const char *service,
 		.start = start_time_if_needed(ns),
 		.base = b->ns,
 		.base_pid = b->pid,
-		.created = (int64_t)time(NULL),
 	};
 
-	snprintf(rec.user, sizeof(rec.user), "%s", id->user);
 	snprintf(rec.service, sizeof(rec.service), "%s", service);
 	return ns_record_write(&rec, e);
 }
