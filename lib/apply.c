@@ -335,12 +335,12 @@ apply_entries(const struct plan *p, struct apply_result *res,
 static int
 self_ns(struct ns_ident *out, struct mntns_error *e)
 {
-	_cleanup_(closep) int fd = self_ns_open();
+	int r = self_ns_ident(out);
 
-	if (fd < 0 || ns_ident_of(fd, out) < 0)
-		return err_set(e, -errno,
+	if (r < 0)
+		return err_set(e, r,
 			       "cannot open the current mount namespace: %s",
-			       strerror(errno));
+			       strerror(-r));
 	return 0;
 }
 

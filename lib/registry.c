@@ -58,6 +58,60 @@ self_ns_open(void)
 	return open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 }
 
+/* What statmount(2) tells (Linux 6.8; the namespace ID since 6.11),
+ * declared here since the C library's headers predate it. */
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x00004000U
+#endif
+#define MNTNS_SYS_STATMOUNT	  457
+#define MNTNS_STATMOUNT_MNT_NS_ID 0x00000040U
+
+struct mntns_mnt_id_req {
+	uint32_t size, spare;
+	uint64_t mnt_id, param;
+};
+
+struct mntns_statmount {
+	uint32_t size, mnt_opts;
+	uint64_t mask;
+	uint32_t sb_dev_major, sb_dev_minor;
+	uint64_t sb_magic;
+	uint32_t sb_flags, fs_type;
+	uint64_t mnt_id, mnt_parent_id;
+	uint32_t mnt_id_old, mnt_parent_id_old;
+	uint64_t mnt_attr, mnt_propagation, mnt_peer_group, mnt_master;
+	uint64_t propagate_from;
+	uint32_t mnt_root, mnt_point;
+	uint64_t mnt_ns_id;
+	uint64_t spare[32];
+};
+
+int
+self_ns_ident(struct ns_ident *out)
+{
+	struct mntns_mnt_id_req req = {.size = 24,
+				       .param = MNTNS_STATMOUNT_MNT_NS_ID};
+	struct mntns_statmount sm;
+	_cleanup_(closep) int fd = -1;
+	struct statx sx;
+
+	/* The namespace of the process's root mount, with no file opened. */
+	if (statx(AT_FDCWD, "/", 0, STATX_MNT_ID_UNIQUE, &sx) == 0 &&
+	    (sx.stx_mask & STATX_MNT_ID_UNIQUE)) {
+		req.mnt_id = sx.stx_mnt_id;
+		memset(&sm, 0, sizeof(sm));
+		if (syscall(MNTNS_SYS_STATMOUNT, &req, &sm, sizeof(sm), 0) ==
+			    0 &&
+		    (sm.mask & MNTNS_STATMOUNT_MNT_NS_ID) && sm.mnt_ns_id) {
+			out->id = sm.mnt_ns_id;
+			out->ino = 0;
+			return 0;
+		}
+	}
+	fd = self_ns_open();
+	return fd < 0 ? -errno : ns_ident_of(fd, out);
+}
+
 bool
 ns_ident_equal(const struct ns_ident *a, const struct ns_ident *b)
 {

@@ -84,6 +84,13 @@ int ns_ident_of(int nsfd, struct ns_ident *out);
  * through /proc/self/ns/mnt that older kernels need.
  */
 int self_ns_open(void);
+
+/*
+ * Identifies the calling process's mount namespace: by its ID alone
+ * (inode 0) through statmount(2) where the kernel has that (6.11),
+ * which opens nothing; else through self_ns_open().
+ */
+int self_ns_ident(struct ns_ident *out);
 bool ns_ident_equal(const struct ns_ident *a, const struct ns_ident *b);
 void ns_key(const struct ns_ident *ns, char key[NS_KEY_MAX]);
 
