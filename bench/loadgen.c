@@ -9,9 +9,11 @@
  * One sample is one login as the application sees it: fork a child that
  * runs pam_start_confdir, pam_open_session, pam_close_session, pam_end
  * and exits; the parent times fork..waitpid on CLOCK_MONOTONIC.  The
- * columns are interleaved: each round runs every column once, starting
- * at another column each round, so that drift of the machine falls on
- * all columns alike.
+ * columns are interleaved: each round runs every column once, in an
+ * order shuffled anew each round, so that drift of the machine falls on
+ * all columns alike and no column always follows the same neighbour (a
+ * session that forks ten processes leaves colder caches to whichever
+ * session comes next).
  *
  * With -l the child first looks the user up (getpwnam), as login, su and
  * sshd have done before they open a session; by default it does not, and
@@ -36,6 +38,7 @@
 #include <security/pam_appl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,27 +420,61 @@ write_raw(const struct run *run)
 	return fclose(f);
 }
 
+/* xorshift64*: a fixed seed, so that a run's orders can be repeated. */
+static uint64_t
+next_random(uint64_t *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 0x2545F4914F6CDD1DULL;
+}
+
+/* A new random order of the columns (Fisher-Yates). */
+static void
+shuffle(size_t *order, size_t n, uint64_t *state)
+{
+	size_t i, j, t;
+
+	for (i = n; i > 1; i--) {
+		j = (size_t)(next_random(state) % i);
+		t = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+}
+
 /* Warm-up rounds (checked, not kept), then the measured rounds. */
 static int
 measure(struct run *run)
 {
 	long r, total = run->warmup + run->rounds;
+	uint64_t state = 0x9E3779B97F4A7C15ULL;
 	struct column *c;
 	double us, faults;
-	size_t i;
+	size_t i, *order;
 
+	order = calloc(run->ncols, sizeof(*order));
+	if (!order)
+		return -1;
+	for (i = 0; i < run->ncols; i++)
+		order[i] = i;
 	for (r = 0; r < total; r++) {
+		shuffle(order, run->ncols, &state);
 		for (i = 0; i < run->ncols; i++) {
-			c = &run->cols[((size_t)r + i) % run->ncols];
+			c = &run->cols[order[i]];
 			us = sample(run, c, r < run->warmup, &faults);
-			if (us < 0)
+			if (us < 0) {
+				free(order);
 				return -1;
+			}
 			if (r < run->warmup)
 				continue;
 			c->us[r - run->warmup] = us;
 			c->faults[r - run->warmup] = faults;
 		}
 	}
+	free(order);
 	return 0;
 }
 

@@ -405,7 +405,7 @@ G
 machine() {
 	echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), Linux $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME"), libpam $(dpkg-query -W -f '${Version}' libpam0g 2>/dev/null)"
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), pam_mntns built from $(git describe --always --dirty 2>/dev/null || echo "an unknown tree")"
-	echo "- rounds: $ROUNDS per size (plus $WARMUP checked warm-up rounds), every column once per round, interleaved${LOOKUP:+; the child looks the user up before pam_start (--lookup)}"
+	echo "- rounds: $ROUNDS per size (plus $WARMUP checked warm-up rounds), every column once per round, in a shuffled order${LOOKUP:+; the child looks the user up before pam_start (--lookup)}"
 }
 
 # Replaces the generated part of bench/RESULTS.md and bench/plot.png.
