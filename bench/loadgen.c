@@ -78,6 +78,7 @@ struct run {
 	bool lookup, name_children;
 	struct column *cols;
 	size_t ncols;
+	size_t *order; /* this round's order of the columns */
 };
 
 static int
@@ -452,29 +453,27 @@ measure(struct run *run)
 	uint64_t state = 0x9E3779B97F4A7C15ULL;
 	struct column *c;
 	double us, faults;
-	size_t i, *order;
+	size_t i;
 
-	order = calloc(run->ncols, sizeof(*order));
-	if (!order)
+	/* In struct run, where a session child's leak check finds it. */
+	run->order = calloc(run->ncols, sizeof(*run->order));
+	if (!run->order)
 		return -1;
 	for (i = 0; i < run->ncols; i++)
-		order[i] = i;
+		run->order[i] = i;
 	for (r = 0; r < total; r++) {
-		shuffle(order, run->ncols, &state);
+		shuffle(run->order, run->ncols, &state);
 		for (i = 0; i < run->ncols; i++) {
-			c = &run->cols[order[i]];
+			c = &run->cols[run->order[i]];
 			us = sample(run, c, r < run->warmup, &faults);
-			if (us < 0) {
-				free(order);
+			if (us < 0)
 				return -1;
-			}
 			if (r < run->warmup)
 				continue;
 			c->us[r - run->warmup] = us;
 			c->faults[r - run->warmup] = faults;
 		}
 	}
-	free(order);
 	return 0;
 }
 
@@ -562,6 +561,7 @@ run_free(struct run *run)
 		free((char *)run->cols[i].name);
 	}
 	free(run->cols);
+	free(run->order);
 }
 
 int
