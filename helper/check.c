@@ -21,11 +21,9 @@ cmd_check(int argc, char **argv)
 	struct opts o;
 	int r;
 
-	r = parse_opts(argc, argv, OPT_CONF, &o);
+	r = parse_opts(argc, argv, OPT_CONF | OPT_NO_OPERANDS, &o);
 	if (r)
 		return opts_status(r);
-	if (o.argc > 0)
-		return misuse("check: unexpected argument '%s'", o.argv[0]);
 	r = load_conf(&c, o.conf);
 	if (r == 0 && c.nrules == 0)
 		fprintf(stderr,

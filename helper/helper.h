@@ -21,7 +21,8 @@
 enum {
 	OPT_CONF = 1 << 0,
 	OPT_JSON = 1 << 1,
-	OPT_IN_ORDER = 1 << 2, /* options end at the first operand */
+	OPT_IN_ORDER = 1 << 2,	  /* options end at the first operand */
+	OPT_NO_OPERANDS = 1 << 3, /* an operand is a usage error */
 };
 
 struct opts {

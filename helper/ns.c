@@ -323,11 +323,9 @@ cmd_list(int argc, char **argv)
 	struct opts o;
 	int r;
 
-	r = parse_opts(argc, argv, OPT_JSON, &o);
+	r = parse_opts(argc, argv, OPT_JSON | OPT_NO_OPERANDS, &o);
 	if (r)
 		return opts_status(r);
-	if (o.argc > 0)
-		return misuse("list: unexpected argument '%s'", o.argv[0]);
 	if (need_root("list"))
 		return 1;
 	r = collect(&l);

@@ -147,6 +147,10 @@ parse_opts(int argc, char **argv, unsigned allowed, struct opts *o)
 	}
 	o->argc = argc - optind;
 	o->argv = argv + optind;
+	if ((allowed & OPT_NO_OPERANDS) && o->argc > 0) {
+		misuse("%s: unexpected argument '%s'", argv[0], o->argv[0]);
+		return OPTS_MISUSE;
+	}
 	return 0;
 }
 

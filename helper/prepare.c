@@ -86,11 +86,9 @@ cmd_prepare(int argc, char **argv)
 	size_t i;
 	int r;
 
-	r = parse_opts(argc, argv, OPT_CONF, &o);
+	r = parse_opts(argc, argv, OPT_CONF | OPT_NO_OPERANDS, &o);
 	if (r)
 		return opts_status(r);
-	if (o.argc > 0)
-		return misuse("prepare: unexpected argument '%s'", o.argv[0]);
 	if (need_root("prepare"))
 		return 1;
 	if (load_conf(&c, o.conf) < 0)
