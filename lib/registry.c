@@ -602,6 +602,19 @@ is_pid_name(const char *s)
 	return *s && strspn(s, "0123456789") == strlen(s);
 }
 
+/*
+ * After opening the namespace that record @name of @dirfd names: removes
+ * the record when nobody vouches for the namespace any more (-ESRCH);
+ * true when @nsfd is an open namespace to use.
+ */
+static bool
+record_live(int dirfd, const char *name, int nsfd)
+{
+	if (nsfd == -ESRCH)
+		unlinkat(dirfd, name, 0);
+	return nsfd >= 0;
+}
+
 /* Checks one member file; prunes it when its process is gone. */
 static int
 visit_member(int dirfd, const char *name, member_fn fn, void *ctx)
@@ -616,11 +629,7 @@ visit_member(int dirfd, const char *name, member_fn fn, void *ctx)
 		return 0;
 	m.created = made;
 	nsfd = open_ns_of(m.pid, &m.ns, m.start);
-	if (nsfd == -ESRCH) {
-		unlinkat(dirfd, name, 0);
-		return 0;
-	}
-	if (nsfd < 0)
+	if (!record_live(dirfd, name, nsfd))
 		return 0;
 	r = fn(&m, nsfd, ctx);
 	close(nsfd);
@@ -686,11 +695,7 @@ visit_ns(int dirfd, const char *name, ns_fn fn, void *ctx)
 	if (read_ns_record_at(dirfd, name, &rec) < 0)
 		return 0;
 	nsfd = open_recorded_ns(&rec);
-	if (nsfd == -ESRCH) {
-		unlinkat(dirfd, name, 0);
-		return 0;
-	}
-	if (nsfd < 0)
+	if (!record_live(dirfd, name, nsfd))
 		return 0;
 	r = fn(&rec, nsfd, ctx);
 	close(nsfd);
