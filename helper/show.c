@@ -168,18 +168,30 @@ print_identity(const struct show *s)
 		printf("%s  %s\n", i ? "      " : "config", s->conf.files[i]);
 }
 
+/* A rule's fields as text, as a config line writes them. */
+struct rule_text {
+	char who[256], target[PATH_MAX], source[PATH_MAX], opts[512];
+};
+
+static void
+rule_text(const struct rule *r, struct rule_text *t)
+{
+	if (selectors_format(r, t->who, sizeof(t->who)) < 0)
+		snprintf(t->who, sizeof(t->who), "...");
+	template_format(r->target, t->target, sizeof(t->target));
+	template_format(r->source ? r->source : "-", t->source,
+			sizeof(t->source));
+	rule_options_format(r, t->opts, sizeof(t->opts));
+}
+
 static void
 print_rule(const struct rule *r)
 {
-	char who[256], target[PATH_MAX], source[PATH_MAX], opts[512];
+	struct rule_text t;
 
-	if (selectors_format(r, who, sizeof(who)) < 0)
-		snprintf(who, sizeof(who), "...");
-	template_format(r->target, target, sizeof(target));
-	template_format(r->source ? r->source : "-", source, sizeof(source));
-	rule_options_format(r, opts, sizeof(opts));
-	printf("  %s:%u: %s %s %s %s %s\n", r->file, r->line, who, target,
-	       method_name(r->method), source, opts);
+	rule_text(r, &t);
+	printf("  %s:%u: %s %s %s %s %s\n", r->file, r->line, t.who, t.target,
+	       method_name(r->method), t.source, t.opts);
 }
 
 static void
@@ -359,21 +371,17 @@ json_outcome(struct json *j, const struct rule *r, const struct outcome *o)
 static void
 json_rule(struct json *j, const struct rule *r, const struct outcome *o)
 {
-	char who[256], target[PATH_MAX], source[PATH_MAX], opts[512];
+	struct rule_text t;
 
-	if (selectors_format(r, who, sizeof(who)) < 0)
-		snprintf(who, sizeof(who), "...");
-	template_format(r->target, target, sizeof(target));
-	template_format(r->source ? r->source : "", source, sizeof(source));
-	rule_options_format(r, opts, sizeof(opts));
+	rule_text(r, &t);
 	json_open(j, NULL, '{');
 	json_str(j, "file", r->file);
 	json_int(j, "line", r->line);
-	json_str(j, "who", who);
-	json_str(j, "target", target);
+	json_str(j, "who", t.who);
+	json_str(j, "target", t.target);
 	json_str(j, "method", method_name(r->method));
-	json_str(j, "source", r->source ? source : NULL);
-	json_str(j, "options", opts);
+	json_str(j, "source", r->source ? t.source : NULL);
+	json_str(j, "options", t.opts);
 	json_outcome(j, r, o);
 	json_close(j, '}');
 }
