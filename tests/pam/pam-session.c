@@ -5,7 +5,7 @@
  * inside the session (as root or as the user), then closes the session.
  *
  *   pam-session -s SERVICE -u USER [-c CONFDIR] [-r] [-T] [-m]
- *               [-n CYCLES] [-t SECONDS] [-- CMD ARGS]
+ *               [-n CYCLES] [-L] [-t SECONDS] [-- CMD ARGS]
  *
  * -m reports the mounts the session added to the caller's view and the
  * caller's open file descriptors before and after.  -n/-t repeat whole
@@ -13,6 +13,8 @@
  * original namespace after each, until CYCLES sessions or SECONDS have
  * passed, and print totals: the open results, the mounts added (with -m),
  * failures that did not leave the caller where it was, and fd leaks.
+ * -L goes on past CYCLES until some sessions were set up and some were
+ * refused (a race test's proof that the race was live).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -315,7 +317,7 @@ tally_added(const char *key, void *ctx)
 
 struct options {
 	const char *service, *user, *confdir;
-	bool as_user, threaded, mounts;
+	bool as_user, threaded, mounts, until_live;
 	unsigned long cycles;
 	double seconds;
 	char **cmd;
@@ -385,7 +387,7 @@ now(void)
 
 struct totals {
 	struct tally results, added;
-	unsigned long cycles, stray, fd_leaks, lost;
+	unsigned long cycles, stray, fd_leaks, lost, won, refused;
 };
 
 /* One session of a loop; then back to @org, whatever the result. */
@@ -405,6 +407,10 @@ cycle(const struct options *o, struct origin *org, struct totals *t)
 	}
 	r = pam_open_session(h, 0);
 	tally_add(&t->results, code_name(r));
+	if (r == PAM_SUCCESS)
+		t->won++;
+	else
+		t->refused++;
 	/* A failed session must leave the caller where it was. */
 	if (r != PAM_SUCCESS && ns_ino() != org->ino)
 		t->stray++;
@@ -423,6 +429,21 @@ cycle(const struct options *o, struct origin *org, struct totals *t)
 	t->cycles++;
 }
 
+/*
+ * -n N: N cycles; with -L, at least N and until some logins were set up
+ * and some refused (a race is live only when both happened).  -t caps
+ * the loop's time either way.
+ */
+static bool
+more_cycles(const struct options *o, const struct totals *t)
+{
+	if (o->cycles && t->cycles < o->cycles)
+		return true;
+	if (o->until_live)
+		return !t->won || !t->refused;
+	return !o->cycles;
+}
+
 static int
 loop_sessions(const struct options *o)
 {
@@ -437,8 +458,8 @@ loop_sessions(const struct options *o)
 		return 1;
 	}
 	org.fds = count_fds();
-	while ((!o->cycles || t.cycles < o->cycles) &&
-	       (o->seconds <= 0 || now() < end) && !t.lost)
+	while (more_cycles(o, &t) && (o->seconds <= 0 || now() < end) &&
+	       !t.lost)
 		cycle(o, &org, &t);
 	printf("cycles=%lu\n", t.cycles);
 	tally_print(&t.results, "open");
@@ -459,7 +480,7 @@ parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt(argc, argv, "s:u:c:rTmn:t:")) != -1) {
+	while ((c = getopt(argc, argv, "s:u:c:rTmLn:t:")) != -1) {
 		switch (c) {
 		case 's':
 			o->service = optarg;
@@ -478,6 +499,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'm':
 			o->mounts = true;
+			break;
+		case 'L':
+			o->until_live = true;
 			break;
 		case 'n':
 			o->cycles = strtoul(optarg, NULL, 10);
@@ -502,7 +526,7 @@ main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o) < 0) {
 		fprintf(stderr, "usage: pam-session -s SERVICE -u USER "
-				"[-c CONFDIR] [-r] [-T] [-m] [-n CYCLES] "
+				"[-c CONFDIR] [-r] [-T] [-m] [-n CYCLES] [-L] "
 				"[-t SECONDS] [-- CMD...]\n");
 		return 2;
 	}
@@ -510,7 +534,7 @@ main(int argc, char **argv)
 		return 3;
 	while (o.threaded && !__atomic_load_n(&sleeper_tid, __ATOMIC_SEQ_CST))
 		usleep(1000);
-	if (o.cycles || o.seconds > 0)
+	if (o.cycles || o.until_live || o.seconds > 0)
 		return loop_sessions(&o);
 	return one_session(&o);
 }

@@ -10,10 +10,13 @@
  *                                  there meanwhile, again and again
  *   swapper mksock PATH            leave a Unix socket at PATH
  *
- * The loops print "swaps=N" when SECONDS have passed.
+ * The loops end on SIGTERM (the test sends it when its logins are done)
+ * or when SECONDS have passed, whichever comes first, and print
+ * "swaps=N".
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,15 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+static volatile sig_atomic_t stop;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 static double
 now(void)
@@ -43,7 +55,7 @@ exchange(double seconds, const char *a, const char *b)
 			return 1;
 		}
 		n++;
-	} while ((n & 255) || now() < end);
+	} while (!stop && ((n & 255) || now() < end));
 	printf("swaps=%lu\n", n);
 	return 0;
 }
@@ -60,7 +72,7 @@ flip(double seconds, const char *path, const char *dest)
 		if (unlink(path) < 0 && errno == EISDIR)
 			rmdir(path);
 		rmdir(path);
-	} while ((n & 255) || now() < end);
+	} while (!stop && ((n & 255) || now() < end));
 	printf("swaps=%lu\n", n);
 	return 0;
 }
@@ -87,6 +99,7 @@ mksock(const char *path)
 int
 main(int argc, char **argv)
 {
+	signal(SIGTERM, on_term);
 	if (argc == 5 && !strcmp(argv[1], "exchange"))
 		return exchange(strtod(argv[2], NULL), argv[3], argv[4]);
 	if (argc == 5 && !strcmp(argv[1], "flip"))

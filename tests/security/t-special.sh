@@ -1,27 +1,27 @@
 # CVE-2024-22365 class: a FIFO (or a socket, or a device) where the module
 # expects a directory or a config file.  Opening a FIFO for reading
 # blocks until a writer comes: a login that did so would hang for ever.
-# Every case runs under timeout(1): the login must end within seconds,
+# Every case runs under timeout(1): the login must end by itself,
 # refused, with a log line naming the path and what is there.
 
 . tests/security/lib.sh
 
-# sec_run_bounded SERVICE USER: like sec_run, killed after 10 s; sets
-# SEC_STATUS (124 if it had to be killed) and SEC_SECONDS.
+# sec_run_bounded SERVICE USER: like sec_run, killed after 60 s; sets
+# SEC_STATUS (124 if it had to be killed).  A login blocked on a FIFO
+# never ends by itself, so the bound only has to be far above any
+# machine's slowest login: no timing is compared.
 sec_run_bounded() {
-	local t0=$SECONDS
 	: >"$SYSLOG"
 	SEC_OUT=$(MNTNS_TEST_LOG=$SYSLOG LD_PRELOAD=$(preload "$SHIM") \
-		timeout 10 "$CLIENT" -c "$W/pam.d" -s "$1" -u "$2" -m 2>&1)
+		timeout 60 "$CLIENT" -c "$W/pam.d" -s "$1" -u "$2" -m 2>&1)
 	SEC_STATUS=$?
-	SEC_SECONDS=$((SECONDS - t0))
 	SEC_LOG=$(cat "$SYSLOG")
 }
 
 # sec_special NAME LOG_ERE: the checks every case makes.
 sec_special() {
-	expect_true "$1: the login does not hang (ended in ${SEC_SECONDS}s)" \
-		test "$SEC_STATUS" -ne 124 -a "$SEC_SECONDS" -lt 5
+	expect_ne "$1: the login does not hang (ends by itself)" \
+		"$SEC_STATUS" 124
 	sec_refused "$1" "$2"
 	sec_unchanged "$1"
 }
