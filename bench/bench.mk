@@ -5,7 +5,7 @@
 # installed.
 
 BENCH_BIN := $(B)/bench/loadgen $(B)/bench/floor.so $(B)/bench/minimal.so \
-	$(B)/bench/vgshim.so
+	$(B)/tests/vgshim.so
 BENCH_DEB_DEPS := gnuplot-nox valgrind linux-perf
 BENCH_ROUNDS ?= 1000
 BENCH_SIZES ?= 20 1000 5000
@@ -32,11 +32,6 @@ $(B)/bench/minimal.so: bench/minimal.c pam_module/pam_mntns.map
 		-Wl,--version-script=pam_module/pam_mntns.map \
 		$(LINK_HARDEN) $(LDFLAGS) -lpam
 
-$(B)/bench/vgshim.so: bench/vgshim.c
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -shared -o $@ $< $(LINK_HARDEN) \
-		$(LDFLAGS) -ldl
-
 bench: bench-deps all $(BENCH_BIN)
 	@B=$(B) BENCH_ROUNDS="$(BENCH_ROUNDS)" BENCH_SIZES="$(BENCH_SIZES)" \
 		bench/run.sh --record
@@ -49,11 +44,4 @@ bench-profile: bench-deps all $(BENCH_BIN)
 		BENCH_SIZES="$(BENCH_PROFILE_SIZES)" bench/run.sh --profile
 
 bench-deps:
-	@missing=$$(for p in $(BENCH_DEB_DEPS); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
-		grep -q '^install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "installing:" $$missing; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@DEPS_NAME=bench-deps tools/install-deps.sh $(BENCH_DEB_DEPS)

@@ -129,7 +129,7 @@ mount --make-rshared / &&
 	die "cannot set up the sandbox namespace"
 mkdir -p "$W/bin" "$W/pam.d" "$W/etc/namespace.d" "$W/m" &&
 	cp "$B/pam_mntns.so" "$B/bench/floor.so" "$B/bench/minimal.so" \
-		"$B/bench/loadgen" "$B/bench/vgshim.so" "$W/bin/" ||
+		"$B/bench/loadgen" "$B/tests/vgshim.so" "$W/bin/" ||
 	die "cannot copy the build ($B) into the sandbox: run make first"
 for x in ${!EXTRA_FD[@]}; do
 	cp "/proc/$$/fd/${EXTRA_FD[$x]}" "$W/bin/extra-$x.so" ||

@@ -17,9 +17,9 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra \
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
 FUZZ_NSS := getgrnam_r getgrgid_r getgrouplist getpwnam_r
 
-$(FUZZ_DIR)/lib/%.o: lib/%.c lib/*.h $(B)/optmap.h
+$(FUZZ_DIR)/lib/%.o: lib/%.c $(B)/optmap.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_DIR)/libmntns.a: $(FUZZ_LIB_OBJ)
 	$(AR) rcs $@ $^

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * For the valgrind copy of pam_mntns.so only.  Valgrind 3.19 (Debian 12)
- * does not know openat2, open_tree, move_mount or mount_setattr and
- * fails them with ENOSYS, so under valgrind every session would stop at
- * its first path.  Linked with -Wl,--wrap for those calls, this file does
+ * vgshim.so, preloaded into programs that load pam_mntns.so under
+ * valgrind (the memory tests, and the benchmark's callgrind profiles);
+ * never installed.  Valgrind 3.19 (Debian 12) does not know openat2,
+ * open_tree, move_mount or mount_setattr and fails them with ENOSYS, so
+ * under valgrind every session would stop at its first path.  This does
  * the same with older calls valgrind knows: a component-by-component
  * walk with O_NOFOLLOW for openat2, a bind mount on /proc/self/fd paths
- * for the rest.  It is not a security boundary: it lets valgrind see the
- * module's own memory handling on the path a real login takes.
+ * for the rest, whether the module calls the libc wrapper or syscall(2).
+ * It is not a security boundary: it lets valgrind see the module's own
+ * code on the path a real login takes.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,13 +24,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-long __real_syscall(long nr, ...);
-long __wrap_syscall(long nr, ...);
-int __wrap_open_tree(int dfd, const char *path, unsigned int flags);
-int __wrap_mount_setattr(int dfd, const char *path, unsigned int flags,
-			 struct mount_attr *attr, size_t size);
-int __wrap_move_mount(int from, const char *fpath, int to, const char *tpath,
-		      unsigned int flags);
+typedef long (*syscall_fn)(long, long, long, long, long, long, long);
+
+long syscall(long nr, ...);
+int open_tree(int dfd, const char *path, unsigned int flags);
+int mount_setattr(int dfd, const char *path, unsigned int flags,
+		  struct mount_attr *attr, size_t size);
+int move_mount(int from, const char *fpath, int to, const char *tpath,
+	       unsigned int flags);
 
 /* Opens @path one component at a time, refusing any symlink on the way. */
 static int
@@ -76,24 +80,6 @@ walk(int dirfd, const char *path, const struct open_how *how)
 	return -1;
 }
 
-long
-__wrap_syscall(long nr, ...)
-{
-	const struct open_how *how;
-	long a[6];
-	va_list ap;
-	int i;
-
-	va_start(ap, nr);
-	for (i = 0; i < 6; i++)
-		a[i] = va_arg(ap, long);
-	va_end(ap);
-	if (nr != SYS_openat2)
-		return __real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-	how = (const struct open_how *)a[2];
-	return walk((int)a[0], (const char *)a[1], how);
-}
-
 /* The detached tree of the emulation: the source fd and its flags. */
 static struct {
 	int fd;
@@ -101,7 +87,7 @@ static struct {
 } tree = {-1, 0, 0};
 
 int
-__wrap_open_tree(int dfd, const char *path, unsigned int flags)
+open_tree(int dfd, const char *path, unsigned int flags)
 {
 	(void)path;
 	(void)flags;
@@ -111,8 +97,8 @@ __wrap_open_tree(int dfd, const char *path, unsigned int flags)
 }
 
 int
-__wrap_mount_setattr(int dfd, const char *path, unsigned int flags,
-		     struct mount_attr *attr, size_t size)
+mount_setattr(int dfd, const char *path, unsigned int flags,
+	      struct mount_attr *attr, size_t size)
 {
 	(void)dfd;
 	(void)path;
@@ -133,8 +119,8 @@ attr_to_ms(unsigned long a)
 }
 
 int
-__wrap_move_mount(int from, const char *fpath, int to, const char *tpath,
-		  unsigned int flags)
+move_mount(int from, const char *fpath, int to, const char *tpath,
+	   unsigned int flags)
 {
 	char src[64], dst[64], where[PATH_MAX];
 	ssize_t n;
@@ -156,4 +142,36 @@ __wrap_move_mount(int from, const char *fpath, int to, const char *tpath,
 	close(tree.fd);
 	tree.fd = -1;
 	return r;
+}
+
+long
+syscall(long nr, ...)
+{
+	static syscall_fn real;
+	long a[6];
+	va_list ap;
+	int i;
+
+	va_start(ap, nr);
+	for (i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	switch (nr) {
+	case SYS_openat2:
+		return walk((int)a[0], (const char *)a[1],
+			    (const struct open_how *)a[2]);
+	case SYS_open_tree:
+		return open_tree((int)a[0], (const char *)a[1],
+				 (unsigned int)a[2]);
+	case SYS_mount_setattr:
+		return mount_setattr((int)a[0], (const char *)a[1],
+				     (unsigned int)a[2],
+				     (struct mount_attr *)a[3], (size_t)a[4]);
+	case SYS_move_mount:
+		return move_mount((int)a[0], (const char *)a[1], (int)a[2],
+				  (const char *)a[3], (unsigned int)a[4]);
+	}
+	if (!real)
+		real = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
+	return real(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

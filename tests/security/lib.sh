@@ -8,15 +8,15 @@
 SEC_LIB_LOADED=1
 SEC_BIN=$B/tests/security
 FAULT_MODULE=$W/bin/pam_mntns_fault.so
-VG_MODULE=$W/bin/pam_mntns_vg.so
+VGSHIM=$W/bin/vgshim.so
 SWAPPER=$W/bin/swapper
 NSS_WRAPPER_LIB=/usr/lib/$(gcc -print-multiarch)/libnss_wrapper.so
 
 # Copies the test-only builds into the sandbox, once.
 sec_install() {
 	[ -x "$SWAPPER" ] && return 0
-	cp "$SEC_BIN/pam_mntns_fault.so" "$SEC_BIN/pam_mntns_vg.so" \
-		"$SEC_BIN/swapper" "$W/bin/"
+	cp "$SEC_BIN/pam_mntns_fault.so" "$SEC_BIN/swapper" \
+		"$B/tests/vgshim.so" "$W/bin/"
 }
 
 # sec_conf NAME [ARGS...] < rules: a config and a service using it.

@@ -6,12 +6,11 @@ SEC := $(B)/tests/security
 # Every function tests/security/fault.c declares with WRAPS(...).
 FAULT_FNS := $(shell sed -n 's/^WRAPS.[^,]*, *\([A-Za-z_0-9]*\),.*/\1/p' \
 	tests/security/fault.c)
-VG_FNS := syscall open_tree move_mount mount_setattr
 MODULE_PARTS := $(B)/pam_module/pam_mntns.o $(B)/libmntns.a
 
 $(SEC)/%.o: tests/security/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -MMD -MP -c -o $@ $<
 
 # $(call wrapped_module,EXTRA_OBJECT,FUNCTIONS)
 wrapped_module = $(CC) $(ALL_CFLAGS) -shared -o $@ $(MODULE_PARTS) $(1) \
@@ -23,15 +22,11 @@ $(SEC)/pam_mntns_fault.so: $(SEC)/fault.o $(MODULE_PARTS) \
 		pam_module/pam_mntns.map
 	$(call wrapped_module,$(SEC)/fault.o,$(FAULT_FNS))
 
-$(SEC)/pam_mntns_vg.so: $(SEC)/vgshim.o $(MODULE_PARTS) \
-		pam_module/pam_mntns.map
-	$(call wrapped_module,$(SEC)/vgshim.o,$(VG_FNS))
-
 $(SEC)/swapper: tests/security/swapper.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -o $@ $< $(LDFLAGS)
 
-TEST_BUILD += $(SEC)/pam_mntns_fault.so $(SEC)/pam_mntns_vg.so $(SEC)/swapper
+TEST_BUILD += $(SEC)/pam_mntns_fault.so $(SEC)/swapper
 
 # A sanitizer build runs tests whose programs preload other libraries
 # first (nss_wrapper for the unit tests): let ASan start anyway.

@@ -2,9 +2,9 @@
 # the module loaded and unloaded each time) in one process under
 # valgrind, which must see no invalid access and no definite or indirect
 # leak.  Valgrind 3.19 (Debian 12) does not know openat2 or the new mount
-# calls, so this runs pam_mntns_vg.so: the module with those four calls
-# done by older ones (tests/security/vgshim.c); everything else is the
-# module as built.  Not with SANITIZE=1: valgrind cannot run ASan code.
+# calls, so the client preloads tests/lib/vgshim.c, which does those four
+# calls with older ones; the module is the one built.  Not with
+# SANITIZE=1: valgrind cannot run ASan code.
 
 . tests/security/lib.sh
 
@@ -14,7 +14,7 @@ SEC_VG_CYCLES=${SEC_VG_CYCLES:-200}
 # SEC_VG_STATUS and SEC_VG_LOG.
 sec_vg() {
 	: >"$W/vg.log"
-	SEC_OUT=$(MNTNS_TEST_LOG=$SYSLOG LD_PRELOAD=$SHIM \
+	SEC_OUT=$(MNTNS_TEST_LOG=$SYSLOG LD_PRELOAD=$SHIM:$VGSHIM \
 		valgrind --quiet --error-exitcode=99 --leak-check=full \
 		--show-leak-kinds=definite,indirect \
 		--errors-for-leak-kinds=definite,indirect \
@@ -35,7 +35,7 @@ sec_vg_skip() {
 		return 0
 	fi
 	if ! command -v valgrind >/dev/null; then
-		not_ok "valgrind is installed (make deps-security)"
+		not_ok "valgrind is installed (make deps)"
 		return 0
 	fi
 	return 1
@@ -49,7 +49,7 @@ test_sec_valgrind_sessions() {
 *,!root  /var/tmp  bind   /var/tmp/.mntns/%u   mode=0700
 *,!root  ~/.cache  tmpfs  -                    size=1M
 C
-	sec_service sec-vg "$VG_MODULE" "conf=$W/sec-vg.conf" debug
+	sec_service sec-vg "$MODULE" "conf=$W/sec-vg.conf" debug
 	rm -rf /var/tmp/.mntns
 	sec_vg "open and close" sec-vg "$TU1" "$SEC_VG_CYCLES"
 	expect_eq "valgrind, open and close: every session set up in full" \
@@ -68,8 +68,8 @@ C
 *,!root,!@nosuchgroup  /tmp      tmpfs  -                    size=1M
 *,!root                /var/tmp  bind   /var/tmp/.mntns/%u   mode=0700
 C
-	sec_service sec-vg-bad "$VG_MODULE" "conf=$W/sec-vg-bad.conf"
-	sec_service sec-vg-apply "$VG_MODULE" "conf=$W/sec-vg-apply.conf"
+	sec_service sec-vg-bad "$MODULE" "conf=$W/sec-vg-bad.conf"
+	sec_service sec-vg-apply "$MODULE" "conf=$W/sec-vg-apply.conf"
 	sec_vg "a config error" sec-vg-bad "$TU1" 50
 	sec_vg "an unknown user" sec-vg-apply mntnst-nosuchuser 50
 	sec_vg "an exempt user (root)" sec-vg-apply root 50
