@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Every path is resolved once, from "/", refusing symlinks anywhere in it
- * (openat2 RESOLVE_NO_SYMLINKS); everything after that works on the file
- * descriptor: fstat to check, mkdirat/fchown/fchmod to create, mounts on
- * /proc/self/fd/N or through open_tree/move_mount.
+ * The namespace switch and the login's walk (lib/walk.c) run against the
+ * system.  Every path is resolved once, from "/", refusing symlinks
+ * anywhere in it (openat2 RESOLVE_NO_SYMLINKS); everything after that
+ * works on the file descriptor: fstat to check, mkdirat/fchown/fchmod to
+ * create, mounts on the fd or through open_tree/move_mount.
  */
 #include <errno.h>
 #include <fcntl.h>
