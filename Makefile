@@ -76,8 +76,9 @@ $(HELPER): $(HELPER_OBJ) $(B)/libmntns.a
 
 # ---- tests ------------------------------------------------------------
 
-UNIT_TESTS := $(B)/tests/unit/test_conf $(B)/tests/unit/test_plan \
-	$(B)/tests/unit/test_ns
+# Every tests/unit/test_*.c is a cmocka program of its own.
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
+	$(wildcard tests/unit/test_*.c))
 TEST_TOOLS := $(B)/tests/pam-session $(B)/tests/logshim.so \
 	$(B)/tests/vgshim.so
 

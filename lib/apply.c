@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Every path is resolved once, from "/", refusing symlinks anywhere in it
- * (openat2 RESOLVE_NO_SYMLINKS); everything after that works on the file
- * descriptor: fstat to check, mkdirat/fchown/fchmod to create, mounts on
- * /proc/self/fd/N or through open_tree/move_mount.
+ * The namespace switch and the login's walk (lib/walk.c) run against the
+ * system.  Every path is resolved once, from "/", refusing symlinks
+ * anywhere in it (openat2 RESOLVE_NO_SYMLINKS); everything after that
+ * works on the file descriptor: fstat to check, mkdirat/fchown/fchmod to
+ * create, mounts on the fd or through open_tree/move_mount.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include "apply.h"
 #include "resolve.h"
 #include "target.h"
+#include "walk.h"
 
 #define TMPFS_DATA_MAX 512
 
@@ -55,63 +57,34 @@ mount_on(int fd, const char *type, unsigned long flags, const char *data)
 	return mount("pam_mntns", ".", type, flags, data) < 0 ? -errno : 0;
 }
 
-/* One entry of the plan on its way to the kernel. */
-struct step {
-	int sfd; /* mounted from: source, instance, hidden node */
-	int tfd; /* the TARGET, once opened */
-	struct stat tst;
-	enum target_type want; /* what TARGET must be */
-	int parent;	       /* nearest earlier entry holding this TARGET */
+/* The module's side of the walk: what it opened, per entry. */
+struct run {
+	const struct plan *p;
+	int *sfd; /* mounted from: source, instance, hidden node */
+	int *tfd; /* the TARGET, once opened */
+	size_t mounts;
 };
 
-static void
-steps_free(struct step *s, size_t n)
-{
-	while (n-- > 0) {
-		closep(&s[n].sfd);
-		closep(&s[n].tfd);
-	}
-	free(s);
-}
-
-static bool
-is_below(const char *parent, const char *path)
-{
-	size_t n = strlen(parent);
-
-	return !strncmp(parent, path, n) && path[n] == '/';
-}
-
-/* Sorted parents first, so the nearest parent is the last one before. */
+/* Keeps @fd in @slot: 0, or the error it is. */
 static int
-nearest_parent(const struct plan *p, size_t i)
+keep(int *slot, int fd)
 {
-	size_t j;
-
-	for (j = i; j-- > 0;)
-		if (is_below(p->entries[j].target, p->entries[i].target))
-			return (int)j;
-	return -1;
+	*slot = fd;
+	return fd < 0 ? fd : 0;
 }
 
 static int
-mount_tmpfs(const struct plan_entry *pe, const struct step *s,
-	    struct mntns_error *e)
+mount_tmpfs(const struct plan_entry *pe, int tfd, const struct stat *tst,
+	    unsigned long set, struct mntns_error *e)
 {
+	struct stat root = fresh_root(pe, tst);
 	char data[TMPFS_DATA_MAX];
-	bool own = pe->mode >= 0;
-	int n, r;
+	int r;
 
-	n = snprintf(data, sizeof(data), "%s%smode=%04o,uid=%u,gid=%u",
-		     pe->fsdata ? pe->fsdata : "", pe->fsdata ? "," : "",
-		     own ? (unsigned)pe->mode
-			 : (unsigned)(s->tst.st_mode & 07777),
-		     own ? (unsigned)pe->uid : (unsigned)s->tst.st_uid,
-		     own ? (unsigned)pe->gid : (unsigned)s->tst.st_gid);
-	if (n < 0 || (size_t)n >= sizeof(data))
-		return err_set(e, -E2BIG, "target %s: tmpfs options too long",
-			       pe->target);
-	r = mount_on(s->tfd, "tmpfs", pe->ms_set, data);
+	r = tmpfs_data(pe, &root, data, sizeof(data), e);
+	if (r < 0)
+		return r;
+	r = mount_on(tfd, "tmpfs", set, data);
 	if (r < 0)
 		return err_set(e, r, "cannot mount tmpfs on %s: %s", pe->target,
 			       strerror(-r));
@@ -120,25 +93,15 @@ mount_tmpfs(const struct plan_entry *pe, const struct step *s,
 
 /* An empty, read-only tmpfs no one may enter, for a hidden directory. */
 static int
-mount_hidden_dir(const struct plan_entry *pe, int tfd, struct mntns_error *e)
+mount_hidden_dir(const struct plan_entry *pe, int tfd, unsigned long set,
+		 struct mntns_error *e)
 {
-	int r = mount_on(tfd, "tmpfs",
-			 MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			 "mode=0000,uid=0,gid=0,size=4k");
+	int r = mount_on(tfd, "tmpfs", set, "mode=0000,uid=0,gid=0,size=4k");
 
 	if (r < 0)
 		return err_set(e, r, "cannot hide %s: %s", pe->target,
 			       strerror(-r));
 	return 0;
-}
-
-static unsigned long
-ms_to_attr(unsigned long ms)
-{
-	return ((ms & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0) |
-	       ((ms & MS_NOSUID) ? MOUNT_ATTR_NOSUID : 0) |
-	       ((ms & MS_NODEV) ? MOUNT_ATTR_NODEV : 0) |
-	       ((ms & MS_NOEXEC) ? MOUNT_ATTR_NOEXEC : 0);
 }
 
 /*
@@ -172,158 +135,142 @@ bind_tree(int from, int to, unsigned long set, unsigned long clr,
 }
 
 static int
-mount_step(const struct plan_entry *pe, const struct step *s,
+run_mount(void *ctx, size_t i, const struct walk_step *s, struct mntns_error *e)
+{
+	struct run *x = ctx;
+	const struct plan_entry *pe = &x->p->entries[i];
+	int sfd = x->sfd[i], tfd = x->tfd[i], r = -EINVAL;
+	unsigned long set, clr;
+
+	mount_flags(pe, &set, &clr);
+	if (pe->method == METHOD_TMPFS)
+		r = mount_tmpfs(pe, tfd, &s->tst, set, e);
+	else if (pe->method == METHOD_BIND)
+		r = bind_tree(sfd, tfd, ms_to_attr(set), ms_to_attr(clr),
+			      pe->source, e);
+	else if (pe->method == METHOD_RO)
+		r = bind_tree(tfd, tfd, ms_to_attr(set), ms_to_attr(clr),
+			      pe->target, e);
+	else if (pe->method == METHOD_HIDE && S_ISDIR(s->tst.st_mode))
+		r = mount_hidden_dir(pe, tfd, set, e);
+	else if (pe->method == METHOD_HIDE)
+		r = bind_tree(sfd, tfd, ms_to_attr(set), 0, pe->target, e);
+	else
+		return err_set(e, r, "%s: nothing to mount", pe->target);
+	x->mounts += r == 0;
+	return r;
+}
+
+static int
+run_source(void *ctx, size_t i, struct walk_step *s, struct mntns_error *e)
+{
+	struct run *x = ctx;
+
+	return keep(&x->sfd[i],
+		    resolve("source", x->p->entries[i].source, 0, &s->sst, e));
+}
+
+static int
+run_node(void *ctx, size_t i, struct mntns_error *e)
+{
+	struct run *x = ctx;
+
+	return keep(&x->sfd[i], inaccessible_node(e));
+}
+
+static int
+run_lookup(void *ctx, size_t i, size_t k, struct walk_step *s,
 	   struct mntns_error *e)
 {
-	const unsigned long hidden = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-				     MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	struct run *x = ctx;
 
-	switch (pe->method) {
-	case METHOD_TMPFS:
-		return mount_tmpfs(pe, s, e);
-	case METHOD_BIND:
-		return bind_tree(s->sfd, s->tfd, ms_to_attr(pe->ms_set),
-				 ms_to_attr(pe->ms_clr), pe->source, e);
-	case METHOD_RO:
-		return bind_tree(s->tfd, s->tfd,
-				 MOUNT_ATTR_RDONLY | ms_to_attr(pe->ms_set),
-				 ms_to_attr(pe->ms_clr), pe->target, e);
-	case METHOD_HIDE:
-		if (S_ISDIR(s->tst.st_mode))
-			return mount_hidden_dir(pe, s->tfd, e);
-		return bind_tree(s->sfd, s->tfd, hidden, 0, pe->target, e);
-	case METHOD_NONE:
-		break;
-	}
-	return err_set(e, -EINVAL, "%s: nothing to mount", pe->target);
+	(void)k; /* the view is the one mounted so far */
+	return keep(&x->tfd[i],
+		    resolve("target", x->p->entries[i].target, 0, &s->tst, e));
 }
 
 static int
-open_source(const struct plan_entry *pe, struct step *s, struct mntns_error *e)
-{
-	struct stat st;
-
-	s->sfd = resolve("source", pe->source, 0, &st, e);
-	if (s->sfd < 0)
-		return s->sfd;
-	if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) {
-		s->want = S_ISDIR(st.st_mode) ? TARGET_DIR : TARGET_FILE;
-		return 0;
-	}
-	return err_set(e, -EINVAL,
-		       "source %s is a %s; only directories and regular "
-		       "files can be bound",
-		       pe->source, type_name(st.st_mode));
-}
-
-/*
- * A new instance is owned and moded like TARGET (when TARGET is there
- * before any mount; else like what the plan would create, root 0755),
- * or by the user with mode=.
- */
-static int
-open_step_instance(const struct plan_entry *pe, struct step *s,
-		   struct mntns_error *e)
-{
-	bool own = pe->mode >= 0, known = s->tfd >= 0;
-
-	s->sfd = open_instance(pe,
-			       own     ? pe->uid
-			       : known ? s->tst.st_uid
-				       : 0,
-			       own     ? pe->gid
-			       : known ? s->tst.st_gid
-				       : 0,
-			       own     ? (mode_t)pe->mode
-			       : known ? s->tst.st_mode & 07777
-				       : 0755,
-			       e);
-	return s->sfd < 0 ? s->sfd : 0;
-}
-
-/*
- * Phase one, before any mount: open every SOURCE and instance, and every
- * TARGET that no earlier entry covers, so that a source may come from
- * under a path the plan covers and a bad path fails before anything is
- * mounted.
- */
-static int
-prepare_step(const struct plan *p, size_t i, struct step *s,
+run_user_dir(void *ctx, size_t i, size_t k, struct walk_step *s,
 	     struct mntns_error *e)
 {
-	const struct plan_entry *pe = &p->entries[i];
-	int r = 0;
+	struct run *x = ctx;
 
-	s->parent = nearest_parent(p, i);
-	s->want = pe->method == METHOD_TMPFS || pe->instance ? TARGET_DIR
-							     : TARGET_ANY;
-	if (pe->method == METHOD_BIND && !pe->instance)
-		r = open_source(pe, s, e);
-	else if (pe->method == METHOD_HIDE)
-		s->sfd = r = inaccessible_node(e);
-	if (r < 0)
-		return r;
-	if (s->parent < 0) {
-		s->tfd = open_target(pe, s->want, &s->tst, e);
-		if (s->tfd < 0)
-			return s->tfd;
-	}
-	return pe->instance ? open_step_instance(pe, s, e) : 0;
+	(void)k;
+	return keep(&x->tfd[i],
+		    create_user_target(&x->p->entries[i], &s->tst, e));
 }
 
-/* Phase two: a TARGET below an earlier one, in the view as mounted. */
 static int
-open_nested_target(const struct plan *p, size_t i, struct step *s,
-		   struct mntns_error *e)
+run_in_tmpfs(void *ctx, size_t i, struct walk_step *s, struct mntns_error *e)
 {
-	const struct plan_entry *pe = &p->entries[i];
-	const struct plan_entry *up = &p->entries[s->parent];
-	int fd, r;
+	struct run *x = ctx;
+	const struct plan_entry *up = &x->p->entries[s->parent];
 
-	fd = resolve("target", pe->target, 0, &s->tst, e);
-	if (fd == -ENOENT && up->method == METHOD_TMPFS &&
-	    s->want != TARGET_ANY)
-		return create_in_tmpfs(up->target, pe, s->want, &s->tst, e);
-	if (fd == -ENOENT)
-		return open_target(pe, s->want, &s->tst, e);
-	if (fd < 0)
-		return fd;
-	r = check_target_type(pe, &s->tst, s->want, e);
-	if (r < 0)
-		close(fd);
-	return r < 0 ? r : fd;
+	return keep(&x->tfd[i], create_in_tmpfs(up->target, &x->p->entries[i],
+						s->want, &s->tst, e));
+}
+
+static int
+run_instance(void *ctx, size_t i, const struct stat *fresh,
+	     struct mntns_error *e)
+{
+	struct run *x = ctx;
+
+	return keep(&x->sfd[i],
+		    open_instance(&x->p->entries[i], fresh->st_uid,
+				  fresh->st_gid, fresh->st_mode & 07777, e));
+}
+
+static int
+run_refuse(void *ctx, size_t i, int rc, struct mntns_error *e)
+{
+	(void)ctx;
+	(void)i;
+	(void)e;
+	return rc;
+}
+
+/* In the order of struct walk_ops. */
+static const struct walk_ops run_ops = {
+	run_source,   run_node,	    run_lookup, run_user_dir,
+	run_in_tmpfs, run_instance, run_mount,	run_refuse};
+
+static void
+run_free(struct run *x, struct walk_step *steps)
+{
+	size_t n;
+
+	for (n = x->p->n; x->sfd && n-- > 0;) {
+		closep(&x->sfd[n]);
+		closep(&x->tfd[n]);
+	}
+	free(x->sfd);
+	free(steps);
 }
 
 static int
 apply_entries(const struct plan *p, struct apply_result *res,
 	      struct mntns_error *e)
 {
-	struct step *steps = calloc(p->n, sizeof(*steps));
+	size_t i, n = p->n ? p->n : 1;
+	struct walk_step *steps = calloc(n, sizeof(*steps));
+	struct run x = {.p = p, .sfd = malloc(2 * n * sizeof(int))};
 	_cleanup_(closep) int here = -1;
-	size_t i, n = 0;
-	int r = 0;
+	int r;
 
+	for (i = 0; x.sfd && i < 2 * n; i++)
+		x.sfd[i] = -1;
+	x.tfd = x.sfd ? x.sfd + n : NULL;
 	/* The working directory in the new namespace, to come back to. */
 	here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (!steps || here < 0) {
+	if (!steps || !x.sfd || here < 0) {
 		r = here < 0 ? -errno : -ENOMEM;
-		free(steps);
+		run_free(&x, steps);
 		return err_set(e, r, "cannot start applying: %s", strerror(-r));
 	}
-	for (; r == 0 && n < p->n; n++) {
-		steps[n].sfd = steps[n].tfd = -1;
-		r = prepare_step(p, n, &steps[n], e);
-	}
-	for (i = 0; r == 0 && i < p->n; i++) {
-		if (steps[i].tfd < 0) {
-			steps[i].tfd = open_nested_target(p, i, &steps[i], e);
-			r = steps[i].tfd < 0 ? steps[i].tfd : 0;
-		}
-		if (r == 0)
-			r = mount_step(&p->entries[i], &steps[i], e);
-		res->mounts += r == 0;
-	}
-	steps_free(steps, n);
+	r = walk_plan(p, steps, &run_ops, &x, e);
+	res->mounts = x.mounts;
+	run_free(&x, steps);
 	if (r == 0 && fchdir(here) < 0)
 		r = err_set(e, -errno,
 			    "cannot return to the working "

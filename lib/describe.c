@@ -1,26 +1,24 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * A dry run of apply.c.  Paths are looked at the way the engine opens
- * them (openat2 without symlinks, fstat, never a read), and what the
- * login would create or mount is kept in a small model instead: "made"
- * directories, and one layer per entry already mounted, through which
- * later (nested) TARGETs are looked up.  Messages are the engine's own,
- * built with the same lib/resolve and lib/target functions.
+ * The login's walk (lib/walk.c) run against a simulated view instead of
+ * the system.  Paths are looked at the way the engine opens them (openat2
+ * without symlinks, fstat, never a read), and what the login would create
+ * or mount is kept in a small model: "made" directories, and one layer
+ * per entry already mounted, through which later (nested) TARGETs are
+ * looked up.  Every choice and message comes from lib/decide.c,
+ * lib/resolve.c and the walk, as the module's do.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/statvfs.h>
 
 #include "describe.h"
 #include "registry.h"
 #include "resolve.h"
 #include "target.h"
-
-#define TMPFS_DATA_MAX 512
+#include "walk.h"
 
 /* Stops the simulation: the login fails on the current entry. */
 #define STOP 1
@@ -57,14 +55,10 @@ struct layer {
 	const char *source;
 };
 
-/* One entry on its way through the two phases of apply_entries(). */
-struct step {
-	enum target_type want;
-	int parent; /* the nearest earlier entry whose TARGET holds this */
-	bool topen; /* TARGET opened */
-	struct stat tst;
-	unsigned long tflags;
-	struct stat sst; /* source or instance */
+/* What the walk does not keep about an entry: flags and its instance. */
+struct seen_at {
+	unsigned long tflags; /* of TARGET, as opened */
+	struct stat sst;      /* SOURCE or instance */
 	unsigned long sflags;
 };
 
@@ -72,23 +66,15 @@ struct sim {
 	const struct plan *p;
 	struct entry_desc *d;
 	struct layer *l;
-	struct step *s;
+	struct seen_at *at;
 	struct made *m;
 	size_t nm;
 	int failed;
 	bool root;
+	struct vnode cur; /* the TARGET the walk looked up last */
 };
 
 /* ---- looking at host paths -------------------------------------------- */
-
-static unsigned long
-st_to_ms(unsigned long f)
-{
-	return ((f & ST_RDONLY) ? MS_RDONLY : 0) |
-	       ((f & ST_NOSUID) ? MS_NOSUID : 0) |
-	       ((f & ST_NODEV) ? MS_NODEV : 0) |
-	       ((f & ST_NOEXEC) ? MS_NOEXEC : 0);
-}
 
 void
 path_inspect(const char *path, struct path_info *pi)
@@ -272,18 +258,16 @@ vlookup(const struct sim *s, const char *path, size_t k, struct vnode *v)
 
 /* ---- failures, in the engine's words ---------------------------------- */
 
-_printf_(4, 5) static int fail(struct sim *s, size_t i, int err,
-			       const char *fmt, ...)
+/* The login fails on entry @i with @rc, as @e says. */
+static int
+fail(struct sim *s, size_t i, int rc, const struct mntns_error *e)
 {
 	struct entry_desc *d = &s->d[i];
-	va_list ap;
 
 	/* Not root: a path we may not see says nothing about the login. */
-	d->state = !s->root && (err == EACCES || err == EPERM) ? DESC_UNKNOWN
+	d->state = !s->root && (rc == -EACCES || rc == -EPERM) ? DESC_UNKNOWN
 							       : DESC_REFUSED;
-	va_start(ap, fmt);
-	vsnprintf(d->why, sizeof(d->why), fmt, ap);
-	va_end(ap);
+	snprintf(d->why, sizeof(d->why), "%s", e->msg);
 	s->failed = (int)i;
 	return STOP;
 }
@@ -300,28 +284,43 @@ fail_path(struct sim *s, size_t i, const char *what, const char *path,
 	if ((err == 0 && !S_ISDIR(v->pi.st.st_mode)) || (trailing && dir))
 		err = ENOTDIR;
 	else if (trailing)
-		return fail(s, i, err, "%s %s is a symlink, refusing it", what,
-			    path);
-	path_error(what, path, err, &e);
-	return fail(s, i, err, "%s", e.msg);
-}
-
-static int
-sim_type(struct sim *s, size_t i, const struct stat *st)
-{
-	struct mntns_error e;
-
-	if (check_target_type(&s->p->entries[i], st, s->s[i].want, &e) < 0)
-		return fail(s, i, ENOTDIR, "%s", e.msg);
-	return 0;
+		return fail(s, i, symlink_error(what, path, &e), &e);
+	return fail(s, i, path_error(what, path, err, &e), &e);
 }
 
 /* ---- TARGETs ---------------------------------------------------------- */
 
-/* create_user_target() of target.c. */
+/* The walk goes on with s->cur as entry @i's TARGET. */
 static int
-sim_user_target(struct sim *s, size_t i, size_t k, struct vnode *t)
+found(struct sim *s, size_t i, struct walk_step *ws)
 {
+	ws->tst = s->cur.pi.st;
+	s->at[i].tflags = s->cur.pi.mflags;
+	return 0;
+}
+
+static int
+sim_lookup(void *ctx, size_t i, size_t k, struct walk_step *ws,
+	   struct mntns_error *e)
+{
+	struct sim *s = ctx;
+	const char *target = s->p->entries[i].target;
+
+	(void)e;
+	vlookup(s, target, k, &s->cur);
+	if (s->cur.pi.err == ENOENT)
+		return -ENOENT;
+	if (s->cur.pi.err)
+		return fail_path(s, i, "target", target, &s->cur, false);
+	return found(s, i, ws);
+}
+
+/* create_user_target() of target.c, in the view after @k entries. */
+static int
+sim_user_dir(void *ctx, size_t i, size_t k, struct walk_step *ws,
+	     struct mntns_error *e)
+{
+	struct sim *s = ctx;
 	const struct plan_entry *pe = &s->p->entries[i];
 	_cleanup_(freep) char *parent = NULL;
 	const char *name;
@@ -333,27 +332,13 @@ sim_user_target(struct sim *s, size_t i, size_t k, struct vnode *t)
 	vlookup(s, parent, k, &up);
 	if (up.pi.err || !S_ISDIR(up.pi.st.st_mode))
 		return fail_path(s, i, "directory", parent, &up, true);
-	if (pe->uid == 0 || up.pi.st.st_uid != pe->uid)
-		return fail(s, i, ENOENT, "target %s does not exist",
-			    pe->target);
-	r = make_here(s, t, node_stat(S_IFDIR | 0700, pe->uid, pe->gid),
+	if (!user_dir_allowed(pe, &up.pi.st))
+		return fail(s, i, path_error("target", pe->target, ENOENT, e),
+			    e);
+	r = make_here(s, &s->cur, node_stat(S_IFDIR | 0700, pe->uid, pe->gid),
 		      up.pi.mflags);
 	s->d[i].target_made = MADE_USER_DIR;
-	return r;
-}
-
-/* open_target() of target.c, in the view after @k entries. */
-static int
-sim_open_target(struct sim *s, size_t i, size_t k, struct vnode *t)
-{
-	const struct plan_entry *pe = &s->p->entries[i];
-
-	vlookup(s, pe->target, k, t);
-	if (t->pi.err == ENOENT && s->s[i].want == TARGET_DIR)
-		return sim_user_target(s, i, k, t);
-	if (t->pi.err)
-		return fail_path(s, i, "target", pe->target, t, false);
-	return sim_type(s, i, &t->pi.st);
+	return r ? r : found(s, i, ws);
 }
 
 /* One component of create_in_tmpfs(): @last, and a file is wanted. */
@@ -376,74 +361,53 @@ sim_tmpfs_component(struct sim *s, size_t i, struct vnode *t, bool file)
 
 /* create_in_tmpfs() of target.c: the missing part, below the tmpfs. */
 static int
-sim_in_tmpfs(struct sim *s, size_t i, struct vnode *t)
+sim_in_tmpfs(void *ctx, size_t i, struct walk_step *ws, struct mntns_error *e)
 {
+	struct sim *s = ctx;
 	const struct plan_entry *pe = &s->p->entries[i];
-	const char *base = s->p->entries[s->s[i].parent].target;
-	const char *p = pe->target + strlen(base);
+	const char *p = pe->target + strlen(s->p->entries[ws->parent].target);
 	char path[PATH_MAX];
 	int r;
 
+	(void)e;
 	while (*p == '/') {
 		p += 1 + strcspn(p + 1, "/");
 		snprintf(path, sizeof(path), "%.*s", (int)(p - pe->target),
 			 pe->target);
-		vlookup(s, path, i, t);
+		vlookup(s, path, i, &s->cur);
 		/* The layer's flags hold for what is made in it. */
-		if (t->pi.err == ENOENT)
-			t->pi.mflags = s->l[s->s[i].parent].mflags;
-		r = sim_tmpfs_component(s, i, t,
-					!*p && s->s[i].want == TARGET_FILE);
+		if (s->cur.pi.err == ENOENT)
+			s->cur.pi.mflags = s->l[ws->parent].mflags;
+		r = sim_tmpfs_component(s, i, &s->cur,
+					!*p && ws->want == TARGET_FILE);
 		if (r)
 			return r;
 	}
-	return sim_type(s, i, &t->pi.st);
-}
-
-/* open_nested_target() of apply.c: in the view as mounted so far. */
-static int
-sim_nested_target(struct sim *s, size_t i, struct vnode *t)
-{
-	const struct plan_entry *pe = &s->p->entries[i];
-	const struct plan_entry *up = &s->p->entries[s->s[i].parent];
-
-	vlookup(s, pe->target, i, t);
-	if (t->pi.err == ENOENT && up->method == METHOD_TMPFS &&
-	    s->s[i].want != TARGET_ANY)
-		return sim_in_tmpfs(s, i, t);
-	if (t->pi.err == ENOENT)
-		return sim_open_target(s, i, i, t);
-	if (t->pi.err)
-		return fail_path(s, i, "target", pe->target, t, false);
-	return sim_type(s, i, &t->pi.st);
+	return found(s, i, ws);
 }
 
 /* ---- SOURCEs, instances, the hidden node ------------------------------ */
 
 static int
-sim_source(struct sim *s, size_t i)
+sim_source(void *ctx, size_t i, struct walk_step *ws, struct mntns_error *e)
 {
-	const struct plan_entry *pe = &s->p->entries[i];
-	struct step *st = &s->s[i];
+	struct sim *s = ctx;
+	const char *source = s->p->entries[i].source;
 	struct vnode v;
 
-	vlookup(s, pe->source, 0, &v);
+	(void)e;
+	vlookup(s, source, 0, &v);
 	if (v.pi.err)
-		return fail_path(s, i, "source", pe->source, &v, false);
-	if (!S_ISDIR(v.pi.st.st_mode) && !S_ISREG(v.pi.st.st_mode))
-		return fail(s, i, EINVAL,
-			    "source %s is a %s; only directories and regular "
-			    "files can be bound",
-			    pe->source, type_name(v.pi.st.st_mode));
-	st->want = S_ISDIR(v.pi.st.st_mode) ? TARGET_DIR : TARGET_FILE;
-	st->sst = v.pi.st;
-	st->sflags = v.pi.mflags;
+		return fail_path(s, i, "source", source, &v, false);
+	ws->sst = s->at[i].sst = v.pi.st;
+	s->at[i].sflags = v.pi.mflags;
 	return 0;
 }
 
 /* open_instance_parent() of target.c. */
 static int
-sim_instance_parent(struct sim *s, size_t i, const char *path, struct vnode *v)
+sim_instance_parent(struct sim *s, size_t i, const char *path, struct vnode *v,
+		    struct mntns_error *e)
 {
 	_cleanup_(freep) char *up = NULL;
 	const char *name;
@@ -463,176 +427,90 @@ sim_instance_parent(struct sim *s, size_t i, const char *path, struct vnode *v)
 	}
 	if (v->pi.err || !S_ISDIR(v->pi.st.st_mode))
 		return fail_path(s, i, "instance parent", path, v, true);
-	if (v->pi.st.st_uid != 0 || (v->pi.st.st_mode & 077))
-		return fail(s, i, EPERM,
-			    "instance parent %s is owned by uid %u with mode "
-			    "%04o; it must be owned by root with no group or "
-			    "other permissions (someone may be attacking: "
-			    "inspect it before removing it)",
-			    path, (unsigned)v->pi.st.st_uid,
-			    (unsigned)(v->pi.st.st_mode & 07777));
-	return 0;
+	r = check_instance_parent(path, &v->pi.st, e);
+	return r ? fail(s, i, r, e) : 0;
 }
 
-/*
- * open_instance() of target.c; a new one gets @want's owner and mode, on
- * the mount of its parent (@pflags).
- */
 /* An instance on the host that the login would finish (target.c). */
 static bool
-host_unfinished(const struct vnode *v, struct stat want)
+host_unfinished(const struct vnode *v, const struct stat *want)
 {
 	_cleanup_(closep) int fd = -1;
 
 	if (v->layer >= 0)
 		return false;
 	fd = open_nofollow(v->path, O_RDONLY | O_DIRECTORY, 0);
-	return fd >= 0 && instance_unfinished(fd, &v->pi.st, want.st_uid,
-					      want.st_mode & 07777);
+	return fd >= 0 && instance_unfinished(fd, &v->pi.st, want->st_uid,
+					      want->st_mode & 07777);
 }
 
+/*
+ * open_instance() of target.c; a new one is made like @want, on the
+ * mount of its parent (@pflags).
+ */
 static int
-sim_instance_dir(struct sim *s, size_t i, struct stat want,
-		 unsigned long pflags, struct vnode *v)
+sim_instance_dir(struct sim *s, size_t i, const struct stat *want,
+		 unsigned long pflags, struct vnode *v, struct mntns_error *e)
 {
 	const struct plan_entry *pe = &s->p->entries[i];
-	int err;
+	int err, r;
 
 	vlookup(s, pe->source, 0, v);
 	err = v->pi.err;
-	if (err == ENOENT) {
+	if (err == 0 && !S_ISDIR(v->pi.st.st_mode))
+		err = ENOTDIR;
+	if (err == ENOENT || (!err && v->pi.st.st_uid != want->st_uid &&
+			      host_unfinished(v, want))) {
 		s->d[i].instance_made = true;
-		return make_here(s, v, want, pflags);
+		return make_here(s, v, *want, pflags);
 	}
-	if (err == ELOOP || err == ENOTDIR ||
-	    (!err && !S_ISDIR(v->pi.st.st_mode)))
-		return fail(s, i, ENOTDIR,
-			    "instance %s is not a directory (a symlink or "
-			    "another file is there)",
-			    pe->source);
-	if (err)
-		return fail(s, i, err, "instance %s: %s", pe->source,
-			    strerror(err));
-	if (v->pi.st.st_uid != want.st_uid && host_unfinished(v, want)) {
-		s->d[i].instance_made = true;
-		return make_here(s, v, want, pflags);
-	}
-	if (v->pi.st.st_uid != want.st_uid)
-		return fail(s, i, EPERM,
-			    "instance %s is owned by uid %u, expected %u; "
-			    "refusing it (remove it if it is stale)",
-			    pe->source, (unsigned)v->pi.st.st_uid,
-			    (unsigned)want.st_uid);
-	return 0;
+	r = err ? instance_error(pe, -err, e)
+		: check_instance_owner(pe, v->pi.st.st_uid, want->st_uid, e);
+	return r ? fail(s, i, r, e) : 0;
 }
 
-/* open_step_instance() of apply.c. */
 static int
-sim_instance(struct sim *s, size_t i)
+sim_instance(void *ctx, size_t i, const struct stat *fresh,
+	     struct mntns_error *e)
 {
-	const struct plan_entry *pe = &s->p->entries[i];
-	struct step *st = &s->s[i];
-	bool own = pe->mode >= 0, known = st->topen;
+	struct sim *s = ctx;
 	_cleanup_(freep) char *parent = NULL;
 	struct vnode par, inst;
 	const char *name;
-	struct stat want;
 	int r;
 
-	want = node_stat(S_IFDIR | (own	    ? (mode_t)pe->mode
-				    : known ? st->tst.st_mode & 07777
-					    : 0755),
-			 own	 ? pe->uid
-			 : known ? st->tst.st_uid
-				 : 0,
-			 own	 ? pe->gid
-			 : known ? st->tst.st_gid
-				 : 0);
-	if (split_path(pe->source, &parent, &name) < 0)
+	if (split_path(s->p->entries[i].source, &parent, &name) < 0)
 		return -ENOMEM;
-	r = sim_instance_parent(s, i, parent, &par);
+	r = sim_instance_parent(s, i, parent, &par, e);
 	if (r == 0)
-		r = sim_instance_dir(s, i, want, par.pi.mflags, &inst);
+		r = sim_instance_dir(s, i, fresh, par.pi.mflags, &inst, e);
 	if (r)
 		return r;
-	st->sst = inst.pi.st;
-	st->sflags = inst.pi.mflags;
+	s->at[i].sst = inst.pi.st;
+	s->at[i].sflags = inst.pi.mflags;
 	return 0;
 }
 
 /* inaccessible_node() of registry.c. */
 static int
-sim_node(struct sim *s, size_t i)
+sim_node(void *ctx, size_t i, struct mntns_error *e)
 {
+	struct sim *s = ctx;
 	const char *path = MNTNS_RUN_DIR "/inaccessible";
-	const struct stat *st;
 	struct vnode v;
+	int r;
 
 	vlookup(s, path, 0, &v);
 	if (v.pi.err == ENOENT) {
 		s->d[i].node_made = true;
 		return make_here(s, &v, node_stat(S_IFREG, 0, 0), 0);
 	}
-	if (v.pi.err)
-		return fail(s, i, v.pi.err, "%s: %s", path, strerror(v.pi.err));
-	st = &v.pi.st;
-	if (!S_ISREG(st->st_mode) || st->st_uid != 0 || (st->st_mode & 07777) ||
-	    st->st_size != 0)
-		return fail(s, i, EPERM,
-			    "%s must be an empty root-owned file with mode "
-			    "0000",
-			    path);
-	return 0;
+	r = v.pi.err ? err_set(e, -v.pi.err, "%s: %s", path, strerror(v.pi.err))
+		     : check_hidden_node(path, &v.pi.st, e);
+	return r ? fail(s, i, r, e) : 0;
 }
 
-/* ---- the two phases --------------------------------------------------- */
-
-static int
-nearest_parent(const struct plan *p, size_t i)
-{
-	const char *t = p->entries[i].target;
-	size_t j, n;
-
-	for (j = i; j-- > 0;) {
-		n = strlen(p->entries[j].target);
-		if (!strncmp(p->entries[j].target, t, n) && t[n] == '/')
-			return (int)j;
-	}
-	return -1;
-}
-
-static void
-target_opened(struct step *st, const struct vnode *t)
-{
-	st->topen = true;
-	st->tst = t->pi.st;
-	st->tflags = t->pi.mflags;
-}
-
-/* prepare_step() of apply.c: phase one, before anything is mounted. */
-static int
-prepare_entry(struct sim *s, size_t i)
-{
-	const struct plan_entry *pe = &s->p->entries[i];
-	struct step *st = &s->s[i];
-	struct vnode t;
-	int r = 0;
-
-	st->parent = nearest_parent(s->p, i);
-	s->d[i].nested = st->parent >= 0;
-	st->want = pe->method == METHOD_TMPFS || pe->instance ? TARGET_DIR
-							      : TARGET_ANY;
-	if (pe->method == METHOD_BIND && !pe->instance)
-		r = sim_source(s, i);
-	else if (pe->method == METHOD_HIDE)
-		r = sim_node(s, i);
-	if (r == 0 && st->parent < 0) {
-		r = sim_open_target(s, i, 0, &t);
-		if (r == 0)
-			target_opened(st, &t);
-	}
-	return r == 0 && pe->instance ? sim_instance(s, i) : r;
-}
+/* ---- the mounts ------------------------------------------------------- */
 
 static void
 seen(struct entry_desc *d, enum desc_owner o, const struct stat *st)
@@ -644,101 +522,85 @@ seen(struct entry_desc *d, enum desc_owner o, const struct stat *st)
 }
 
 static int
-mount_tmpfs(struct sim *s, size_t i)
+mount_tmpfs(struct sim *s, size_t i, const struct walk_step *ws,
+	    struct mntns_error *e)
 {
 	const struct plan_entry *pe = &s->p->entries[i];
 	struct entry_desc *d = &s->d[i];
 	struct layer *l = &s->l[i];
-	bool own = pe->mode >= 0;
-	int n;
+	int r;
 
-	l->root = own ? node_stat(S_IFDIR | (mode_t)pe->mode, pe->uid, pe->gid)
-		      : s->s[i].tst;
-	seen(d, own ? OWNER_MODE : OWNER_TARGET, &l->root);
-	n = snprintf(d->fsdata, sizeof(d->fsdata),
-		     "%s%smode=%04o,uid=%u,gid=%u",
-		     pe->fsdata ? pe->fsdata : "", pe->fsdata ? "," : "",
-		     (unsigned)(d->mode & 07777), (unsigned)d->uid,
-		     (unsigned)d->gid);
-	if (n < 0 || n >= TMPFS_DATA_MAX)
-		return fail(s, i, E2BIG, "target %s: tmpfs options too long",
-			    pe->target);
-	d->flags = l->mflags = pe->ms_set & DESC_MS_FLAGS;
+	l->root = fresh_root(pe, &ws->tst);
+	seen(d, pe->mode >= 0 ? OWNER_MODE : OWNER_TARGET, &l->root);
+	r = tmpfs_data(pe, &l->root, d->fsdata, sizeof(d->fsdata), e);
+	if (r)
+		return fail(s, i, r, e);
+	d->flags = l->mflags = l->set & MOUNT_MS_FLAGS;
 	l->kind = LAYER_TMPFS;
 	return 0;
 }
 
+/* A bind (@kind LAYER_BIND) or ro (LAYER_SAME): @st with @below's flags. */
 static void
-mount_bind(struct sim *s, size_t i)
+mount_view(struct sim *s, size_t i, enum desc_owner o, const struct stat *st,
+	   unsigned long below)
 {
 	const struct plan_entry *pe = &s->p->entries[i];
-	struct entry_desc *d = &s->d[i];
 	struct layer *l = &s->l[i];
-	enum desc_owner o = OWNER_SOURCE;
 
-	if (pe->instance)
-		o = !d->instance_made ? OWNER_INSTANCE
-		    : pe->mode >= 0   ? OWNER_MODE
-				      : OWNER_NEW_INSTANCE;
-	seen(d, o, &s->s[i].sst);
-	l->set = pe->ms_set & DESC_MS_FLAGS;
-	l->clr = pe->ms_clr & DESC_MS_FLAGS;
-	d->flags = (s->s[i].sflags | l->set) & ~l->clr;
+	seen(&s->d[i], o, st);
+	l->set &= MOUNT_MS_FLAGS;
+	l->clr &= MOUNT_MS_FLAGS;
+	s->d[i].flags = (below | l->set) & ~l->clr;
 	l->source = pe->source;
-	l->kind = LAYER_BIND;
+	l->kind = pe->method == METHOD_BIND ? LAYER_BIND : LAYER_SAME;
+}
+
+static enum desc_owner
+bind_owner(const struct plan_entry *pe, const struct entry_desc *d)
+{
+	if (!pe->instance)
+		return OWNER_SOURCE;
+	if (!d->instance_made)
+		return OWNER_INSTANCE;
+	return pe->mode >= 0 ? OWNER_MODE : OWNER_NEW_INSTANCE;
 }
 
 static void
-mount_ro(struct sim *s, size_t i)
-{
-	const struct plan_entry *pe = &s->p->entries[i];
-	struct layer *l = &s->l[i];
-
-	seen(&s->d[i], OWNER_TARGET, &s->s[i].tst);
-	l->set = MS_RDONLY | (pe->ms_set & DESC_MS_FLAGS);
-	l->clr = pe->ms_clr & DESC_MS_FLAGS;
-	s->d[i].flags = (s->s[i].tflags | l->set) & ~l->clr;
-	l->kind = LAYER_SAME;
-}
-
-static void
-mount_hide(struct sim *s, size_t i)
+mount_hide(struct sim *s, size_t i, const struct walk_step *ws)
 {
 	struct layer *l = &s->l[i];
-	bool dir = S_ISDIR(s->s[i].tst.st_mode);
+	bool dir = S_ISDIR(ws->tst.st_mode);
 
 	/* An empty mode 0000 tmpfs, or the inaccessible node bound. */
 	l->root = node_stat(dir ? S_IFDIR : S_IFREG, 0, 0);
-	l->mflags = DESC_MS_FLAGS;
+	l->mflags = l->set;
 	l->kind = dir ? LAYER_EMPTY : LAYER_NODE;
 	seen(&s->d[i], OWNER_HIDDEN, &l->root);
-	s->d[i].flags = DESC_MS_FLAGS;
+	s->d[i].flags = l->set;
 }
 
-/* Phase two: the nested TARGET is opened, then the mount made. */
 static int
-mount_entry(struct sim *s, size_t i)
+sim_mount(void *ctx, size_t i, const struct walk_step *ws,
+	  struct mntns_error *e)
 {
-	struct vnode t;
-	int r;
+	struct sim *s = ctx;
+	const struct plan_entry *pe = &s->p->entries[i];
+	const struct seen_at *at = &s->at[i];
 
-	if (!s->s[i].topen) {
-		r = sim_nested_target(s, i, &t);
-		if (r)
-			return r;
-		target_opened(&s->s[i], &t);
-	}
-	switch (s->p->entries[i].method) {
+	mount_flags(pe, &s->l[i].set, &s->l[i].clr);
+	switch (pe->method) {
 	case METHOD_TMPFS:
-		return mount_tmpfs(s, i);
+		return mount_tmpfs(s, i, ws, e);
 	case METHOD_BIND:
-		mount_bind(s, i);
+		mount_view(s, i, bind_owner(pe, &s->d[i]), &at->sst,
+			   at->sflags);
 		break;
 	case METHOD_RO:
-		mount_ro(s, i);
+		mount_view(s, i, OWNER_TARGET, &ws->tst, at->tflags);
 		break;
 	case METHOD_HIDE:
-		mount_hide(s, i);
+		mount_hide(s, i, ws);
 		break;
 	case METHOD_NONE:
 		break;
@@ -746,15 +608,27 @@ mount_entry(struct sim *s, size_t i)
 	return 0;
 }
 
+static int
+sim_refuse(void *ctx, size_t i, int rc, struct mntns_error *e)
+{
+	return fail(ctx, i, rc, e);
+}
+
+/* In the order of struct walk_ops. */
+static const struct walk_ops sim_ops = {
+	sim_source,   sim_node,	    sim_lookup, sim_user_dir,
+	sim_in_tmpfs, sim_instance, sim_mount,	sim_refuse};
+
 static void
-sim_free(struct sim *s)
+sim_free(struct sim *s, struct walk_step *steps)
 {
 	while (s->nm > 0)
 		free(s->m[--s->nm].path);
 	free(s->m);
 	free(s->l);
-	free(s->s);
+	free(s->at);
 	free(s->d);
+	free(steps);
 }
 
 int
@@ -762,27 +636,29 @@ describe_plan(const struct plan *p, struct plan_desc *out)
 {
 	struct sim s = {.p = p, .failed = -1, .root = geteuid() == 0};
 	size_t i, n = p->n ? p->n : 1;
+	struct walk_step *steps = calloc(n, sizeof(*steps));
+	struct mntns_error e;
 	int r = 0;
 
 	memset(out, 0, sizeof(*out));
 	s.d = calloc(n, sizeof(*s.d));
 	s.l = calloc(n, sizeof(*s.l));
-	s.s = calloc(n, sizeof(*s.s));
-	if (!s.d || !s.l || !s.s)
+	s.at = calloc(n, sizeof(*s.at));
+	if (!steps || !s.d || !s.l || !s.at)
 		r = -ENOMEM;
-	for (i = 0; r == 0 && i < p->n; i++)
-		r = prepare_entry(&s, i);
-	for (i = 0; r == 0 && i < p->n; i++)
-		r = mount_entry(&s, i);
-	for (i = 0; r == STOP && i < p->n; i++)
-		if ((int)i != s.failed)
+	if (r == 0)
+		r = walk_plan(p, steps, &sim_ops, &s, &e);
+	for (i = 0; r >= 0 && i < p->n; i++) {
+		s.d[i].nested = steps[i].parent >= 0;
+		if (r == STOP && (int)i != s.failed)
 			s.d[i].state = DESC_NOT_REACHED;
+	}
 	if (r >= 0) {
 		out->d = steal_ptr(&s.d);
 		out->n = p->n;
 		out->failed = s.failed;
 	}
-	sim_free(&s);
+	sim_free(&s, steps);
 	return r < 0 ? r : 0;
 }
 

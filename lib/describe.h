@@ -3,9 +3,10 @@
  * What a login's plan will look like once applied, found without mounting
  * or creating anything: for each entry the owner, mode and mount flags the
  * session sees at TARGET, what the login creates on the way, or the
- * message it is refused with.  Follows lib/apply.c step by step (both of
- * its phases) in a simulated view in which the plan's earlier entries are
- * mounted, so that nested TARGETs come out as the module makes them.
+ * message it is refused with.  It is the module's own walk (lib/walk.c)
+ * and decisions (lib/decide.c), run against a simulated view in which the
+ * plan's earlier entries are mounted, so that nested TARGETs come out as
+ * the module makes them.
  */
 #ifndef MNTNS_DESCRIBE_H
 #define MNTNS_DESCRIBE_H
@@ -14,10 +15,10 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
-#include "plan.h"
+#include "decide.h"
 
 /* The per-mount flags a plan sets or keeps (MS_RDONLY, MS_NOSUID, ...). */
-#define DESC_MS_FLAGS 0xfUL
+#define DESC_MS_FLAGS MOUNT_MS_FLAGS
 
 /* A path as the engine would find it: no symlink followed, no FIFO read. */
 struct path_info {

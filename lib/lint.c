@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * "check": a config's rules held against the paths of this host, with
+ * the login's own rules (lib/decide.c) for what a path must be.
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -6,6 +10,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "decide.h"
 #include "describe.h"
 #include "lint.h"
 #include "resolve.h"
@@ -155,40 +160,21 @@ static bool
 below_other_mount(const struct conf *c, const char *target)
 {
 	const struct rule *r;
-	size_t i, n;
+	size_t i;
 
 	for (i = 0; i < c->nrules; i++) {
 		r = &c->rules[i];
-		n = strlen(r->target);
 		if ((r->method == METHOD_TMPFS || r->method == METHOD_BIND) &&
-		    !strncmp(r->target, target, n) && target[n] == '/')
+		    path_below(r->target, target))
 			return true;
 	}
 	return false;
 }
 
-/* What TARGET must be for @r; NULL when SOURCE decides (bind). */
-static const char *
-needs_type(const struct rule *r)
-{
-	if (r->method == METHOD_TMPFS || r->instance)
-		return "a directory";
-	if (r->method == METHOD_RO || r->method == METHOD_HIDE)
-		return "a directory or a regular file";
-	return NULL;
-}
-
-static bool
-type_fits(const struct rule *r, mode_t m)
-{
-	if (r->method == METHOD_TMPFS || r->instance)
-		return S_ISDIR(m);
-	return S_ISDIR(m) || S_ISREG(m) || r->method == METHOD_BIND;
-}
-
 static void
 lint_target(struct lint *l, const struct rule *r, struct path_info *pi)
 {
+	enum target_type want = target_want(r->method, r->instance);
 	_cleanup_(freep) char *path = NULL;
 
 	pi->err = -1;
@@ -199,10 +185,12 @@ lint_target(struct lint *l, const struct rule *r, struct path_info *pi)
 	path_inspect(path, pi);
 	if (pi->err)
 		return report_error(l, r, "TARGET", path, pi);
-	if (!type_fits(r, pi->st.st_mode))
+	/* A plain bind's SOURCE decides: see lint_source(). */
+	if ((r->method != METHOD_BIND || r->instance) &&
+	    !target_type_ok(pi->st.st_mode, want))
 		report(l, r, "TARGET %s is a %s; method %s needs %s; " REFUSES,
 		       path, type_name(pi->st.st_mode), method_name(r->method),
-		       needs_type(r));
+		       target_type_wanted(want));
 }
 
 /* A missing instance parent: can the first login create it? */
@@ -248,7 +236,7 @@ lint_instance_parent(struct lint *l, const struct rule *r)
 	if (!S_ISDIR(pi.st.st_mode))
 		return report(l, r, "instance parent %s is a %s; " REFUSES,
 			      parent, type_name(pi.st.st_mode));
-	if (pi.st.st_uid != 0 || (pi.st.st_mode & 077))
+	if (!instance_parent_safe(&pi.st))
 		report(l, r,
 		       "instance parent %s is owned by uid %u with mode "
 		       "%04o; " REFUSES
@@ -263,6 +251,8 @@ lint_source(struct lint *l, const struct rule *r, const struct path_info *tpi,
 	    struct path_info *spi)
 {
 	_cleanup_(freep) char *path = NULL;
+	enum target_type want;
+	struct mntns_error e;
 	mode_t m;
 
 	spi->err = -1;
@@ -274,12 +264,9 @@ lint_source(struct lint *l, const struct rule *r, const struct path_info *tpi,
 	if (spi->err)
 		return report_error(l, r, "SOURCE", path, spi);
 	m = spi->st.st_mode;
-	if (!S_ISDIR(m) && !S_ISREG(m))
-		return report(l, r,
-			      "SOURCE %s is a %s; only directories and "
-			      "regular files can be bound",
-			      path, type_name(m));
-	if (tpi->err == 0 && S_ISDIR(tpi->st.st_mode) != S_ISDIR(m))
+	if (source_type("SOURCE", path, m, &want, &e) < 0)
+		return report(l, r, "%s", e.msg);
+	if (tpi->err == 0 && !target_type_ok(tpi->st.st_mode, want))
 		report(l, r, "SOURCE %s is a %s, but TARGET is a %s; " REFUSES,
 		       path, type_name(m), type_name(tpi->st.st_mode));
 }
@@ -399,13 +386,13 @@ static void
 lint_ro(struct lint *l, const struct rule *r)
 {
 	const struct rule *o;
-	size_t i, n = strlen(r->target);
+	size_t i;
 
 	for (i = 0; i < l->c->nrules; i++) {
 		o = &l->c->rules[i];
 		if ((o->method != METHOD_BIND && o->method != METHOD_TMPFS) ||
 		    (o->ms_set & MS_RDONLY) ||
-		    strncmp(o->target, r->target, n) || o->target[n] != '/')
+		    !path_below(r->target, o->target))
 			continue;
 		report(l, r,
 		       "ro on %s, but %s:%u mounts %s below it: that part "

@@ -78,6 +78,13 @@ path_error(const char *what, const char *path, int err, struct mntns_error *e)
 }
 
 int
+symlink_error(const char *what, const char *path, struct mntns_error *e)
+{
+	return err_set(e, -ELOOP, "%s %s is a symlink, refusing it", what,
+		       path);
+}
+
+int
 resolve(const char *what, const char *path, int flags, struct stat *st,
 	struct mntns_error *e)
 {
@@ -91,8 +98,7 @@ resolve(const char *what, const char *path, int flags, struct stat *st,
 			       strerror(errno));
 	/* O_PATH|O_NOFOLLOW hands back a trailing symlink itself. */
 	if (S_ISLNK(st->st_mode))
-		return err_set(e, -ELOOP, "%s %s is a symlink, refusing it",
-			       what, path);
+		return symlink_error(what, path, e);
 	return steal_fd(&fd);
 }
 

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Paths, opened once from "/" without following a symlink, and the
+ * messages that say why one could not be.
+ */
 #ifndef MNTNS_RESOLVE_H
 #define MNTNS_RESOLVE_H
 
@@ -17,6 +21,9 @@ const char *type_name(mode_t m);
  */
 int path_error(const char *what, const char *path, int err,
 	       struct mntns_error *e);
+
+/* Refuses @path, a @what, for being a symlink itself; returns -ELOOP. */
+int symlink_error(const char *what, const char *path, struct mntns_error *e);
 
 /*
  * Opens @path as an O_PATH descriptor (plus @flags, e.g. O_DIRECTORY)

@@ -33,25 +33,6 @@ make_file_at(int dirfd, const char *name)
 	return steal_fd(&fd);
 }
 
-static int
-check_instance_parent(const char *path, const struct stat *st,
-		      struct mntns_error *e)
-{
-	if (!S_ISDIR(st->st_mode))
-		return err_set(e, -ENOTDIR,
-			       "instance parent %s is a %s, not a directory",
-			       path, type_name(st->st_mode));
-	if (st->st_uid != 0 || (st->st_mode & 077))
-		return err_set(e, -EPERM,
-			       "instance parent %s is owned by uid %u with "
-			       "mode %04o; it must be owned by root with no "
-			       "group or other permissions (someone may be "
-			       "attacking: inspect it before removing it)",
-			       path, (unsigned)st->st_uid,
-			       (unsigned)(st->st_mode & 07777));
-	return 0;
-}
-
 int
 open_instance_parent(const char *path, bool *created, struct mntns_error *e)
 {
@@ -133,31 +114,15 @@ open_instance(const struct plan_entry *pe, uid_t uid, gid_t gid, mode_t mode,
 	if (pfd < 0)
 		return pfd;
 	fd = make_dir_at(pfd, name, uid, gid, mode, &created);
-	if (fd == -ELOOP || fd == -ENOTDIR)
-		return err_set(e, fd,
-			       "instance %s is not a directory "
-			       "(a symlink or another file is there)",
-			       pe->source);
 	if (fd < 0)
-		return err_set(e, fd, "instance %s: %s", pe->source,
-			       strerror(-fd));
+		return instance_error(pe, fd, e);
 	if (fstat(fd, &st) < 0 ||
 	    (!created && adopt_unfinished(fd, &st, uid, gid, mode) < 0))
-		return err_set(e, -errno, "instance %s: %s", pe->source,
-			       strerror(errno));
-	if (st.st_uid != uid)
-		return err_set(e, -EPERM,
-			       "instance %s is owned by uid %u, expected %u; "
-			       "refusing it (remove it if it is stale)",
-			       pe->source, (unsigned)st.st_uid, (unsigned)uid);
-	return steal_fd(&fd);
+		return instance_error(pe, -errno, e);
+	return check_instance_owner(pe, st.st_uid, uid, e) ?: steal_fd(&fd);
 }
 
-/*
- * A missing TARGET directory is created only where the user could have
- * made it: in a directory the (non-root) user owns, e.g. ~/.cache.
- */
-static int
+int
 create_user_target(const struct plan_entry *pe, struct stat *st,
 		   struct mntns_error *e)
 {
@@ -171,9 +136,8 @@ create_user_target(const struct plan_entry *pe, struct stat *st,
 	pfd = resolve("directory", parent, O_DIRECTORY, st, e);
 	if (pfd < 0)
 		return pfd;
-	if (pe->uid == 0 || st->st_uid != pe->uid)
-		return err_set(e, -ENOENT, "target %s does not exist",
-			       pe->target);
+	if (!user_dir_allowed(pe, st))
+		return path_error("target", pe->target, ENOENT, e);
 	fd = make_dir_at(pfd, name, pe->uid, pe->gid, 0700, &created);
 	if (fd < 0)
 		return path_error("target", pe->target, -fd, e);
@@ -181,53 +145,6 @@ create_user_target(const struct plan_entry *pe, struct stat *st,
 		return err_set(e, -errno, "target %s: %s", pe->target,
 			       strerror(errno));
 	return steal_fd(&fd);
-}
-
-static bool
-type_ok(mode_t m, enum target_type want)
-{
-	switch (want) {
-	case TARGET_DIR:
-		return S_ISDIR(m);
-	case TARGET_FILE:
-		return S_ISREG(m);
-	case TARGET_ANY:
-		return S_ISDIR(m) || S_ISREG(m);
-	}
-	return false;
-}
-
-static const char *
-type_wanted(enum target_type want)
-{
-	return want == TARGET_DIR    ? "a directory"
-	       : want == TARGET_FILE ? "a regular file"
-				     : "a directory or a regular file";
-}
-
-int
-check_target_type(const struct plan_entry *pe, const struct stat *st,
-		  enum target_type want, struct mntns_error *e)
-{
-	if (type_ok(st->st_mode, want))
-		return 0;
-	return err_set(e, -ENOTDIR, "target %s is a %s, expected %s",
-		       pe->target, type_name(st->st_mode), type_wanted(want));
-}
-
-int
-open_target(const struct plan_entry *pe, enum target_type want, struct stat *st,
-	    struct mntns_error *e)
-{
-	_cleanup_(closep) int fd = resolve("target", pe->target, 0, st, e);
-	int r;
-
-	if (fd == -ENOENT && want == TARGET_DIR)
-		fd = create_user_target(pe, st, e);
-	if (fd < 0)
-		return fd;
-	r = check_target_type(pe, st, want, e);
-	return r < 0 ? r : steal_fd(&fd);
 }
 
 /*

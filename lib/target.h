@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The places mounts go to and come from (TARGETs, per-user instances and
+ * their parents), opened and created on file descriptors.
+ */
 #ifndef MNTNS_TARGET_H
 #define MNTNS_TARGET_H
 
@@ -6,24 +10,14 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "plan.h"
-
-enum target_type {
-	TARGET_DIR,
-	TARGET_FILE,
-	TARGET_ANY, /* a directory or a regular file */
-};
+#include "decide.h"
 
 /*
- * Opens an existing TARGET of the wanted type.  A missing directory is
- * created only where the user could have made it: in a directory the
- * (non-root) user owns, e.g. ~/.cache, owned by the user, mode 0700.
+ * Creates a missing TARGET directory where user_dir_allowed() lets it be
+ * made (in a directory the user owns, e.g. ~/.cache): the user's, 0700.
  */
-int open_target(const struct plan_entry *pe, enum target_type want,
-		struct stat *st, struct mntns_error *e);
-
-int check_target_type(const struct plan_entry *pe, const struct stat *st,
-		      enum target_type want, struct mntns_error *e);
+int create_user_target(const struct plan_entry *pe, struct stat *st,
+		       struct mntns_error *e);
 
 /*
  * Creates the missing part of TARGET below @base, the root of a tmpfs the
