@@ -77,7 +77,8 @@ $(HELPER): $(HELPER_OBJ) $(B)/libmntns.a
 # ---- tests ------------------------------------------------------------
 
 UNIT_TESTS := $(B)/tests/unit/test_conf $(B)/tests/unit/test_plan \
-	$(B)/tests/unit/test_ns $(B)/tests/unit/test_record
+	$(B)/tests/unit/test_ns $(B)/tests/unit/test_lint \
+	$(B)/tests/unit/test_describe $(B)/tests/unit/test_record
 TEST_TOOLS := $(B)/tests/pam-session $(B)/tests/logshim.so
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libmntns.a tests/unit/*.h
