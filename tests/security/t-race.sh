@@ -29,7 +29,11 @@ sec_race() {
 	local name=$1 svc=$2 user=$3 attacker=$4 pid
 	shift 4
 	SEC_RACE_BEFORE=$(sec_race_state)
-	as_user "$attacker" "$SWAPPER" "$1" "$SEC_RACE_CAP" "${@:2}" \
+	# The subshell execs setpriv, which execs the swapper: $! is the
+	# swapper itself.  A shell in between would die of the TERM below and
+	# leave the swapper running on, unreported, into the next tests.
+	(exec setpriv --reuid="$attacker" --regid="$(id -g "$attacker")" \
+		--init-groups -- "$SWAPPER" "$1" "$SEC_RACE_CAP" "${@:2}") \
 		>"$W/swapper.out" 2>&1 &
 	pid=$!
 	track_pid "$pid"
