@@ -107,8 +107,10 @@ TEST_BUILD :=
 
 tests: all $(UNIT_TESTS) $(TEST_TOOLS) $(TEST_BUILD)
 
+# make check T=NAME runs one suite or root test file: T=security/t-race
+# (or T=t-race), T=unit/test_lint (or T=test_lint), T=style.
 check: tests
-	@B=$(B) tests/run-all.sh
+	@B=$(B) T=$(T) tests/run-all.sh
 
 # ---- installation -----------------------------------------------------
 

@@ -18,8 +18,6 @@
 #define NS_GET_MNTNS_ID _IOR(NSIO, 0x5, uint64_t)
 #endif
 
-#define RECORD_MAX 2048
-
 int
 ns_ident_of(int nsfd, struct ns_ident *out)
 {
@@ -359,23 +357,30 @@ put_start(char *buf, size_t len, uint64_t start)
 		     : snprintf(buf, len, "%s", "");
 }
 
+void
+ns_record_format(const struct ns_record *r, char text[RECORD_MAX])
+{
+	char svc[64];
+	size_t n;
+
+	printable(svc, sizeof(svc), r->service);
+	n = (size_t)snprintf(text, RECORD_MAX, "%su=%u p=%d",
+			     r->scope == SCOPE_USER ? "k=u " : "",
+			     (unsigned)r->uid, (int)r->pid);
+	n += (size_t)put_start(text + n, RECORD_MAX - n, r->start);
+	n += (size_t)put_ident(text + n, RECORD_MAX - n, 'n', 'i', &r->ns);
+	n += (size_t)put_ident(text + n, RECORD_MAX - n, 'b', 'j', &r->base);
+	snprintf(text + n, RECORD_MAX - n, " q=%d s=%s", (int)r->base_pid, svc);
+}
+
 int
 ns_record_write(const struct ns_record *r, struct mntns_error *e)
 {
-	char key[NS_KEY_MAX], path[128], text[RECORD_MAX], svc[64];
-	size_t n;
+	char key[NS_KEY_MAX], path[128], text[RECORD_MAX];
 
 	ns_key(&r->ns, key);
 	run_path(path, sizeof(path), "ns/%s", key);
-	printable(svc, sizeof(svc), r->service);
-	n = (size_t)snprintf(text, sizeof(text), "%su=%u p=%d",
-			     r->scope == SCOPE_USER ? "k=u " : "",
-			     (unsigned)r->uid, (int)r->pid);
-	n += (size_t)put_start(text + n, sizeof(text) - n, r->start);
-	n += (size_t)put_ident(text + n, sizeof(text) - n, 'n', 'i', &r->ns);
-	n += (size_t)put_ident(text + n, sizeof(text) - n, 'b', 'j', &r->base);
-	snprintf(text + n, sizeof(text) - n, " q=%d s=%s", (int)r->base_pid,
-		 svc);
+	ns_record_format(r, text);
 	return write_record(path, (uid_t)-1, text, e);
 }
 
@@ -436,8 +441,8 @@ optional_ok(int r)
 	return r == 0 || r == -ENOENT;
 }
 
-static int
-parse_ns_record(const char *t, struct ns_record *r)
+int
+ns_record_parse(const char *t, struct ns_record *r)
 {
 	uint64_t uid, pid, base_pid;
 	char scope[8];
@@ -466,7 +471,7 @@ read_ns_record_at(int dirfd, const char *name, struct ns_record *r)
 	int n = read_record(dirfd, name, text, sizeof(text), &made);
 
 	if (n >= 0)
-		n = parse_ns_record(text, r);
+		n = ns_record_parse(text, r);
 	if (n >= 0)
 		r->created = made;
 	return n;
@@ -483,7 +488,7 @@ ns_record_read(const struct ns_ident *ns, struct ns_record *r)
 	n = read_record(AT_FDCWD, path, text, sizeof(text), NULL);
 	if (n < 0)
 		return n;
-	n = parse_ns_record(text, r);
+	n = ns_record_parse(text, r);
 	/* Without kernel IDs an inode may name a newer namespace. */
 	if (n == 0 && !ns_ident_equal(&r->ns, ns))
 		return -ENOENT;
@@ -541,18 +546,26 @@ user_lock(uid_t uid, struct mntns_error *e)
 	return steal_fd(&fd);
 }
 
+void
+member_format(const struct member_record *m, char text[RECORD_MAX])
+{
+	char svc[64];
+	size_t n;
+
+	printable(svc, sizeof(svc), m->service);
+	n = (size_t)snprintf(text, RECORD_MAX, "p=%d", (int)m->pid);
+	n += (size_t)put_start(text + n, RECORD_MAX - n, m->start);
+	n += (size_t)put_ident(text + n, RECORD_MAX - n, 'n', 'i', &m->ns);
+	snprintf(text + n, RECORD_MAX - n, " s=%s", svc);
+}
+
 int
 member_write(uid_t uid, const struct member_record *m, struct mntns_error *e)
 {
-	char path[128], text[RECORD_MAX], svc[64];
-	size_t n;
+	char path[128], text[RECORD_MAX];
 
 	run_path(path, sizeof(path), "users/%u/%d", (unsigned)uid, (int)m->pid);
-	printable(svc, sizeof(svc), m->service);
-	n = (size_t)snprintf(text, sizeof(text), "p=%d", (int)m->pid);
-	n += (size_t)put_start(text + n, sizeof(text) - n, m->start);
-	n += (size_t)put_ident(text + n, sizeof(text) - n, 'n', 'i', &m->ns);
-	snprintf(text + n, sizeof(text) - n, " s=%s", svc);
+	member_format(m, text);
 	return write_record(path, uid, text, e);
 }
 
@@ -581,8 +594,8 @@ member_remove(uid_t uid, pid_t pid)
 	return unlink(path) < 0 ? -errno : 0;
 }
 
-static int
-parse_member(const char *t, struct member_record *m)
+int
+member_parse(const char *t, struct member_record *m)
 {
 	uint64_t pid;
 
@@ -625,7 +638,7 @@ visit_member(int dirfd, const char *name, member_fn fn, void *ctx)
 	int nsfd, r;
 
 	if (read_record(dirfd, name, text, sizeof(text), &made) < 0 ||
-	    parse_member(text, &m) < 0)
+	    member_parse(text, &m) < 0)
 		return 0;
 	m.created = made;
 	nsfd = open_ns_of(m.pid, &m.ns, m.start);

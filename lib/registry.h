@@ -104,6 +104,17 @@ int proc_start_time(pid_t pid, uint64_t *out);
  */
 int open_ns_of(pid_t pid, const struct ns_ident *ns, uint64_t start);
 
+/*
+ * The text of a record (see registry.c for its KEY=VALUE words), apart
+ * from where it is stored, so that the format can be tested on its own.
+ * The parsers fill every field but @created; -EINVAL on a malformed text.
+ */
+#define RECORD_MAX 2048
+void ns_record_format(const struct ns_record *r, char text[RECORD_MAX]);
+int ns_record_parse(const char *text, struct ns_record *r);
+void member_format(const struct member_record *m, char text[RECORD_MAX]);
+int member_parse(const char *text, struct member_record *m);
+
 int ns_record_write(const struct ns_record *r, struct mntns_error *e);
 /* Reads ns/KEY for @ns: 0 found, -ENOENT none, other -errno. */
 int ns_record_read(const struct ns_ident *ns, struct ns_record *r);

@@ -2,22 +2,40 @@
 # Runs every test suite and ends with one "N passed, M failed" line.
 # Each suite speaks TAP ("ok ..." / "not ok ..."); a suite that exits
 # non-zero without reporting a failure counts as one failure.
+#
+# T=NAME runs only the suites and root test files named NAME: "style",
+# "unit/test_lint" or "test_lint", "security/t-race" or "t-race" (every
+# file of that name, in whichever suite).
 set -u
 cd "$(dirname "$0")/.."
 export B=${B:-build}
 export TOP=$PWD
+T=${T:-}
+T=${T#tests/}
+T=${T%.sh}
 LOG=$(mktemp)
-trap 'rm -f "$LOG"' EXIT
-crashed=0
+OUT=$(mktemp)
+trap 'rm -f "$LOG" "$OUT"' EXIT
+matched=0
+
+# wanted NAME: NAME is to run (T is empty, NAME, or NAME's last part).
+wanted() {
+	[ -z "$T" ] || [ "$T" = "$1" ] || [ "$T" = "${1##*/}" ] || return 1
+	matched=$((matched + 1))
+}
 
 suite() {
-	local name=$1 out rc
+	wanted "$1" || return 0
+	run_suite "$@"
+}
+
+run_suite() {
+	local name=$1 rc
 	shift
 	echo "# ---- $name"
-	out=$("$@" 2>&1)
-	rc=$?
-	printf '%s\n' "$out" | tee -a "$LOG"
-	if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok'; then
+	"$@" 2>&1 | tee "$OUT" | tee -a "$LOG"
+	rc=${PIPESTATUS[0]}
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$OUT"; then
 		echo "not ok - suite $name exited with status $rc" | tee -a "$LOG"
 	fi
 }
@@ -29,10 +47,19 @@ for t in "$B"/tests/unit/test_*; do
 	[ -x "$t" ] || continue
 	suite "unit/$(basename "$t")" tests/unit/run-unit.sh "$t"
 done
-if [ "$(id -u)" -eq 0 ]; then
-	suite root tests/run-root.sh
-else
+# Each root test file is its own process in its own sandbox namespace.
+root_files=()
+for f in tests/*/t-*.sh; do
+	n=${f#tests/}
+	wanted "${n%.sh}" && root_files+=("$f")
+done
+if [ ${#root_files[@]} -gt 0 ] && [ "$(id -u)" -eq 0 ]; then
+	run_suite root tests/run-root.sh "${root_files[@]}"
+elif [ ${#root_files[@]} -gt 0 ]; then
 	echo "ok - root suites # SKIP not running as root" | tee -a "$LOG"
+fi
+if [ -n "$T" ] && [ $matched -eq 0 ]; then
+	echo "not ok - T=$T names no test suite or file" | tee -a "$LOG"
 fi
 
 passed=$(grep -c '^ok' "$LOG")

@@ -1,8 +1,11 @@
+#!/bin/bash
 # make bench, smoke-run only: a tiny run at the sandbox's own mount count
 # must give every column a number, check that every column did its job,
 # and leave no mount and no user behind.  No timing relation is tested:
 # three rounds order nothing reliably (not even the floor against
 # pam_permit), and the benchmark is not a timed test.
+
+. "$(dirname "$0")/../lib/root.sh"
 
 BENCH_COLUMNS="permit floor minimal pam_namespace pam_namespace-noinit pam_mntns
 	pam_mntns-user"
@@ -60,3 +63,5 @@ test_bench_refuses_bad_arguments() {
 	expect_eq "bench: a bad round count is refused (exit 1)" "$rc" 1
 	expect_match "bench: ... with a message" "$out" "take numbers"
 }
+
+run_tests

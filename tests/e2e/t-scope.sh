@@ -1,5 +1,9 @@
+#!/bin/bash
 # scope=user with real clients: an ssh login and a su -l login of the
 # same user share one namespace (and so /tmp) while both are open.
+
+. "$(dirname "$0")/../lib/root.sh"
+. tests/e2e/lib.sh
 
 # e2e_scope_user [scope=user]: puts scope=user on (or takes it off) the
 # sshd-mntns-test and su-l stacks of the sandbox's private /etc/pam.d;
@@ -46,3 +50,5 @@ test_e2e_scope_user_ssh_and_su() {
 	e2e_scope_user ""
 	e2e_sshd_stop
 }
+
+run_tests

@@ -1,7 +1,10 @@
+#!/bin/bash
 # The fuzz target (make fuzz) once over its seed corpus, so that the
 # parser and planner checks of tests/fuzz/fuzz_conf.c hold for every seed
 # in each "make check".  Skipped when clang, and so the target, is
 # missing.
+
+. "$(dirname "$0")/../lib/root.sh"
 
 test_fuzz_corpus_replay() {
 	local bin=$B/fuzz/fuzz_conf n rc
@@ -16,3 +19,5 @@ test_fuzz_corpus_replay() {
 		"$rc" 0
 	[ $rc -eq 0 ] || diag "$(tail -n 20 "$W/fuzz-replay.log")"
 }
+
+run_tests

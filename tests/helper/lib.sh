@@ -127,13 +127,6 @@ hlp_run() {
 	hlp_compare "$name" "$out"
 }
 
-# as_user USER CMD...: CMD without root's privileges.
-as_user() {
-	local u=$1
-	shift
-	setpriv --reuid "$u" --regid "$(id -g "$u")" --init-groups -- "$@"
-}
-
 # hlp_valid_json DESC FILE: FILE parses as JSON (jq or python3, if any).
 hlp_valid_json() {
 	if command -v jq >/dev/null; then

@@ -1,6 +1,8 @@
+#!/bin/bash
 # pam_mntns_helper check: the config as the module reads it, errors and
 # warnings gcc-style on stderr, exit 1 only on an error.
 
+. "$(dirname "$0")/../lib/root.sh"
 . "$SRC/tests/helper/lib.sh"
 
 # The paths check-clean.conf and check-warn.conf talk about.
@@ -113,3 +115,5 @@ test_helper_check_ro_hide() {
 	hlp_conf check-rohide
 	hlp_run check-rohide "$HELPER" check --conf "$HLP/check-rohide.conf"
 }
+
+run_tests

@@ -1,7 +1,9 @@
+#!/bin/bash
 # pam_mntns_helper's command line in the util-linux manner: --help and
 # --version, misuse with a hint and exit 1, root-only commands, and
 # failed writes to stdout turned into a failing exit.
 
+. "$(dirname "$0")/../lib/root.sh"
 . "$SRC/tests/helper/lib.sh"
 
 test_helper_cli_help() {
@@ -61,3 +63,5 @@ test_helper_cli_not_root() {
 	hlp_run cli-enter-not-root as_user mntnst3 "$HELPER" enter mntnst1
 	expect_true "prepare as a user creates nothing" test ! -e "$HLP/p1"
 }
+
+run_tests

@@ -1,6 +1,8 @@
+#!/bin/bash
 # pam_mntns_helper list and enter: the live namespaces of held sessions,
 # nothing stale, and commands run inside the right one.
 
+. "$(dirname "$0")/../lib/root.sh"
 . "$SRC/tests/helper/lib.sh"
 
 hlp_ns_services() {
@@ -124,3 +126,4 @@ test_helper_enter_user_namespace() {
 	wait "$pid" 2>/dev/null || :
 }
 
+run_tests

@@ -1,6 +1,8 @@
+#!/bin/bash
 # pam_mntns_helper prepare: instance parents made root:root 0000 before
 # anyone logs in, idempotent, and refused (never repaired) when wrong.
 
+. "$(dirname "$0")/../lib/root.sh"
 . "$SRC/tests/helper/lib.sh"
 
 test_helper_prepare_creates() {
@@ -49,3 +51,5 @@ test_helper_prepare_unit() {
 	expect_match "unit: after local file systems" "$(cat "$u")" \
 		'^After=.*local-fs\.target'
 }
+
+run_tests

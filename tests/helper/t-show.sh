@@ -1,6 +1,8 @@
+#!/bin/bash
 # pam_mntns_helper show: the plan of a login, against expected output
 # files, and against what real sessions through libpam get.
 
+. "$(dirname "$0")/../lib/root.sh"
 . "$SRC/tests/helper/lib.sh"
 
 # The paths show-nested.conf and show-refused2.conf talk about.
@@ -127,3 +129,5 @@ test_helper_show_refused() {
 	hlp_run show-refused2 "$HELPER" show mntnst1 --conf "$HLP/show-refused2.conf"
 	hlp_refusal_like_module "$HLP/show-refused2.conf" mntnst1
 }
+
+run_tests

@@ -1,4 +1,7 @@
+#!/bin/bash
 # make install / uninstall into a DESTDIR, and the Debian package.
+
+. "$(dirname "$0")/../lib/root.sh"
 
 # The files make install must put in place, with their modes.
 INSTALL_TREE='0644 etc/security/pam_mntns.conf
@@ -132,3 +135,5 @@ test_install_pam_auth_update() {
 	umount /var/lib/pam /usr/share/pam-configs /etc/pam.d
 	rm -rf "$d"
 }
+
+run_tests

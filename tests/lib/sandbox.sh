@@ -20,18 +20,20 @@ TEST_USERS=${TEST_USERS:-"mntnst1 mntnst2 mntnst3"}
 TEST_GROUP=${TEST_GROUP:-mntnstg}
 SANDBOX_PIDS=""
 
-# Re-executes the calling script inside a new private mount namespace.
-# Must be called from the script's main shell, never in a pipeline or
-# $(...): the exec has to replace the process that would otherwise go on
-# running on the host.
+# Re-executes the calling script (SANDBOX_SCRIPT, else $0) inside a new
+# private mount namespace.  Must be called from the script's main shell,
+# never in a pipeline or $(...): the exec has to replace the process that
+# would otherwise go on running on the host.  The environment says the
+# namespace is entered only to the process started here, so that a test
+# file run from inside a sandbox still gets a sandbox of its own.
 sandbox_enter() {
-	if [ "${MNTNS_IN_SANDBOX:-}" != 1 ]; then
+	if [ "${MNTNS_IN_SANDBOX:-}" != $$ ]; then
 		[ "$BASH_SUBSHELL" -eq 0 ] || {
 			echo "sandbox_enter called in a subshell" >&2
 			exit 1
 		}
-		export MNTNS_IN_SANDBOX=1
-		exec unshare --mount --propagation private -- "$0" "$@"
+		MNTNS_IN_SANDBOX=$$ exec unshare --mount --propagation private \
+			-- "$BASH" "${SANDBOX_SCRIPT:-$0}" "$@"
 		exit 1
 	fi
 	# Refuse to run in the host's namespace, whatever the environment says.

@@ -2,6 +2,7 @@
 # "ok N - ..." or "not ok N - ..." line; details go to "#" lines.
 
 T_N=0
+T_FAILED=0
 
 ok() {
 	T_N=$((T_N + 1))
@@ -10,6 +11,7 @@ ok() {
 
 not_ok() {
 	T_N=$((T_N + 1))
+	T_FAILED=$((T_FAILED + 1))
 	echo "not ok $T_N - $*"
 }
 
@@ -74,8 +76,10 @@ field() {
 	printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -n 1
 }
 
-# Runs every function named test_* defined so far (those matching the ERE
-# $TEST_ONLY, when set), in name order.
+# The end of a test file: runs every function named test_* defined so far
+# (those matching the ERE $TEST_ONLY, when set), in name order, then
+# prints the plan "1..N" (a file whose output lacks it stopped early) and
+# exits 1 if a check failed.
 run_tests() {
 	local t
 	for t in $(declare -F | awk -v only="${TEST_ONLY:-}" \
@@ -83,4 +87,6 @@ run_tests() {
 		echo "# $t"
 		"$t"
 	done
+	echo "1..$T_N"
+	exit $((T_FAILED > 0))
 }

@@ -1,5 +1,8 @@
+#!/bin/bash
 # Real PAM applications: pamtester and su -l, both reading their service
 # files from $W/pam.d through libpam_wrapper.
+
+. "$(dirname "$0")/../lib/root.sh"
 
 client_conf() {
 	write_conf clients <<'C'
@@ -76,3 +79,5 @@ C
 	expect_no_match "su -l: no shell runs without its namespace" "$out" \
 		'SHELL-RAN'
 }
+
+run_tests

@@ -1,4 +1,7 @@
+#!/bin/bash
 # Return codes and log lines of open_session through pam_start_confdir.
+
+. "$(dirname "$0")/../lib/root.sh"
 
 std_conf() {
 	write_conf std <<'C'
@@ -184,3 +187,5 @@ test_codes_multithreaded() {
 		'user mntnst1: the calling process has 2 threads; a mount namespace can only be set up for a single-threaded process'
 	expect_eq "multithreaded caller: nothing mounted" "$(mount_table)" "$before"
 }
+
+run_tests

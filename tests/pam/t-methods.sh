@@ -1,4 +1,7 @@
+#!/bin/bash
 # ro and hide, the two-phase apply, and the home isolation recipe.
+
+. "$(dirname "$0")/../lib/root.sh"
 
 # opts OUTPUT PATH: the VFS options of the top mount on PATH.
 top_opts() {
@@ -187,3 +190,5 @@ test_home_isolation_su() {
 	expect_match "home recipe via su -l: only its own home is listed" \
 		"$out" '^mntnst2 $'
 }
+
+run_tests

@@ -1,6 +1,9 @@
+#!/bin/bash
 # scope=user: one namespace per user, shared by all of that user's
 # concurrent sessions; scope=session: one per session.  Registry records
 # under /run/pam_mntns, and logins started from inside a namespace.
+
+. "$(dirname "$0")/../lib/root.sh"
 
 scope_conf() {
 	write_conf scope <<'C'
@@ -221,3 +224,5 @@ test_scope_user_su_shared() {
 	expect_no_match "scope=user via su -l: after the last logout /tmp is fresh" \
 		"$out" '^from-su$'
 }
+
+run_tests

@@ -1,4 +1,7 @@
+#!/bin/bash
 # From inside an open session: what the user's processes see.
+
+. "$(dirname "$0")/../lib/root.sh"
 
 view_conf() {
 	write_conf view <<'C'
@@ -158,3 +161,5 @@ test_session_keeps_cwd() {
 	expect_eq "the caller's working directory is kept" \
 		"$(field cwd "$out")" "$W/cwd-here"
 }
+
+run_tests

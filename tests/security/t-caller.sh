@@ -1,11 +1,13 @@
+#!/bin/bash
 # The caller: a set-user-ID su run by an ordinary user, who controls its
 # environment, umask and limits (CVE-2010-3853: pam_namespace ran its
 # init script with that environment); a multithreaded caller; and what
 # the module brings into every process that loads it.  The su tests use
-# the e2e suite's probe and helpers (tests/e2e/t-clients.sh, which
-# run-root.sh sources first).
+# the e2e suite's probe and helpers (tests/e2e/lib.sh).
 
+. "$(dirname "$0")/../lib/root.sh"
 . tests/security/lib.sh
+. tests/e2e/lib.sh
 
 # CVE-2010-3853 class, statically: the module cannot run a program or
 # read the environment, because it links to nothing that does.
@@ -153,3 +155,5 @@ test_sec_caller_setuid_fd_limit() {
 	expect_eq "tiny file limits: the host's mounts as before" \
 		"$(mount_table)" "$before"
 }
+
+run_tests

@@ -1,9 +1,11 @@
+#!/bin/bash
 # The config decides what is mounted where, as root: a file or drop-in
 # that a user owns or may write, a symlink in its place, or a drop-in
 # directory a user controls, would let that user choose.  Every such
 # case refuses all logins with a log line naming the file; files the
 # loader does not read (not ending in .conf, hidden) do not matter.
 
+. "$(dirname "$0")/../lib/root.sh"
 . tests/security/lib.sh
 
 SEC_CF=$W/sec-cf
@@ -125,3 +127,5 @@ test_sec_config_empty_dropin_dir() {
 		"PAM_SUCCESS /tmp"
 	sec_cf_reset
 }
+
+run_tests

@@ -1,3 +1,4 @@
+#!/bin/bash
 # Fault injection through pam_mntns_fault.so, a copy of the module linked
 # with -Wl,--wrap (tests/security/fault.c): every call the module makes to
 # the kernel, to the allocator and to NSS fails in turn, once per call
@@ -7,6 +8,7 @@
 # breaks the next login.  And when going back to the original namespace
 # itself fails, the module must say so and never let the login through.
 
+. "$(dirname "$0")/../lib/root.sh"
 . tests/security/lib.sh
 
 sec_fault_conf() {
@@ -169,3 +171,5 @@ test_sec_fault_nofail() {
 	done
 	sec_fault_reset
 }
+
+run_tests

@@ -1,3 +1,4 @@
+#!/bin/bash
 # Attacks on per-user instances (bind SOURCE with %u): the instance parent
 # made first by a user, with the wrong mode, or as a symlink; a symlink
 # at the instance or in the path above the instance parent; an instance
@@ -5,6 +6,7 @@
 # Each test fails if the attack works: the login must be refused, with
 # a log line that says why, and nothing on the system may change.
 
+. "$(dirname "$0")/../lib/root.sh"
 . tests/security/lib.sh
 
 sec_inst_conf() {
@@ -150,3 +152,5 @@ test_sec_instance_safe_default() {
 		"/var/tmp /.mntns/$TU1"
 	sec_inst_reset
 }
+
+run_tests

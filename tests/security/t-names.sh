@@ -1,3 +1,4 @@
+#!/bin/bash
 # Hostile names and homes from NSS (an LDAP or SSSD directory a user may
 # influence), served by libnss_wrapper from files written here: user and
 # group names that are "..", ".", contain "/", start with "-", are too
@@ -7,6 +8,7 @@
 # login (fail closed), in one log line with control characters masked,
 # and nothing is made or mounted anywhere.
 
+. "$(dirname "$0")/../lib/root.sh"
 . tests/security/lib.sh
 
 SEC_NSS=$W/nss
@@ -147,3 +149,5 @@ test_sec_names_hostile_group() {
 	done
 	rm -rf /var/tmp/.mntns
 }
+
+run_tests

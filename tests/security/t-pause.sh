@@ -1,3 +1,4 @@
+#!/bin/bash
 # The race, made deterministic: pam_mntns_fault.so stops before the Nth
 # call of a file or mount function (MNTNS_PAUSE), the attacker swaps the
 # directory the module is working on for a symlink to a root-owned place,
@@ -7,6 +8,7 @@
 # anywhere but on the directory the module checked, and nothing outside
 # the user's files may change owner or mode.
 
+. "$(dirname "$0")/../lib/root.sh"
 . tests/security/lib.sh
 
 SEC_PAUSE_FNS="openat2 openat open fstat stat lstat mkdirat fchown fchmod mount open_tree mount_setattr move_mount"
@@ -125,3 +127,5 @@ C
 		"^$W/sec-ptarget /sec-psrc(-moved)? mntns-sandbox$"
 	rm -rf /var/tmp/sec-psrc /var/tmp/sec-psrc-moved
 }
+
+run_tests

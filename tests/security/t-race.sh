@@ -1,3 +1,4 @@
+#!/bin/bash
 # Races (the CVE-2025-6020 and CVE-2025-8941 class): a user process swaps
 # a directory and a symlink to a root-owned place in a loop while
 # thousands of logins run (pam-session -t: whole sessions, pam_start to
@@ -10,6 +11,7 @@
 # was live; SEC_RACE_CAP seconds (300) only bound a run that never gets
 # there, which fails.
 
+. "$(dirname "$0")/../lib/root.sh"
 . tests/security/lib.sh
 
 SEC_RACE_LOGINS=${SEC_RACE_LOGINS:-1000}
@@ -143,3 +145,5 @@ C
 		"$(ls -A "$W/sec-race-root/inst")" ""
 	rm -rf /var/tmp/sec-race-up /var/tmp/sec-race-up-l "$W/sec-race-root"
 }
+
+run_tests

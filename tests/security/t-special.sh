@@ -1,9 +1,11 @@
+#!/bin/bash
 # CVE-2024-22365 class: a FIFO (or a socket, or a device) where the module
 # expects a directory or a config file.  Opening a FIFO for reading
 # blocks until a writer comes: a login that did so would hang for ever.
 # Every case runs under timeout(1): the login must end by itself,
 # refused, with a log line naming the path and what is there.
 
+. "$(dirname "$0")/../lib/root.sh"
 . tests/security/lib.sh
 
 # sec_run_bounded SERVICE USER: like sec_run, killed after 60 s; sets
@@ -120,3 +122,5 @@ C
 		"user $TU1: $W/sec-special\.d/50-fifo\.conf: not a regular file"
 	sec_special_reset
 }
+
+run_tests

@@ -1,3 +1,4 @@
+#!/bin/bash
 # Symlinks a user plants in TARGETs and SOURCEs: ~/.cache -> /etc (a
 # tmpfs there would give the user a writable /etc inside the session,
 # and a set-user-ID program would trust it), a symlink higher up in the
@@ -5,6 +6,7 @@
 # created.  TU1 is the victim (or the user attacking their own
 # session), TU2 another user.
 
+. "$(dirname "$0")/../lib/root.sh"
 . tests/security/lib.sh
 
 sec_sym_reset() {
@@ -101,3 +103,5 @@ C
 	sec_unchanged "SOURCE symlinks"
 	sec_sym_reset
 }
+
+run_tests

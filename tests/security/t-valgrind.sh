@@ -1,3 +1,4 @@
+#!/bin/bash
 # Memory: hundreds of whole sessions (pam_start, open, close, pam_end,
 # the module loaded and unloaded each time) in one process under
 # valgrind, which must see no invalid access and no definite or indirect
@@ -6,6 +7,7 @@
 # calls with older ones; the module is the one built.  Not with
 # SANITIZE=1: valgrind cannot run ASan code.
 
+. "$(dirname "$0")/../lib/root.sh"
 . tests/security/lib.sh
 
 SEC_VG_CYCLES=${SEC_VG_CYCLES:-200}
@@ -80,3 +82,5 @@ C
 		"$(field open "$SEC_OUT")" "PAM_SESSION_ERR count=50"
 	rm -rf /var/tmp/.mntns
 }
+
+run_tests
