@@ -14,7 +14,6 @@
 #include "ident.h"
 #include "lint.h"
 #include "plan.h"
-#include "registry.h"
 
 enum result {
 	RESULT_MOUNTS,	/* a new namespace with the plan mounted */

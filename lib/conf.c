@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The config language: one file's text parsed into rules, every error
+ * at its FILE:LINE.  Reading files from disk is lib/conffile.c's job.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

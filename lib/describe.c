@@ -16,7 +16,6 @@
 #include <sys/statvfs.h>
 
 #include "describe.h"
-#include "registry.h"
 #include "resolve.h"
 #include "target.h"
 
@@ -560,7 +559,7 @@ sim_instance(struct sim *s, size_t i)
 	return 0;
 }
 
-/* inaccessible_node() of registry.c. */
+/* inaccessible_node() of target.c. */
 static int
 sim_node(struct sim *s, size_t i)
 {

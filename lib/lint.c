@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Checks of a loaded config beyond its syntax, for the helper's check:
+ * findings about paths and rules, never a change to the system.
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

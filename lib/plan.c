@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Rules + one user's identity -> the ordered list of mounts to make:
+ * matching, variable expansion, precedence, parents first.  Pure.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>

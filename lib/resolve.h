@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Paths, the one way the engine meets them: resolved once from "/"
+ * without following a symlink, then used only through the descriptor.
+ */
 #ifndef MNTNS_RESOLVE_H
 #define MNTNS_RESOLVE_H
 

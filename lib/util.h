@@ -15,6 +15,11 @@
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 #define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
 
+/* Where the module keeps what it made: records, locks, the hide node. */
+#ifndef MNTNS_RUN_DIR
+#define MNTNS_RUN_DIR "/run/pam_mntns"
+#endif
+
 /*
  * Library code never logs: it describes the failure here, once, naming the
  * file and line or the path, and the caller decides where it goes.
@@ -78,6 +83,12 @@ bool path_is_normalized(const char *s);
  * any component: the one way every path of the engine is opened.
  */
 int open_nofollow(const char *path, int flags, mode_t mode);
+
+/*
+ * A directory of ours under MNTNS_RUN_DIR: created root 0700 when
+ * missing, refused if anyone else could have made or changed it.
+ */
+int own_dir(const char *path, struct mntns_error *e);
 
 /* Parses a decimal uid/gid without sign, blanks or overflow. */
 int parse_id(const char *s, size_t len, unsigned *out);
