@@ -122,7 +122,8 @@ make_plan(struct show *s)
 		return false;
 	}
 	if (plan_for_user(&s->plan, &s->conf, &s->id, &e) < 0) {
-		set_result(s, RESULT_REFUSED, e.msg);
+		s->result = RESULT_REFUSED;
+		error_text(&e, s->why, sizeof(s->why));
 		return false;
 	}
 	settle(s);

@@ -180,16 +180,11 @@ fill_entry(struct plan_entry *pe, const struct rule *r, struct identity *id,
 	return ret;
 }
 
-/* Puts the rule's FILE:LINE in front of a message about it. */
+/* An error of the plan is one of the rule that failed: its FILE:LINE. */
 static int
 blame_rule(const struct rule *r, int ret, struct mntns_error *e)
 {
-	char msg[sizeof(e->msg)];
-
-	if (!e)
-		return ret;
-	memcpy(msg, e->msg, sizeof(msg));
-	return err_set(e, ret, "%s:%u: %s", r->file, r->line, msg);
+	return err_locate(e, ret, r->file, r->line);
 }
 
 /* '/' sorts before every other byte, so a parent precedes its children. */

@@ -25,6 +25,31 @@ err_set(struct mntns_error *e, int rc, const char *fmt, ...)
 		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 		va_end(ap);
 	}
+	return err_locate(e, rc, NULL, 0);
+}
+
+int
+err_set_at(struct mntns_error *e, int rc, const char *file, unsigned line,
+	   const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e) {
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		va_end(ap);
+	}
+	return err_locate(e, rc, file, line);
+}
+
+int
+err_locate(struct mntns_error *e, int rc, const char *file, unsigned line)
+{
+	/* Moving an error to another line of its own file copies nothing. */
+	if (e && file != e->file)
+		snprintf(e->file, sizeof(e->file), "%s", file ? file : "");
+	if (e)
+		e->line = file ? line : 0;
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #ifndef MNTNS_UTIL_H
 #define MNTNS_UTIL_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -21,15 +22,29 @@
 #endif
 
 /*
- * Library code never logs: it describes the failure here, once, naming the
- * file and line or the path, and the caller decides where it goes.
+ * Library code never logs: it describes the failure here, once, and the
+ * caller decides where it goes and how it is written.  An error in a
+ * config file carries the file and line as fields, not in its text, so
+ * that each front end formats them its own way (gcc style for people).
  */
 struct mntns_error {
-	char msg[1024];
+	char msg[1024];	     /* what is wrong, without the location */
+	char file[PATH_MAX]; /* the config file it is in, or "" */
+	unsigned line;	     /* the line in @file; 0: the file as a whole */
 };
 
-/* Fills @e (if not NULL) and returns @rc, which must be a negative errno. */
+/*
+ * Fills @e (if not NULL) with no location and returns @rc, which must be
+ * a negative errno.
+ */
 int err_set(struct mntns_error *e, int rc, const char *fmt, ...) _printf_(3, 4);
+
+/* Likewise for an error at @file (NULL: none) and @line of a config. */
+int err_set_at(struct mntns_error *e, int rc, const char *file, unsigned line,
+	       const char *fmt, ...) _printf_(5, 6);
+
+/* Puts the error already in @e at @file and @line; returns @rc. */
+int err_locate(struct mntns_error *e, int rc, const char *file, unsigned line);
 
 static inline void
 closep(int *fd)

@@ -26,7 +26,7 @@
 static bool
 lookup(struct identity *id, const char *user)
 {
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	int r = ident_lookup(id, user, &e);
 
 	if (r < 0)
@@ -91,7 +91,7 @@ static void
 test_ident_unknown(void **state)
 {
 	struct identity id;
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 
 	(void)state;
 	assert_int_equal(ident_lookup(&id, "nosuchuser", &e), -ENOENT);
@@ -110,7 +110,7 @@ static void
 test_ident_group_name(void **state)
 {
 	struct identity id;
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	const char *g;
 
 	(void)state;
@@ -138,7 +138,7 @@ static void
 test_ident_in_group(void **state)
 {
 	struct identity id;
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 
 	(void)state;
 	assert_lookup(&id, "bob");
@@ -176,7 +176,7 @@ matches(const char *who, const char *user)
 {
 	struct conf c = {0};
 	struct identity id = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	const struct rule *r;
 	char line[256];
 	int m = -1000;
@@ -348,7 +348,7 @@ test_match_skips_lookups(void **state)
 {
 	struct conf c = {0};
 	struct identity id = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 
 	(void)state;
 	assert_parses(&c, "alice,@admins /x tmpfs\n"
@@ -373,7 +373,7 @@ static bool
 expands_to(const char *user, const char *tmpl, const char *want)
 {
 	struct identity id = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	char *out = NULL;
 	bool ok = false;
 	int r;
@@ -395,7 +395,7 @@ static bool
 expand_fails_id(struct identity *id, const char *tmpl, int rc,
 		const char *prefix, const char *part)
 {
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	char *out = NULL;
 	int r;
 
@@ -454,7 +454,7 @@ static void
 test_expand_group_lazily(void **state)
 {
 	struct identity id = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	char *out = NULL;
 
 	(void)state;
@@ -659,7 +659,7 @@ static int
 plan_of(struct plan *p, const struct conf *c, const char *user)
 {
 	struct identity id = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	int r = -1000;
 
 	if (lookup(&id, user)) {
@@ -806,7 +806,7 @@ test_plan_last_wins_across_files(void **state)
 				"alice /tmp tmpfs - size=3G\n"
 				"@admins /tmp bind /srv/admins-tmp\n";
 	struct conf c = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	struct plan p;
 
 	(void)state;
@@ -983,7 +983,7 @@ plan_fails(const char *text, const char *user, int rc, const char *prefix,
 {
 	struct conf c = {0};
 	struct identity id = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	struct plan p;
 	bool ok = false;
 	int r;
