@@ -1070,6 +1070,62 @@ test_plan_error_without_buffer(void **state)
 	conf_free(&c);
 }
 
+/* Each entry names the rules it overrode, for show; so does a "none". */
+static void
+test_plan_records_overrides(void **state)
+{
+	struct conf c = {0};
+	const struct plan_entry *x;
+	struct plan p;
+
+	(void)state;
+	assert_parses(&c, "* /tmp tmpfs\n"		 /* 1 */
+			  "* /v tmpfs\n"		 /* 2 */
+			  "alice /tmp tmpfs - size=1G\n" /* 3 */
+			  "* /tmp bind /srv/t\n"	 /* 4 */
+			  "alice /v none\n"		 /* 5 */
+			  "* /w none\n");		 /* 6 */
+	assert_int_equal(plan_of(&p, &c, "alice"), 0);
+	assert_targets(&p, "/tmp");
+	assert_int_equal(p.entries[0].rule->line, 4);
+	assert_int_equal(p.entries[0].noverrode, 2);
+	assert_ptr_equal(p.entries[0].overrode[0], &c.rules[0]);
+	assert_ptr_equal(p.entries[0].overrode[1], &c.rules[2]);
+	/* The exemptions follow the mounts, sorted, with what they beat. */
+	assert_int_equal(p.nexempt, 2);
+	x = &p.entries[p.n];
+	assert_string_equal(x[0].target, "/v");
+	assert_int_equal(x[0].method, METHOD_NONE);
+	assert_int_equal(x[0].noverrode, 1);
+	assert_ptr_equal(x[0].overrode[0], &c.rules[1]);
+	assert_string_equal(x[1].target, "/w");
+	assert_int_equal(x[1].noverrode, 0);
+	plan_free(&p);
+	assert_int_equal(p.nexempt, 0);
+	conf_free(&c);
+}
+
+/* A rule that fails the plan is its error's location, as fields. */
+static void
+test_plan_error_location(void **state)
+{
+	struct conf c = {0};
+	struct identity id = {0};
+	struct mntns_error e = {0};
+	struct plan p;
+
+	(void)state;
+	assert_parses(&c, "* /tmp tmpfs\n\n* /tmp/%u tmpfs\n");
+	assert_lookup(&id, "a/b");
+	assert_int_equal(plan_for_user(&p, &c, &id, &e), -EINVAL);
+	assert_string_equal(e.file, TEST_FILE);
+	assert_int_equal(e.line, 3);
+	assert_string_equal(e.msg,
+			    "name 'a/b' is not safe in a path, refusing");
+	ident_free(&id);
+	conf_free(&c);
+}
+
 static void
 test_plan_group_selectors(void **state)
 {
@@ -1131,6 +1187,8 @@ main(void)
 		cmocka_unit_test(test_plan_errors),
 		cmocka_unit_test(test_plan_errors_lazy),
 		cmocka_unit_test(test_plan_error_without_buffer),
+		cmocka_unit_test(test_plan_records_overrides),
+		cmocka_unit_test(test_plan_error_location),
 		cmocka_unit_test(test_plan_group_selectors),
 	};
 
