@@ -2,21 +2,21 @@
 /*
  * The attacker's side of the race tests, run as an ordinary user:
  *
- *   swapper exchange SECONDS A B   swap A and B (say a directory and a
- *                                  symlink to /etc) atomically, again and
- *                                  again (renameat2 RENAME_EXCHANGE)
- *   swapper flip SECONDS PATH DEST make PATH a symlink to DEST, remove it,
- *                                  remove whatever directory appeared
- *                                  there meanwhile, again and again
+ *   swapper exchange STOP SECONDS A B   swap A and B (say a directory
+ *                                  and a symlink to /etc) atomically, again
+ *                                  and again (renameat2 RENAME_EXCHANGE)
+ *   swapper flip STOP SECONDS PATH DEST  make PATH a symlink to DEST,
+ *                                  remove it, remove whatever directory
+ *                                  appeared there meanwhile, again and again
  *   swapper mksock PATH            leave a Unix socket at PATH
  *
- * The loops end on SIGTERM (the test sends it when its logins are done)
- * or when SECONDS have passed, whichever comes first, and print
- * "swaps=N".
+ * The loops end when the file STOP exists (the test makes it when its
+ * logins are done) or when SECONDS have passed, whichever comes first,
+ * and print "swaps=N".
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,15 +24,6 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-
-static volatile sig_atomic_t stop;
-
-static void
-on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static double
 now(void)
@@ -43,8 +34,15 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Looked at every 256 rounds: the swaps, not the checks, fill the loop. */
+static bool
+go_on(unsigned long i, const char *stop, double end)
+{
+	return (i & 255) || (access(stop, F_OK) < 0 && now() < end);
+}
+
 static int
-exchange(double seconds, const char *a, const char *b)
+exchange(const char *stop, double seconds, const char *a, const char *b)
 {
 	double end = now() + seconds;
 	unsigned long n = 0;
@@ -55,16 +53,16 @@ exchange(double seconds, const char *a, const char *b)
 			return 1;
 		}
 		n++;
-	} while (!stop && ((n & 255) || now() < end));
+	} while (go_on(n, stop, end));
 	printf("swaps=%lu\n", n);
 	return 0;
 }
 
 static int
-flip(double seconds, const char *path, const char *dest)
+flip(const char *stop, double seconds, const char *path, const char *dest)
 {
 	double end = now() + seconds;
-	unsigned long n = 0;
+	unsigned long n = 0, i = 0;
 
 	do {
 		if (symlink(dest, path) == 0)
@@ -72,7 +70,7 @@ flip(double seconds, const char *path, const char *dest)
 		if (unlink(path) < 0 && errno == EISDIR)
 			rmdir(path);
 		rmdir(path);
-	} while (!stop && ((n & 255) || now() < end));
+	} while (go_on(++i, stop, end));
 	printf("swaps=%lu\n", n);
 	return 0;
 }
@@ -99,14 +97,14 @@ mksock(const char *path)
 int
 main(int argc, char **argv)
 {
-	signal(SIGTERM, on_term);
-	if (argc == 5 && !strcmp(argv[1], "exchange"))
-		return exchange(strtod(argv[2], NULL), argv[3], argv[4]);
-	if (argc == 5 && !strcmp(argv[1], "flip"))
-		return flip(strtod(argv[2], NULL), argv[3], argv[4]);
+	if (argc == 6 && !strcmp(argv[1], "exchange"))
+		return exchange(argv[2], strtod(argv[3], NULL), argv[4],
+				argv[5]);
+	if (argc == 6 && !strcmp(argv[1], "flip"))
+		return flip(argv[2], strtod(argv[3], NULL), argv[4], argv[5]);
 	if (argc == 3 && !strcmp(argv[1], "mksock"))
 		return mksock(argv[2]);
-	fprintf(stderr, "usage: swapper exchange SECONDS A B | "
-			"flip SECONDS PATH DEST | mksock PATH\n");
+	fprintf(stderr, "usage: swapper exchange STOP SECONDS A B | "
+			"flip STOP SECONDS PATH DEST | mksock PATH\n");
 	return 2;
 }

@@ -29,13 +29,14 @@ sec_race() {
 	local name=$1 svc=$2 user=$3 attacker=$4 pid
 	shift 4
 	SEC_RACE_BEFORE=$(sec_race_state)
-	as_user "$attacker" "$SWAPPER" "$1" "$SEC_RACE_CAP" "${@:2}" \
-		>"$W/swapper.out" 2>&1 &
+	rm -f "$W/swapper.stop"
+	as_user "$attacker" "$SWAPPER" "$1" "$W/swapper.stop" "$SEC_RACE_CAP" \
+		"${@:2}" >"$W/swapper.out" 2>&1 &
 	pid=$!
 	track_pid "$pid"
 	SEC_OUT=$(session "$svc" "$user" -m -n "$SEC_RACE_LOGINS" -L \
 		-t "$SEC_RACE_CAP")
-	kill -TERM "$pid" 2>/dev/null
+	touch "$W/swapper.stop"
 	wait_pid "$pid" 30
 	SEC_SWAPS=$(field swaps "$(cat "$W/swapper.out")")
 	sec_race_common "$name"
