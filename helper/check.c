@@ -11,7 +11,7 @@ static void
 on_finding(const struct rule *r, const char *msg, void *ctx)
 {
 	(void)ctx;
-	fprintf(stderr, "%s:%u: warning: %s\n", r->file, r->line, msg);
+	print_diag("warning", r->file, r->line, msg);
 }
 
 int
@@ -26,10 +26,9 @@ cmd_check(int argc, char **argv)
 		return opts_status(r);
 	r = load_conf(&c, o.conf);
 	if (r == 0 && c.nrules == 0)
-		fprintf(stderr,
-			"%s: warning: no rules: every login keeps the "
-			"namespace it starts in\n",
-			o.conf ? o.conf : MNTNS_DEFAULT_CONF);
+		print_diag("warning", o.conf ? o.conf : MNTNS_DEFAULT_CONF, 0,
+			   "no rules: every login keeps the namespace it "
+			   "starts in");
 	if (r == 0)
 		lint_conf(&c, on_finding, NULL);
 	conf_free(&c);

@@ -49,14 +49,21 @@ int misuse(const char *fmt, ...) _printf_(1, 2);
 int need_root(const char *cmd);
 
 /*
- * conf_load(), printing its error gcc-style ("FILE:LINE: error: ...")
- * to stderr.  Returns 0 or -errno.
+ * conf_load(), printing every error of the config gcc-style ("FILE:LINE:
+ * error: ...") to stderr.  Returns 0 or -errno.
  */
 int load_conf(struct conf *c, const char *path);
 
-/* Prints @msg with "error: "/"warning: " after its FILE:LINE: part. */
-void print_diag(const char *level, const char *msg, const struct conf *c,
-		const char *path);
+/*
+ * Prints @msg to stderr gcc-style, as "FILE:LINE: LEVEL: msg" (without
+ * LINE when it is 0), or with the program's name when @file is NULL or
+ * empty.  @level is "error" or "warning".
+ */
+void print_diag(const char *level, const char *file, unsigned line,
+		const char *msg);
+
+/* @e as one line of text, "FILE:LINE: message" as the module logs it. */
+void error_text(const struct mntns_error *e, char *buf, size_t len);
 
 /* A user or group name for display, or the number. */
 const char *uid_name(uid_t uid, char *buf, size_t len);

@@ -156,80 +156,43 @@ parse_opts(int argc, char **argv, unsigned allowed, struct opts *o)
 
 /* ---- diagnostics ------------------------------------------------------ */
 
-/* Length of "FILE:LINE: " or "FILE: " at the start of @msg, or 0. */
-static size_t
-location_len(const char *msg, const char *file, size_t n)
+void
+print_diag(const char *level, const char *file, unsigned line, const char *msg)
 {
-	size_t d;
-
-	if (!file || strncmp(msg, file, n) || msg[n] != ':')
-		return 0;
-	d = strspn(msg + n + 1, "0123456789");
-	if (d && msg[n + 1 + d] == ':' && msg[n + 2 + d] == ' ')
-		return n + 3 + d;
-	return msg[n + 1] == ' ' ? n + 2 : 0;
-}
-
-/* A drop-in named in @msg that the loader had not parsed yet. */
-static size_t
-dropin_location(const char *msg, const char *path)
-{
-	_cleanup_(freep) char *dir = conf_dropin_dir(path);
-	const char *end;
-	size_t n = dir ? strlen(dir) : 0;
-
-	if (!dir || strncmp(msg, dir, n) || msg[n] != '/')
-		return 0;
-	end = strstr(msg + n, ".conf:");
-	return end ? location_len(msg, msg, (size_t)(end + 5 - msg)) : 0;
+	if (!file || !*file)
+		fprintf(stderr, PROG ": %s: %s\n", level, msg);
+	else if (line)
+		fprintf(stderr, "%s:%u: %s: %s\n", file, line, level, msg);
+	else
+		fprintf(stderr, "%s: %s: %s\n", file, level, msg);
 }
 
 void
-print_diag(const char *level, const char *msg, const struct conf *c,
-	   const char *path)
+error_text(const struct mntns_error *e, char *buf, size_t len)
 {
-	size_t i, n = 0;
-
-	for (i = c ? c->nfiles : 0; n == 0 && i-- > 0;)
-		n = location_len(msg, c->files[i], strlen(c->files[i]));
-	if (n == 0)
-		n = location_len(msg, path, strlen(path));
-	if (n == 0)
-		n = dropin_location(msg, path);
-	if (n == 0)
-		fprintf(stderr, PROG ": %s: %s\n", level, msg);
+	if (!e->file[0])
+		snprintf(buf, len, "%s", e->msg);
+	else if (e->line)
+		snprintf(buf, len, "%s:%u: %s", e->file, e->line, e->msg);
 	else
-		fprintf(stderr, "%.*s%s: %s\n", (int)n, msg, level, msg + n);
+		snprintf(buf, len, "%s: %s", e->file, e->msg);
 }
 
-struct conf_diag {
-	struct conf *c;
-	const char *path;
-};
-
-static void
-report_error(const char *msg, void *ctx)
-{
-	const struct conf_diag *d = ctx;
-
-	print_diag("error", msg, d->c, d->path);
-}
-
-/* Loads as the module does, but reports every error, not the first. */
 int
 load_conf(struct conf *c, const char *path)
 {
-	struct conf_diag d = {c, path ? path : MNTNS_DEFAULT_CONF};
+	const struct conf_error *ce;
 	struct mntns_error e;
-	int r;
+	int r = conf_load(c, path, &e);
+	size_t i;
 
-	c->report = report_error;
-	c->report_ctx = &d;
-	r = conf_load(c, path, &e);
-	/* Running out of memory is the one error that was not reported. */
+	for (i = 0; i < c->nerrors; i++) {
+		ce = &c->errors[i];
+		print_diag("error", ce->file, ce->line, ce->msg);
+	}
+	/* Running out of memory ends a load and is not one of its errors. */
 	if (r == -ENOMEM)
-		print_diag("error", e.msg, c, d.path);
-	c->report = NULL;
+		print_diag("error", e.file, e.line, e.msg);
 	return r;
 }
 

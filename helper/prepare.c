@@ -73,7 +73,7 @@ prepare_rule(struct prepare *p, const struct rule *r)
 		printf("created %s (root:root 0000)\n", parent);
 	if (ret >= 0)
 		return;
-	fprintf(stderr, "%s:%u: error: %s\n", r->file, r->line, e.msg);
+	print_diag("error", r->file, r->line, e.msg);
 	p->failed = true;
 }
 

@@ -14,7 +14,6 @@
 #include "ident.h"
 #include "lint.h"
 #include "plan.h"
-#include "registry.h"
 
 enum result {
 	RESULT_MOUNTS,	/* a new namespace with the plan mounted */
@@ -37,10 +36,10 @@ static const char *const state_names[] = {
 	[DESC_NOT_REACHED] = "not-reached",
 };
 
-/* What became of a rule that applies to the user. */
+/* What became of a rule that applies to the user, as the plan says. */
 struct outcome {
 	bool matched;
-	char *target;	       /* its TARGET for this user */
+	const char *exempts;   /* a "none" rule that won: its TARGET */
 	int entry;	       /* the plan entry it made, or -1 */
 	const struct rule *by; /* the later rule overriding it */
 };
@@ -59,36 +58,32 @@ struct show {
 
 /* ---- computing it ----------------------------------------------------- */
 
-static int
-plan_index(const struct plan *p, const struct rule *r)
+/* Plan entry @entry (-1: an exemption) and the rules it overrode. */
+static void
+note_entry(struct show *s, const struct plan_entry *pe, int entry)
 {
+	struct outcome *o = &s->out[pe->rule - s->conf.rules];
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
-		if (p->entries[i].rule == r)
-			return (int)i;
-	return -1;
+	o->entry = entry;
+	if (entry < 0)
+		o->exempts = pe->target;
+	for (i = 0; i < pe->noverrode; i++)
+		s->out[pe->overrode[i] - s->conf.rules].by = pe->rule;
 }
 
-/* For the rules that apply: which one wins each TARGET, as in the plan. */
+/* For the rules that apply: which one won each TARGET, from the plan. */
 static void
 settle(struct show *s)
 {
-	struct outcome *o = s->out;
-	size_t i, j;
+	const struct plan *p = &s->plan;
+	size_t i;
 
-	for (i = 0; i < s->conf.nrules; i++)
-		if (o[i].matched)
-			expand_path(s->conf.rules[i].target, &s->id,
-				    &o[i].target, NULL);
-	for (i = 0; i < s->conf.nrules; i++) {
-		for (j = i + 1; o[i].target && j < s->conf.nrules; j++)
-			if (o[j].target && !strcmp(o[i].target, o[j].target))
-				o[i].by = &s->conf.rules[j];
-		o[i].entry = plan_index(&s->plan, &s->conf.rules[i]);
-	}
+	for (i = 0; i < p->n + p->nexempt; i++)
+		note_entry(s, &p->entries[i], i < p->n ? (int)i : -1);
 }
 
+/* Which rules apply, listed even when the plan is refused. */
 static int
 match_rules(struct show *s)
 {
@@ -98,9 +93,11 @@ match_rules(struct show *s)
 	if (!s->out)
 		return -ENOMEM;
 	/* A failed group lookup fails the plan below, as it fails a login. */
-	for (i = 0; i < s->conf.nrules; i++)
+	for (i = 0; i < s->conf.nrules; i++) {
 		s->out[i].matched =
 			rule_matches(&s->conf.rules[i], &s->id, NULL) > 0;
+		s->out[i].entry = -1;
+	}
 	return 0;
 }
 
@@ -123,7 +120,8 @@ make_plan(struct show *s)
 		return false;
 	}
 	if (plan_for_user(&s->plan, &s->conf, &s->id, &e) < 0) {
-		set_result(s, RESULT_REFUSED, e.msg);
+		s->result = RESULT_REFUSED;
+		error_text(&e, s->why, sizeof(s->why));
 		return false;
 	}
 	settle(s);
@@ -195,13 +193,13 @@ print_rule(const struct rule *r)
 }
 
 static void
-print_outcome(const struct rule *r, const struct outcome *o)
+print_outcome(const struct outcome *o)
 {
 	if (o->by)
 		printf("      overridden by %s:%u\n", o->by->file, o->by->line);
-	else if (r->method == METHOD_NONE && o->target)
+	else if (o->exempts)
 		printf("      exempts %s: nothing is mounted there\n",
-		       o->target);
+		       o->exempts);
 	else if (o->entry >= 0)
 		printf("      plan entry %d\n", o->entry + 1);
 }
@@ -216,7 +214,7 @@ print_rules(const struct show *s)
 		if (!s->out[i].matched)
 			continue;
 		print_rule(&s->conf.rules[i]);
-		print_outcome(&s->conf.rules[i], &s->out[i]);
+		print_outcome(&s->out[i]);
 		n++;
 	}
 	if (n == 0)
@@ -350,15 +348,15 @@ json_identity(struct json *j, const struct show *s)
 }
 
 static void
-json_outcome(struct json *j, const struct rule *r, const struct outcome *o)
+json_outcome(struct json *j, const struct outcome *o)
 {
 	char by[PATH_MAX + 16];
 
 	json_str(j, "outcome",
-		 o->by					 ? "overridden"
-		 : r->method == METHOD_NONE && o->target ? "exempts"
-		 : o->entry >= 0			 ? "entry"
-							 : NULL);
+		 o->by		 ? "overridden"
+		 : o->exempts	 ? "exempts"
+		 : o->entry >= 0 ? "entry"
+				 : NULL);
 	if (o->entry >= 0)
 		json_int(j, "entry", o->entry + 1);
 	else
@@ -382,7 +380,7 @@ json_rule(struct json *j, const struct rule *r, const struct outcome *o)
 	json_str(j, "method", method_name(r->method));
 	json_str(j, "source", r->source ? t.source : NULL);
 	json_str(j, "options", t.opts);
-	json_outcome(j, r, o);
+	json_outcome(j, o);
 	json_close(j, '}');
 }
 
@@ -472,10 +470,6 @@ print_json(const struct show *s)
 static void
 show_free(struct show *s)
 {
-	size_t i;
-
-	for (i = 0; s->out && i < s->conf.nrules; i++)
-		free(s->out[i].target);
 	free(s->out);
 	plan_desc_free(&s->desc);
 	plan_free(&s->plan);

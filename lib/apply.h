@@ -9,8 +9,8 @@
 
 #include <sys/types.h>
 
+#include "nsid.h"
 #include "plan.h"
-#include "registry.h"
 
 struct apply_result {
 	struct ns_ident ns; /* the session's namespace */

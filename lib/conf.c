@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The config language: one file's text parsed into rules, every error
+ * at its FILE:LINE.  Reading files from disk is lib/conffile.c's job.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -32,13 +36,14 @@ struct where {
 _printf_(2, 3) static int line_error(const struct where *w, const char *fmt,
 				     ...)
 {
-	char msg[768];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return err_set(w->e, -EINVAL, "%s:%u: %s", w->file, w->line, msg);
+	if (w->e) {
+		va_start(ap, fmt);
+		vsnprintf(w->e->msg, sizeof(w->e->msg), fmt, ap);
+		va_end(ap);
+	}
+	return err_locate(w->e, -EINVAL, w->file, w->line);
 }
 
 const char *
@@ -593,13 +598,14 @@ conf_parse_buffer(struct conf *c, const char *file, const char *buf, size_t len,
 {
 	struct where w = {.e = e};
 	_cleanup_(freep) char *copy = NULL;
+	size_t first = c->nerrors;
 	char *line, *end;
-	int r, first = 0;
+	int r;
 
 	w.file = remember_file(c, file);
 	copy = malloc(len + 1);
 	if (!w.file || !copy)
-		return err_set(e, -ENOMEM, "%s: out of memory", file);
+		return err_set_at(e, -ENOMEM, file, 0, "out of memory");
 	memcpy(copy, buf, len);
 	copy[len] = '\0';
 	for (line = copy; line < copy + len; line = end + 1) {
@@ -613,28 +619,54 @@ conf_parse_buffer(struct conf *c, const char *file, const char *buf, size_t len,
 		else
 			r = parse_line(c, &w, line);
 		if (r == -ENOMEM)
-			return err_set(e, r, "%s: out of memory", file);
-		if (r < 0 && !conf_report(c, r, e))
-			return r;
-		if (r < 0 && first == 0)
-			first = r;
+			return err_set_at(e, r, file, 0, "out of memory");
+		if (r < 0 && conf_keep_error(c, r, e) < 0)
+			return -ENOMEM;
 	}
-	return first;
+	return conf_first_error(c, first, e);
 }
 
-bool
-conf_goes_on(const struct conf *c, int err)
+/* The error in @e gave way to running out of memory, in the same file. */
+static int
+out_of_memory(struct mntns_error *e)
 {
-	return c->report && err != -ENOMEM;
+	snprintf(e->msg, sizeof(e->msg), "out of memory");
+	return err_locate(e, -ENOMEM, e->file[0] ? e->file : NULL, 0);
 }
 
-bool
-conf_report(const struct conf *c, int err, const struct mntns_error *e)
+int
+conf_keep_error(struct conf *c, int rc, struct mntns_error *e)
 {
-	if (!conf_goes_on(c, err))
-		return false;
-	c->report(e ? e->msg : strerror(-err), c->report_ctx);
-	return true;
+	struct conf_error *grown, *ce;
+
+	grown = reallocarray(c->errors, c->nerrors + 1, sizeof(*grown));
+	if (!grown)
+		return out_of_memory(e);
+	c->errors = grown;
+	ce = &c->errors[c->nerrors];
+	ce->rc = rc;
+	ce->line = e->line;
+	ce->file = e->file[0] ? strdup(e->file) : NULL;
+	ce->msg = strdup(e->msg);
+	if (!ce->msg || (e->file[0] && !ce->file)) {
+		free(ce->file);
+		free(ce->msg);
+		return out_of_memory(e);
+	}
+	c->nerrors++;
+	return 0;
+}
+
+int
+conf_first_error(const struct conf *c, size_t from, struct mntns_error *e)
+{
+	const struct conf_error *ce;
+
+	if (from >= c->nerrors)
+		return 0;
+	ce = &c->errors[from];
+	err_set_at(e, ce->rc, ce->file, ce->line, "%s", ce->msg);
+	return ce->rc;
 }
 
 void
@@ -648,6 +680,11 @@ conf_free(struct conf *c)
 	for (i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);
+	for (i = 0; i < c->nerrors; i++) {
+		free(c->errors[i].file);
+		free(c->errors[i].msg);
+	}
+	free(c->errors);
 	memset(c, 0, sizeof(*c));
 }
 

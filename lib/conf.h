@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Config files: /etc/security/pam_mntns.conf and its .d drop-ins, parsed
- * into rules.  Every error names FILE:LINE; one bad line fails the load.
+ * into rules.  Every error has its FILE:LINE; one bad line fails the load.
  */
 #ifndef MNTNS_CONF_H
 #define MNTNS_CONF_H
@@ -61,6 +61,14 @@ enum {
 	CONF_NEEDS_GROUP_NAME = 1 << 1, /* a %g variable */
 };
 
+/* One error of a load: a struct mntns_error, kept compact. */
+struct conf_error {
+	int rc;
+	char *file;    /* NULL: not in a config file (the drop-in directory) */
+	unsigned line; /* 0: about the file as a whole */
+	char *msg;     /* without the location */
+};
+
 struct conf {
 	struct rule *rules;
 	size_t nrules, cap;
@@ -68,34 +76,40 @@ struct conf {
 	size_t nfiles;
 	unsigned needs;
 	/*
-	 * When set (pam_mntns_helper), every error is passed to @report and
-	 * loading goes on with the next line or file, so that one run shows
-	 * them all; the load still fails, with the first error.  The module
-	 * leaves it NULL and stops at the first error.
+	 * Every error met while loading, in order: a load goes on with the
+	 * next line or file after an error, so that the helper can show them
+	 * all in one run, and still fails, with the first.  Only running out
+	 * of memory ends a load at once (and is not kept here).
 	 */
-	void (*report)(const char *msg, void *ctx);
-	void *report_ctx;
+	struct conf_error *errors;
+	size_t nerrors;
 };
 
 /*
  * Loads @path and then @path's drop-in directory (".conf" replaced by
  * ".d") in lexical order.  @path NULL means the default.  Files must be
  * regular, root-owned, not group/other-writable and not symlinks.
+ * Returns the first error (in @e, which must not be NULL; all of them
+ * are in @c->errors), or -ENOMEM when memory ran out, which ends the
+ * load.
  */
 int conf_load(struct conf *c, const char *path, struct mntns_error *e);
 
-/* Parses one file's text; @file is used in messages. */
+/*
+ * Parses one file's text; @file is the location of its errors.  Returns
+ * as conf_load() does.
+ */
 int conf_parse_buffer(struct conf *c, const char *file, const char *buf,
 		      size_t len, struct mntns_error *e);
 
 /*
- * For a load that goes on after errors: whether it goes on after @err
- * (@c has a reporter and @err is not running out of memory).
+ * Adds the error in @e (code @rc) to @c->errors; 0, or -ENOMEM with @e
+ * saying so.
  */
-bool conf_goes_on(const struct conf *c, int err);
+int conf_keep_error(struct conf *c, int rc, struct mntns_error *e);
 
-/* If it goes on after @err: passes @e's message to the reporter, true. */
-bool conf_report(const struct conf *c, int err, const struct mntns_error *e);
+/* The first error kept from index @from on, into @e; 0 when none. */
+int conf_first_error(const struct conf *c, size_t from, struct mntns_error *e);
 
 void conf_free(struct conf *c);
 

@@ -7,11 +7,32 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "conf.h"
+
+/*
+ * An error about @path.  A config file is the error's location, which
+ * the front ends show gcc-style; the drop-in directory holds no lines
+ * of config, so it is named in the message instead.
+ */
+_printf_(5, 6) static int path_error(struct mntns_error *e, int rc,
+				     const char *path, bool dir,
+				     const char *fmt, ...)
+{
+	char msg[sizeof(e->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (dir)
+		return err_set(e, rc, "%s: %s", path, msg);
+	return err_set_at(e, rc, path, 0, "%s", msg);
+}
 
 /* The rules every config file must pass before it is trusted. */
 static int
@@ -19,17 +40,17 @@ check_trusted(const char *path, const struct stat *st, bool dir,
 	      struct mntns_error *e)
 {
 	if (dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode))
-		return err_set(e, -EINVAL, "%s: not a %s", path,
-			       dir ? "directory" : "regular file");
+		return path_error(e, -EINVAL, path, dir, "not a %s",
+				  dir ? "directory" : "regular file");
 	if (st->st_uid != 0)
-		return err_set(e, -EPERM,
-			       "%s: owned by uid %u, must be owned by root",
-			       path, (unsigned)st->st_uid);
+		return path_error(e, -EPERM, path, dir,
+				  "owned by uid %u, must be owned by root",
+				  (unsigned)st->st_uid);
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return err_set(e, -EPERM,
-			       "%s: writable by group or others (mode %04o), "
-			       "refusing it",
-			       path, (unsigned)(st->st_mode & 07777));
+		return path_error(e, -EPERM, path, dir,
+				  "writable by group or others (mode %04o), "
+				  "refusing it",
+				  (unsigned)(st->st_mode & 07777));
 	return 0;
 }
 
@@ -43,11 +64,11 @@ open_error(const char *path, int err, bool dir, struct mntns_error *e)
 	    S_ISLNK(st.st_mode))
 		err = ELOOP;
 	if (err == ELOOP)
-		return err_set(e, -ELOOP, "%s: is a symlink, refusing it",
-			       path);
+		return path_error(e, -ELOOP, path, dir,
+				  "is a symlink, refusing it");
 	if (err == ENOTDIR && dir)
-		return err_set(e, -ENOTDIR, "%s: not a directory", path);
-	return err_set(e, -err, "%s: cannot open: %s", path, strerror(err));
+		return path_error(e, -ENOTDIR, path, dir, "not a directory");
+	return path_error(e, -err, path, dir, "cannot open: %s", strerror(err));
 }
 
 static int
@@ -59,7 +80,7 @@ read_all(int fd, const char *path, size_t size, char **out,
 	ssize_t n;
 
 	if (!buf)
-		return err_set(e, -ENOMEM, "%s: out of memory", path);
+		return err_set_at(e, -ENOMEM, path, 0, "out of memory");
 	/*
 	 * One byte more than fstat said, to notice a file still growing; a
 	 * regular file reads short only at its end, which saves a read.
@@ -69,15 +90,15 @@ read_all(int fd, const char *path, size_t size, char **out,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return err_set(e, -errno, "%s: read error: %s", path,
-				       strerror(errno));
+			return err_set_at(e, -errno, path, 0, "read error: %s",
+					  strerror(errno));
 		have += (size_t)n;
 		if (n == 0 || have <= size)
 			break;
 	}
 	if (have > size)
-		return err_set(e, -EAGAIN, "%s: changed while being read",
-			       path);
+		return err_set_at(e, -EAGAIN, path, 0,
+				  "changed while being read");
 	buf[have] = '\0';
 	*out = steal_ptr(&buf);
 	return (int)have;
@@ -97,20 +118,29 @@ read_trusted(int dirfd, const char *name, const char *path, char **buf,
 	if (fd < 0)
 		return open_error(path, errno, false, e);
 	if (fstat(fd, &st) < 0)
-		return err_set(e, -errno, "%s: %s", path, strerror(errno));
+		return err_set_at(e, -errno, path, 0, "%s", strerror(errno));
 	r = check_trusted(path, &st, false, e);
 	if (r < 0)
 		return r;
 	if (st.st_size > CONF_MAX_SIZE)
-		return err_set(e, -EFBIG, "%s: larger than %d bytes", path,
-			       CONF_MAX_SIZE);
+		return err_set_at(e, -EFBIG, path, 0, "larger than %d bytes",
+				  CONF_MAX_SIZE);
 	return read_all(fd, path, (size_t)st.st_size, buf, e);
 }
 
 /*
- * Loads one file.  With a reporter (struct conf), every error but
- * running out of memory has been reported when this returns.
+ * Keeps the error @r (in @e) and goes on, unless it is running out of
+ * memory, which ends the load.
  */
+static int
+keep_going(struct conf *c, int r, struct mntns_error *e)
+{
+	if (r == -ENOMEM)
+		return r;
+	return r < 0 ? conf_keep_error(c, r, e) : 0;
+}
+
+/* Loads one file into @c, its errors into @c->errors; 0 or -ENOMEM. */
 static int
 load_file(struct conf *c, int dirfd, const char *name, const char *path,
 	  struct mntns_error *e)
@@ -118,11 +148,10 @@ load_file(struct conf *c, int dirfd, const char *name, const char *path,
 	_cleanup_(freep) char *buf = NULL;
 	int r = read_trusted(dirfd, name, path, &buf, e);
 
-	if (r < 0) {
-		conf_report(c, r, e);
-		return r;
-	}
-	return conf_parse_buffer(c, path, buf, (size_t)r, e);
+	if (r < 0)
+		return keep_going(c, r, e);
+	r = conf_parse_buffer(c, path, buf, (size_t)r, e);
+	return r == -ENOMEM ? r : 0;
 }
 
 char *
@@ -219,51 +248,45 @@ open_dropins(const char *dir, int *fd, char ***names, size_t *n,
 	return list_dropins(fcntl(*fd, F_DUPFD_CLOEXEC, 3), dir, names, n, e);
 }
 
+/* Loads the drop-ins of @dir, as load_file() does: 0 or -ENOMEM. */
 static int
 load_dropins(struct conf *c, const char *dir, struct mntns_error *e)
 {
 	_cleanup_(closep) int fd = -1;
 	char **names = NULL, *path;
 	size_t n = 0, i;
-	int r, first = 0;
+	int r;
 
 	r = open_dropins(dir, &fd, &names, &n, e);
-	if (r < 0) {
-		conf_report(c, r, e);
-		return r;
-	}
-	for (i = 0; i < n; i++) {
+	if (r < 0)
+		return keep_going(c, r, e);
+	for (i = 0; r == 0 && i < n; i++) {
 		if (asprintf(&path, "%s/%s", dir, names[i]) < 0) {
-			first = err_set(e, -ENOMEM, "%s: out of memory", dir);
+			r = err_set(e, -ENOMEM, "%s: out of memory", dir);
 			break;
 		}
 		r = load_file(c, fd, names[i], path, e);
 		free(path);
-		if (r < 0 && !conf_goes_on(c, r)) {
-			first = r;
-			break;
-		}
-		if (r < 0 && first == 0)
-			first = r;
 	}
 	free_names(names, n);
-	return first;
+	return r;
 }
 
 int
 conf_load(struct conf *c, const char *path, struct mntns_error *e)
 {
 	_cleanup_(freep) char *dir = NULL;
-	int r, first;
+	size_t first = c->nerrors;
+	int r;
 
 	if (!path)
 		path = MNTNS_DEFAULT_CONF;
-	first = load_file(c, AT_FDCWD, path, path, e);
-	if (first < 0 && !conf_goes_on(c, first))
-		return first;
+	r = load_file(c, AT_FDCWD, path, path, e);
+	if (r < 0)
+		return r;
 	dir = conf_dropin_dir(path);
 	if (!dir)
-		return err_set(e, -ENOMEM, "%s: out of memory", path);
+		return err_set_at(e, -ENOMEM, path, 0, "out of memory");
 	r = load_dropins(c, dir, e);
-	return first < 0 && r != -ENOMEM ? first : r;
+	return r < 0 ? r : conf_first_error(c, first, e);
 }

@@ -15,7 +15,6 @@
 #include <sys/statvfs.h>
 
 #include "describe.h"
-#include "registry.h"
 #include "resolve.h"
 #include "target.h"
 #include "walk.h"
@@ -491,7 +490,7 @@ sim_instance(void *ctx, size_t i, const struct stat *fresh,
 	return 0;
 }
 
-/* inaccessible_node() of registry.c. */
+/* inaccessible_node() of target.c. */
 static int
 sim_node(void *ctx, size_t i, struct mntns_error *e)
 {

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A user's identity from NSS: the passwd entry at once, the primary
+ * group's name and the group list only when a rule asks for them.
+ */
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Rules + one user's identity -> the ordered list of mounts to make:
+ * matching, variable expansion, precedence, parents first.  Pure.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -141,6 +145,7 @@ entry_free(struct plan_entry *pe)
 {
 	free(pe->target);
 	free(pe->source);
+	free(pe->overrode);
 	memset(pe, 0, sizeof(*pe));
 }
 
@@ -149,7 +154,7 @@ plan_free(struct plan *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n + p->nexempt; i++)
 		entry_free(&p->entries[i]);
 	free(p->entries);
 	memset(p, 0, sizeof(*p));
@@ -176,16 +181,11 @@ fill_entry(struct plan_entry *pe, const struct rule *r, struct identity *id,
 	return ret;
 }
 
-/* Puts the rule's FILE:LINE in front of a message about it. */
+/* An error of the plan is one of the rule that failed: its FILE:LINE. */
 static int
 blame_rule(const struct rule *r, int ret, struct mntns_error *e)
 {
-	char msg[sizeof(e->msg)];
-
-	if (!e)
-		return ret;
-	memcpy(msg, e->msg, sizeof(msg));
-	return err_set(e, ret, "%s:%u: %s", r->file, r->line, msg);
+	return err_locate(e, ret, r->file, r->line);
 }
 
 /* '/' sorts before every other byte, so a parent precedes its children. */
@@ -195,45 +195,70 @@ sort_key(unsigned char c)
 	return c == '/' ? 1 : c ? c + 1 : 0;
 }
 
+/* Mounts before exemptions; among each, parents first. */
 static int
-cmp_targets(const void *a, const void *b)
+cmp_entries(const void *a, const void *b)
 {
-	const char *x = ((const struct plan_entry *)a)->target;
-	const char *y = ((const struct plan_entry *)b)->target;
+	const struct plan_entry *pa = a, *pb = b;
+	const char *x = pa->target, *y = pb->target;
+	int xa = pa->method == METHOD_NONE, xb = pb->method == METHOD_NONE;
 
+	if (xa != xb)
+		return xa - xb;
 	for (; *x && *x == *y; x++, y++)
 		;
 	return sort_key((unsigned char)*x) - sort_key((unsigned char)*y);
 }
 
+/* @pe replaces @old: it records @old's rule and what that overrode. */
+static int
+take_overridden(struct plan_entry *pe, struct plan_entry *old)
+{
+	const struct rule **grown;
+
+	grown = reallocarray(old->overrode, old->noverrode + 1, sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	grown[old->noverrode] = old->rule;
+	pe->overrode = grown;
+	pe->noverrode = old->noverrode + 1;
+	old->overrode = NULL;
+	old->noverrode = 0;
+	return 0;
+}
+
 /* Adds @pe, replacing an earlier entry for the same target. */
-static void
+static int
 merge_entry(struct plan *p, struct plan_entry *pe)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++) {
-		if (!strcmp(p->entries[i].target, pe->target)) {
-			entry_free(&p->entries[i]);
-			p->entries[i] = *pe;
-			return;
-		}
+	for (i = 0; i < p->n; i++)
+		if (!strcmp(p->entries[i].target, pe->target))
+			break;
+	if (i == p->n) {
+		p->entries[p->n++] = *pe;
+		return 0;
 	}
-	p->entries[p->n++] = *pe;
+	if (take_overridden(pe, &p->entries[i]) < 0)
+		return -ENOMEM;
+	entry_free(&p->entries[i]);
+	p->entries[i] = *pe;
+	return 0;
 }
 
+/* Sorts the plan, the exemptions moved after the entries to mount. */
 static void
-drop_exemptions(struct plan *p)
+sort_plan(struct plan *p)
 {
-	size_t i, kept = 0;
+	size_t i;
 
-	for (i = 0; i < p->n; i++) {
+	qsort(p->entries, p->n, sizeof(*p->entries), cmp_entries);
+	for (i = 0; i < p->n; i++)
 		if (p->entries[i].method == METHOD_NONE)
-			entry_free(&p->entries[i]);
-		else
-			p->entries[kept++] = p->entries[i];
-	}
-	p->n = kept;
+			break;
+	p->nexempt = p->n - i;
+	p->n = i;
 }
 
 int
@@ -257,14 +282,16 @@ plan_for_user(struct plan *p, const struct conf *c, struct identity *id,
 		memset(&pe, 0, sizeof(pe));
 		if (r > 0)
 			r = fill_entry(&pe, &c->rules[i], id, e);
+		if (r < 0)
+			r = blame_rule(&c->rules[i], r, e);
+		else if (merge_entry(p, &pe) < 0)
+			r = err_set(e, -ENOMEM, "out of memory");
 		if (r < 0) {
 			entry_free(&pe);
 			plan_free(p);
-			return blame_rule(&c->rules[i], r, e);
+			return r;
 		}
-		merge_entry(p, &pe);
 	}
-	drop_exemptions(p);
-	qsort(p->entries, p->n, sizeof(*p->entries), cmp_targets);
+	sort_plan(p);
 	return 0;
 }

@@ -22,11 +22,25 @@ struct plan_entry {
 	uid_t uid;	    /* owner when mode >= 0 */
 	gid_t gid;
 	const struct rule *rule; /* the rule that won */
+
+	/*
+	 * How the entry came to be, for display: the earlier rules for the
+	 * same TARGET that @rule overrode, in file order.  Nothing applies
+	 * them; "show" reads them instead of matching the rules again.
+	 */
+	const struct rule **overrode;
+	size_t noverrode;
 };
 
 struct plan {
-	struct plan_entry *entries;
+	struct plan_entry *entries; /* the @n mounts, then the exemptions */
 	size_t n;
+	/*
+	 * The TARGETs a "none" rule won (method METHOD_NONE), after the @n
+	 * entries to mount: nothing is mounted for them, they are kept so
+	 * that what they overrode can be shown.
+	 */
+	size_t nexempt;
 };
 
 /* Matches @r's WHO against @id: 1 yes, 0 no, -errno on lookup error. */
@@ -42,7 +56,7 @@ int expand_path(const char *tmpl, struct identity *id, char **out,
 
 /*
  * Builds the plan: rules that match @id in file order, the last one per
- * TARGET winning, "none" dropping the TARGET, sorted parents first.
+ * TARGET winning, "none" exempting the TARGET, sorted parents first.
  */
 int plan_for_user(struct plan *p, const struct conf *c, struct identity *id,
 		  struct mntns_error *e);

@@ -8,7 +8,6 @@
  *   users/UID/lock   serializes the scope=user logins of one user
  *   users/UID/PID    one per scope=user session: the namespace it is in
  *   users/UID/current  the user's scope=user namespace
- *   inaccessible     an empty mode-0000 file, bound over hidden files
  *
  * Each record is a symlink whose target is its text ("key=value" lines),
  * made with one symlink(2) and never followed.
@@ -24,29 +23,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "nsid.h"
+#include "session.h"
 #include "util.h"
-
-#ifndef MNTNS_RUN_DIR
-#define MNTNS_RUN_DIR "/run/pam_mntns"
-#endif
-
-enum scope {
-	SCOPE_SESSION,
-	SCOPE_USER,
-};
-
-/*
- * A mount namespace.  @id is the kernel's 64-bit namespace ID, never
- * reused (0 on kernels without NS_GET_MNTNS_ID); inode numbers are reused
- * as soon as a namespace dies, so without @id a record also needs a live
- * process with the recorded start time to vouch for it.
- */
-struct ns_ident {
-	uint64_t id;
-	uint64_t ino;
-};
-
-#define NS_KEY_MAX 32
 
 struct ns_record {
 	struct ns_ident ns;
@@ -67,42 +46,6 @@ struct member_record {
 	char service[64];
 	int64_t created; /* when read */
 };
-
-/*
- * An fd to MNTNS_RUN_DIR/inaccessible, an empty root-owned file with mode
- * 0000 (created when missing), bound over files that are hidden.
- */
-int inaccessible_node(struct mntns_error *e);
-
-/* Identifies the namespace @nsfd refers to. */
-int ns_ident_of(int nsfd, struct ns_ident *out);
-
-/*
- * An fd (O_CLOEXEC) to the calling process's mount namespace, or -1 with
- * errno set.  Taken through a pidfd of the process where the kernel can
- * (PIDFD_GET_MNT_NAMESPACE, Linux 6.11), which costs less than the walk
- * through /proc/self/ns/mnt that older kernels need.
- */
-int self_ns_open(void);
-
-/*
- * Identifies the calling process's mount namespace: by its ID alone
- * (inode 0) through statmount(2) where the kernel has that (6.11),
- * which opens nothing; else through self_ns_open().
- */
-int self_ns_ident(struct ns_ident *out);
-bool ns_ident_equal(const struct ns_ident *a, const struct ns_ident *b);
-void ns_key(const struct ns_ident *ns, char key[NS_KEY_MAX]);
-
-/* Start time of @pid from /proc/PID/stat, in clock ticks since boot. */
-int proc_start_time(pid_t pid, uint64_t *out);
-
-/*
- * Opens the mount namespace of @pid if, at the moment of the check, that
- * process is alive, in namespace @ns and (when @start is not 0) started
- * at @start.  Returns the fd, -ESRCH if not, or another -errno.
- */
-int open_ns_of(pid_t pid, const struct ns_ident *ns, uint64_t start);
 
 /*
  * The text of a record (see registry.c for its KEY=VALUE words), apart

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * One login's namespace, from its base view to its records: which view
+ * a new one is built from, joining for scope=user, what close removes.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "apply.h"
+#include "registry.h"
 #include "session.h"
 
 /* Where a new namespace is built from, and who vouches for that view. */

@@ -10,8 +10,13 @@
 #include <stdbool.h>
 
 #include "ident.h"
+#include "nsid.h"
 #include "plan.h"
-#include "registry.h"
+
+enum scope {
+	SCOPE_SESSION, /* a namespace per session */
+	SCOPE_USER,    /* one namespace for all of a user's sessions */
+};
 
 /* What close needs to know; plain data, kept by the caller. */
 struct session_state {

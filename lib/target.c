@@ -185,3 +185,26 @@ create_in_tmpfs(const char *base, const struct plan_entry *pe,
 			       strerror(errno));
 	return check_target_type(pe, st, want, e) ?: steal_fd(&fd);
 }
+
+int
+inaccessible_node(struct mntns_error *e)
+{
+	const char *path = MNTNS_RUN_DIR "/inaccessible";
+	_cleanup_(closep) int fd = -1;
+	struct stat st;
+	int r;
+
+	fd = open_nofollow(path, O_PATH, 0);
+	if (fd < 0 && errno == ENOENT) {
+		r = own_dir(MNTNS_RUN_DIR, e);
+		if (r < 0)
+			return r;
+		/* Mode 0 even under any umask; O_EXCL: it is ours. */
+		fd = open_nofollow(path, O_RDONLY | O_CREAT | O_EXCL, 0);
+		if (fd < 0 && errno == EEXIST)
+			fd = open_nofollow(path, O_PATH, 0);
+	}
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return err_set(e, -errno, "%s: %s", path, strerror(errno));
+	return check_hidden_node(path, &st, e) ?: steal_fd(&fd);
+}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The places mounts go to and come from (TARGETs, per-user instances and
- * their parents), opened and created on file descriptors.
+ * their parents, the node bound over hidden files), opened and created
+ * on file descriptors.
  */
 #ifndef MNTNS_TARGET_H
 #define MNTNS_TARGET_H
@@ -51,5 +52,11 @@ bool instance_unfinished(int fd, const struct stat *st, uid_t uid, mode_t mode);
  */
 int open_instance(const struct plan_entry *pe, uid_t uid, gid_t gid,
 		  mode_t mode, struct mntns_error *e);
+
+/*
+ * An fd to MNTNS_RUN_DIR/inaccessible, an empty root-owned file with mode
+ * 0000 (created when missing), bound over files that are hidden.
+ */
+int inaccessible_node(struct mntns_error *e);
 
 #endif

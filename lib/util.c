@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Small helpers every part of the engine shares: the error buffer,
+ * path checks, the one way paths are opened, the run directory.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -6,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "util.h"
@@ -20,6 +25,31 @@ err_set(struct mntns_error *e, int rc, const char *fmt, ...)
 		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 		va_end(ap);
 	}
+	return err_locate(e, rc, NULL, 0);
+}
+
+int
+err_set_at(struct mntns_error *e, int rc, const char *file, unsigned line,
+	   const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e) {
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		va_end(ap);
+	}
+	return err_locate(e, rc, file, line);
+}
+
+int
+err_locate(struct mntns_error *e, int rc, const char *file, unsigned line)
+{
+	/* Moving an error to another line of its own file copies nothing. */
+	if (e && file != e->file)
+		snprintf(e->file, sizeof(e->file), "%s", file ? file : "");
+	if (e)
+		e->line = file ? line : 0;
 	return rc;
 }
 
@@ -96,4 +126,25 @@ open_nofollow(const char *path, int flags, mode_t mode)
 	};
 
 	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+}
+
+int
+own_dir(const char *path, struct mntns_error *e)
+{
+	_cleanup_(closep) int fd = -1;
+	struct stat st;
+
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return err_set(e, -errno, "cannot create %s: %s", path,
+			       strerror(errno));
+	fd = open_nofollow(path, O_PATH | O_DIRECTORY, 0);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return err_set(e, -errno, "%s: %s", path, strerror(errno));
+	if (st.st_uid != 0 || (st.st_mode & 077))
+		return err_set(e, -EPERM,
+			       "%s is owned by uid %u with mode %04o; it must "
+			       "be root's with no group or other permissions",
+			       path, (unsigned)st.st_uid,
+			       (unsigned)(st.st_mode & 07777));
+	return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef MNTNS_UTIL_H
 #define MNTNS_UTIL_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -15,16 +16,35 @@
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 #define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
 
+/* Where the module keeps what it made: records, locks, the hide node. */
+#ifndef MNTNS_RUN_DIR
+#define MNTNS_RUN_DIR "/run/pam_mntns"
+#endif
+
 /*
- * Library code never logs: it describes the failure here, once, naming the
- * file and line or the path, and the caller decides where it goes.
+ * Library code never logs: it describes the failure here, once, and the
+ * caller decides where it goes and how it is written.  An error in a
+ * config file carries the file and line as fields, not in its text, so
+ * that each front end formats them its own way (gcc style for people).
  */
 struct mntns_error {
-	char msg[1024];
+	char msg[1024];	     /* what is wrong, without the location */
+	char file[PATH_MAX]; /* the config file it is in, or "" */
+	unsigned line;	     /* the line in @file; 0: the file as a whole */
 };
 
-/* Fills @e (if not NULL) and returns @rc, which must be a negative errno. */
+/*
+ * Fills @e (if not NULL) with no location and returns @rc, which must be
+ * a negative errno.
+ */
 int err_set(struct mntns_error *e, int rc, const char *fmt, ...) _printf_(3, 4);
+
+/* Likewise for an error at @file (NULL: none) and @line of a config. */
+int err_set_at(struct mntns_error *e, int rc, const char *file, unsigned line,
+	       const char *fmt, ...) _printf_(5, 6);
+
+/* Puts the error already in @e at @file and @line; returns @rc. */
+int err_locate(struct mntns_error *e, int rc, const char *file, unsigned line);
 
 static inline void
 closep(int *fd)
@@ -78,6 +98,12 @@ bool path_is_normalized(const char *s);
  * any component: the one way every path of the engine is opened.
  */
 int open_nofollow(const char *path, int flags, mode_t mode);
+
+/*
+ * A directory of ours under MNTNS_RUN_DIR: created root 0700 when
+ * missing, refused if anyone else could have made or changed it.
+ */
+int own_dir(const char *path, struct mntns_error *e);
 
 /* Parses a decimal uid/gid without sign, blanks or overflow. */
 int parse_id(const char *s, size_t len, unsigned *out);

@@ -66,6 +66,18 @@ sanitize(char *s)
 			*s = '?';
 }
 
+/* An error as the log shows it: gcc style, "FILE:LINE: message". */
+static void
+format_error(const struct mntns_error *e, char *buf, size_t len)
+{
+	if (!e->file[0])
+		snprintf(buf, len, "%s", e->msg);
+	else if (e->line)
+		snprintf(buf, len, "%s:%u: %s", e->file, e->line, e->msg);
+	else
+		snprintf(buf, len, "%s: %s", e->file, e->msg);
+}
+
 /*
  * Reports a failure once: syslog, the user (unless PAM_SILENT), and the
  * return code, which nofail turns into PAM_IGNORE when the session was
@@ -73,15 +85,16 @@ sanitize(char *s)
  */
 static int
 fail(pam_handle_t *pamh, const struct options *o, int flags, int code, int err,
-     const char *user, struct mntns_error *e)
+     const char *user, const struct mntns_error *e)
 {
-	char who[64];
+	char who[64], msg[sizeof(e->file) + sizeof(e->msg) + 16];
 	bool ignore = o->nofail && err != -ENOTRECOVERABLE;
 
 	snprintf(who, sizeof(who), "%s", user);
 	sanitize(who);
-	sanitize(e->msg);
-	pam_syslog(pamh, LOG_ERR, "user %s: %s%s", who, e->msg,
+	format_error(e, msg, sizeof(msg));
+	sanitize(msg);
+	pam_syslog(pamh, LOG_ERR, "user %s: %s%s", who, msg,
 		   ignore ? " (nofail: session continues without a private "
 			    "namespace)"
 			  : "");
@@ -90,7 +103,7 @@ fail(pam_handle_t *pamh, const struct options *o, int flags, int code, int err,
 	if (!(flags & PAM_SILENT))
 		pam_error(pamh,
 			  "pam_mntns: cannot set up your private mounts: %s",
-			  e->msg);
+			  msg);
 	return code;
 }
 

@@ -988,7 +988,7 @@ static void
 test_rule_origin(void **state)
 {
 	struct conf c = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	static const char a[] = "* /a tmpfs\n\n* /b tmpfs\n";
 	static const char b[] = "# b\n* /c tmpfs\n";
 
@@ -1167,7 +1167,7 @@ static bool
 load_fails(const char *path, int rc, const char *prefix, const char *part)
 {
 	struct conf c = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	char want[PATH_MAX + 8];
 	int r;
 
@@ -1187,7 +1187,7 @@ test_load_with_dropins(void **state)
 {
 	struct tmp *t = *state;
 	struct conf c = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	char want[PATH_MAX];
 
 	need_root();
@@ -1233,7 +1233,7 @@ test_load_without_dropin_dir(void **state)
 {
 	struct tmp *t = *state;
 	struct conf c = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 
 	need_root();
 	write_file(t->conf, "* /tmp tmpfs\n", 0644);
@@ -1248,7 +1248,7 @@ test_load_empty_dropin_dir(void **state)
 {
 	struct tmp *t = *state;
 	struct conf c = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 
 	need_root();
 	write_file(t->conf, "", 0600);
@@ -1309,31 +1309,31 @@ test_load_main_error(void **state)
 	assert_true(load_fails(t->conf, -EINVAL, prefix, "expected WHO"));
 }
 
-/* The messages a reporter was given, one per line. */
-struct reported {
-	char text[4096];
-	int n;
-};
-
+/* Every error a load kept, as the helper prints them, one per line. */
 static void
-collect(const char *msg, void *ctx)
+errors_text(const struct conf *c, char *buf, size_t len)
 {
-	struct reported *rep = ctx;
-	size_t have = strlen(rep->text);
+	struct mntns_error e;
+	size_t i, have;
 
-	snprintf(rep->text + have, sizeof(rep->text) - have, "%s\n", msg);
-	rep->n++;
+	buf[0] = '\0';
+	for (i = 0; i < c->nerrors; i++) {
+		conf_first_error(c, i, &e);
+		have = strlen(buf);
+		error_line(&e, buf + have, len - have);
+		have = strlen(buf);
+		snprintf(buf + have, len - have, "\n");
+	}
 }
 
-/* With a reporter (the helper), loading goes on after every error. */
+/* Loading goes on after every error, to show them all in one run. */
 static void
-test_load_reports_every_error(void **state)
+test_load_keeps_every_error(void **state)
 {
 	struct tmp *t = *state;
-	struct reported rep = {{0}, 0};
-	struct conf c = {.report = collect, .report_ctx = &rep};
-	struct mntns_error e = {{0}};
-	char want[4096];
+	struct conf c = {0};
+	struct mntns_error e = {0};
+	char want[4096], got[4096];
 
 	need_root();
 	write_file(t->conf,
@@ -1355,17 +1355,24 @@ test_load_reports_every_error(void **state)
 		 "it\n"
 		 "%s/3.conf:1: empty group name in selector '@'\n",
 		 t->conf, t->conf, t->dropins, t->dropins, t->dropins);
-	assert_string_equal(rep.text, want);
-	assert_int_equal(rep.n, 5);
+	errors_text(&c, got, sizeof(got));
+	assert_string_equal(got, want);
+	assert_int_equal(c.nerrors, 5);
+	assert_int_equal(c.errors[3].rc, -EPERM);
+	assert_int_equal(c.errors[3].line, 0);
+	/* The first is the one returned, its location in fields. */
+	assert_string_equal(e.file, t->conf);
+	assert_int_equal(e.line, 2);
+	assert_string_equal(e.msg, "TARGET 'tmp2' is not an absolute path");
 	/* The good lines are all there; a caller still refuses the load. */
 	assert_int_equal(c.nrules, 4);
 	assert_string_equal(c.rules[3].target, "/g");
 	conf_free(&c);
 }
 
-/* Without one (the module), the first error ends the load. */
+/* The module sees the first error, whatever follows it. */
 static void
-test_load_stops_at_first_error(void **state)
+test_load_returns_first_error(void **state)
 {
 	struct tmp *t = *state;
 	char prefix[PATH_MAX];
@@ -1486,7 +1493,7 @@ test_load_writable(void **state)
 	/* Group or other read access is fine. */
 	{
 		struct conf c = {0};
-		struct mntns_error e = {{0}};
+		struct mntns_error e = {0};
 
 		assert_int_equal(conf_load(&c, t->conf, &e), 0);
 		conf_free(&c);
@@ -1549,7 +1556,7 @@ test_load_dropins_not_root_owned(void **state)
 	assert_int_equal(chown(path, 0, 1002), 0);
 	{
 		struct conf c = {0};
-		struct mntns_error e = {{0}};
+		struct mntns_error e = {0};
 
 		assert_int_equal(conf_load(&c, t->conf, &e), 0);
 		assert_int_equal(c.nrules, 2);
@@ -1579,7 +1586,7 @@ test_load_size_limit(void **state)
 {
 	struct tmp *t = *state;
 	struct conf c = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	char want[64];
 
 	need_root();
@@ -1702,9 +1709,9 @@ main(void)
 						tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_load_main_error, tmp_setup,
 						tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_load_reports_every_error,
+		cmocka_unit_test_setup_teardown(test_load_keeps_every_error,
 						tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(test_load_stops_at_first_error,
+		cmocka_unit_test_setup_teardown(test_load_returns_first_error,
 						tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_load_symlinked_main,
 						tmp_setup, tmp_teardown),

@@ -59,7 +59,7 @@ test_target_type(void **state)
 {
 	struct plan_entry pe = entry(METHOD_RO, "/srv");
 	struct stat fifo = stat_of(S_IFIFO | 0644, 0, 0);
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	enum target_type want = TARGET_ANY;
 
 	(void)state;
@@ -109,7 +109,7 @@ test_fresh_root(void **state)
 {
 	struct plan_entry pe = entry(METHOD_TMPFS, "/tmp");
 	struct stat tmp = stat_of(S_IFDIR | 01777, 0, 0), st;
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	char data[64];
 
 	(void)state;
@@ -162,7 +162,7 @@ test_instance_messages(void **state)
 	struct plan_entry pe = entry(METHOD_BIND, "/var/tmp");
 	struct stat bad = stat_of(S_IFDIR | 0755, 1000, 0);
 	struct stat node = stat_of(S_IFREG, 0, 0);
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 
 	(void)state;
 	assert_false(instance_parent_safe(&bad));
@@ -290,7 +290,7 @@ test_walk_order(void **state)
 	struct plan p = {.entries = pe, .n = ARRAY_SIZE(pe)};
 	struct walk_step steps[ARRAY_SIZE(pe)];
 	struct trace t = {.missing = 1};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 
 	(void)state;
 	pe[2].instance = true;
@@ -313,7 +313,7 @@ test_walk_refuses(void **state)
 	struct plan p = {.entries = pe, .n = ARRAY_SIZE(pe)};
 	struct walk_step steps[ARRAY_SIZE(pe)];
 	struct trace t = {.missing = 0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 
 	(void)state;
 	/* ro of a missing path: nothing to make, the login fails. */

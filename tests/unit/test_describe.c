@@ -20,7 +20,7 @@
 static void
 describe_text(void **state, const char *text, struct plan_desc *pd)
 {
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	struct identity id = {0};
 	struct conf c = {0};
 	struct plan p = {0};

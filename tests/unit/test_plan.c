@@ -26,7 +26,7 @@
 static bool
 lookup(struct identity *id, const char *user)
 {
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	int r = ident_lookup(id, user, &e);
 
 	if (r < 0)
@@ -91,7 +91,7 @@ static void
 test_ident_unknown(void **state)
 {
 	struct identity id;
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 
 	(void)state;
 	assert_int_equal(ident_lookup(&id, "nosuchuser", &e), -ENOENT);
@@ -110,7 +110,7 @@ static void
 test_ident_group_name(void **state)
 {
 	struct identity id;
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	const char *g;
 
 	(void)state;
@@ -138,7 +138,7 @@ static void
 test_ident_in_group(void **state)
 {
 	struct identity id;
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 
 	(void)state;
 	assert_lookup(&id, "bob");
@@ -176,7 +176,7 @@ matches(const char *who, const char *user)
 {
 	struct conf c = {0};
 	struct identity id = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	const struct rule *r;
 	char line[256];
 	int m = -1000;
@@ -348,7 +348,7 @@ test_match_skips_lookups(void **state)
 {
 	struct conf c = {0};
 	struct identity id = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 
 	(void)state;
 	assert_parses(&c, "alice,@admins /x tmpfs\n"
@@ -373,7 +373,7 @@ static bool
 expands_to(const char *user, const char *tmpl, const char *want)
 {
 	struct identity id = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	char *out = NULL;
 	bool ok = false;
 	int r;
@@ -395,7 +395,7 @@ static bool
 expand_fails_id(struct identity *id, const char *tmpl, int rc,
 		const char *prefix, const char *part)
 {
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	char *out = NULL;
 	int r;
 
@@ -454,7 +454,7 @@ static void
 test_expand_group_lazily(void **state)
 {
 	struct identity id = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	char *out = NULL;
 
 	(void)state;
@@ -659,7 +659,7 @@ static int
 plan_of(struct plan *p, const struct conf *c, const char *user)
 {
 	struct identity id = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	int r = -1000;
 
 	if (lookup(&id, user)) {
@@ -806,7 +806,7 @@ test_plan_last_wins_across_files(void **state)
 				"alice /tmp tmpfs - size=3G\n"
 				"@admins /tmp bind /srv/admins-tmp\n";
 	struct conf c = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	struct plan p;
 
 	(void)state;
@@ -983,7 +983,7 @@ plan_fails(const char *text, const char *user, int rc, const char *prefix,
 {
 	struct conf c = {0};
 	struct identity id = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	struct plan p;
 	bool ok = false;
 	int r;
@@ -1070,6 +1070,62 @@ test_plan_error_without_buffer(void **state)
 	conf_free(&c);
 }
 
+/* Each entry names the rules it overrode, for show; so does a "none". */
+static void
+test_plan_records_overrides(void **state)
+{
+	struct conf c = {0};
+	const struct plan_entry *x;
+	struct plan p;
+
+	(void)state;
+	assert_parses(&c, "* /tmp tmpfs\n"		 /* 1 */
+			  "* /v tmpfs\n"		 /* 2 */
+			  "alice /tmp tmpfs - size=1G\n" /* 3 */
+			  "* /tmp bind /srv/t\n"	 /* 4 */
+			  "alice /v none\n"		 /* 5 */
+			  "* /w none\n");		 /* 6 */
+	assert_int_equal(plan_of(&p, &c, "alice"), 0);
+	assert_targets(&p, "/tmp");
+	assert_int_equal(p.entries[0].rule->line, 4);
+	assert_int_equal(p.entries[0].noverrode, 2);
+	assert_ptr_equal(p.entries[0].overrode[0], &c.rules[0]);
+	assert_ptr_equal(p.entries[0].overrode[1], &c.rules[2]);
+	/* The exemptions follow the mounts, sorted, with what they beat. */
+	assert_int_equal(p.nexempt, 2);
+	x = &p.entries[p.n];
+	assert_string_equal(x[0].target, "/v");
+	assert_int_equal(x[0].method, METHOD_NONE);
+	assert_int_equal(x[0].noverrode, 1);
+	assert_ptr_equal(x[0].overrode[0], &c.rules[1]);
+	assert_string_equal(x[1].target, "/w");
+	assert_int_equal(x[1].noverrode, 0);
+	plan_free(&p);
+	assert_int_equal(p.nexempt, 0);
+	conf_free(&c);
+}
+
+/* A rule that fails the plan is its error's location, as fields. */
+static void
+test_plan_error_location(void **state)
+{
+	struct conf c = {0};
+	struct identity id = {0};
+	struct mntns_error e = {0};
+	struct plan p;
+
+	(void)state;
+	assert_parses(&c, "* /tmp tmpfs\n\n* /tmp/%u tmpfs\n");
+	assert_lookup(&id, "a/b");
+	assert_int_equal(plan_for_user(&p, &c, &id, &e), -EINVAL);
+	assert_string_equal(e.file, TEST_FILE);
+	assert_int_equal(e.line, 3);
+	assert_string_equal(e.msg,
+			    "name 'a/b' is not safe in a path, refusing");
+	ident_free(&id);
+	conf_free(&c);
+}
+
 static void
 test_plan_group_selectors(void **state)
 {
@@ -1131,6 +1187,8 @@ main(void)
 		cmocka_unit_test(test_plan_errors),
 		cmocka_unit_test(test_plan_errors_lazy),
 		cmocka_unit_test(test_plan_error_without_buffer),
+		cmocka_unit_test(test_plan_records_overrides),
+		cmocka_unit_test(test_plan_error_location),
 		cmocka_unit_test(test_plan_group_selectors),
 	};
 

@@ -28,15 +28,29 @@
 /* The name conf_parse_buffer() is given, and so the prefix of messages. */
 #define TEST_FILE "test.conf"
 
+/* @e as the module logs it: "FILE:LINE: message", "FILE: message". */
+static inline void
+error_line(const struct mntns_error *e, char *buf, size_t len)
+{
+	if (!e->file[0])
+		snprintf(buf, len, "%s", e->msg);
+	else if (e->line)
+		snprintf(buf, len, "%s:%u: %s", e->file, e->line, e->msg);
+	else
+		snprintf(buf, len, "%s: %s", e->file, e->msg);
+}
+
 /* True if @e says "@prefix..." and contains @part after the prefix. */
 static inline bool
 msg_matches(const struct mntns_error *e, const char *prefix, const char *part)
 {
+	char text[sizeof(e->file) + sizeof(e->msg) + 16];
 	size_t n = strlen(prefix);
 
-	if (!strncmp(e->msg, prefix, n) && strstr(e->msg + n, part))
+	error_line(e, text, sizeof(text));
+	if (!strncmp(text, prefix, n) && strstr(text + n, part))
 		return true;
-	print_error("message: '%s'\nwanted:  '%s' ... '%s'\n", e->msg, prefix,
+	print_error("message: '%s'\nwanted:  '%s' ... '%s'\n", text, prefix,
 		    part);
 	return false;
 }
@@ -47,7 +61,7 @@ msg_matches(const struct mntns_error *e, const char *prefix, const char *part)
 static inline int
 parse_text(struct conf *c, const char *text)
 {
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	int r;
 
 	r = conf_parse_buffer(c, TEST_FILE, text, strlen(text), &e);
@@ -77,7 +91,7 @@ static inline bool
 parse_fails_len(const char *text, size_t len, unsigned line, const char *part)
 {
 	struct conf c = {0};
-	struct mntns_error e = {{0}};
+	struct mntns_error e = {0};
 	char prefix[64];
 	int r;
 

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Which mount namespace is which.  The kernel's namespace ID where it has
+ * one (NS_GET_MNTNS_ID, statmount(2)), the inode elsewhere; a process
+ * vouches for a namespace only while a pidfd proves it alive in it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/nsfs.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "nsid.h"
+#include "util.h"
+
+#ifndef NS_GET_MNTNS_ID
+#define NS_GET_MNTNS_ID _IOR(NSIO, 0x5, uint64_t)
+#endif
+
+int
+ns_ident_of(int nsfd, struct ns_ident *out)
+{
+	struct stat st;
+
+	if (fstat(nsfd, &st) < 0)
+		return -errno;
+	out->ino = st.st_ino;
+	out->id = 0;
+	/* Older kernels have no namespace IDs: fall back to inodes. */
+	if (ioctl(nsfd, NS_GET_MNTNS_ID, &out->id) < 0) {
+		if (errno != ENOTTY && errno != EINVAL)
+			return -errno;
+		out->id = 0;
+	}
+	return 0;
+}
+
+#ifndef PIDFD_GET_MNT_NAMESPACE
+#define PIDFD_GET_MNT_NAMESPACE _IO(0xFF, 3)
+#endif
+
+int
+self_ns_open(void)
+{
+	_cleanup_(closep) int pidfd = (int)pidfd_open(getpid(), 0);
+	int fd = pidfd < 0 ? -1 : ioctl(pidfd, PIDFD_GET_MNT_NAMESPACE, 0);
+
+	/* A kernel before 6.11, or a seccomp filter that refuses either
+	 * call: the namespace file in procfs names the same namespace. */
+	return fd >= 0 ? fd : open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+}
+
+/* What statmount(2) tells (Linux 6.8; the namespace ID since 6.11),
+ * declared here since the C library's headers predate it. */
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x00004000U
+#endif
+#define MNTNS_SYS_STATMOUNT	  457
+#define MNTNS_STATMOUNT_MNT_NS_ID 0x00000040U
+
+struct mntns_mnt_id_req {
+	uint32_t size, spare;
+	uint64_t mnt_id, param;
+};
+
+struct mntns_statmount {
+	uint32_t size, mnt_opts;
+	uint64_t mask;
+	uint32_t sb_dev_major, sb_dev_minor;
+	uint64_t sb_magic;
+	uint32_t sb_flags, fs_type;
+	uint64_t mnt_id, mnt_parent_id;
+	uint32_t mnt_id_old, mnt_parent_id_old;
+	uint64_t mnt_attr, mnt_propagation, mnt_peer_group, mnt_master;
+	uint64_t propagate_from;
+	uint32_t mnt_root, mnt_point;
+	uint64_t mnt_ns_id;
+	uint64_t spare[32];
+};
+
+int
+self_ns_ident(struct ns_ident *out)
+{
+	struct mntns_mnt_id_req req = {.size = 24,
+				       .param = MNTNS_STATMOUNT_MNT_NS_ID};
+	struct mntns_statmount sm;
+	_cleanup_(closep) int fd = -1;
+	struct statx sx;
+
+	/* The namespace of the process's root mount, with no file opened. */
+	if (statx(AT_FDCWD, "/", 0, STATX_MNT_ID_UNIQUE, &sx) == 0 &&
+	    (sx.stx_mask & STATX_MNT_ID_UNIQUE)) {
+		req.mnt_id = sx.stx_mnt_id;
+		memset(&sm, 0, sizeof(sm));
+		if (syscall(MNTNS_SYS_STATMOUNT, &req, &sm, sizeof(sm), 0) ==
+			    0 &&
+		    (sm.mask & MNTNS_STATMOUNT_MNT_NS_ID) && sm.mnt_ns_id) {
+			out->id = sm.mnt_ns_id;
+			out->ino = 0;
+			return 0;
+		}
+	}
+	fd = self_ns_open();
+	return fd < 0 ? -errno : ns_ident_of(fd, out);
+}
+
+bool
+ns_ident_equal(const struct ns_ident *a, const struct ns_ident *b)
+{
+	if (a->id || b->id)
+		return a->id == b->id;
+	return a->ino == b->ino;
+}
+
+void
+ns_key(const struct ns_ident *ns, char key[NS_KEY_MAX])
+{
+	if (ns->id)
+		snprintf(key, NS_KEY_MAX, "id-%" PRIu64, ns->id);
+	else
+		snprintf(key, NS_KEY_MAX, "ino-%" PRIu64, ns->ino);
+}
+
+/* Reads a small file whole; returns its length or -errno. */
+static int
+read_small(int dirfd, const char *name, char *buf, size_t len)
+{
+	_cleanup_(closep) int fd = -1;
+	ssize_t n;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int
+proc_start_time(pid_t pid, uint64_t *out)
+{
+	char path[64], buf[1024], *p;
+	int n, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	n = read_small(AT_FDCWD, path, buf, sizeof(buf));
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : n;
+	/* The command name may hold anything: count from its last ')'. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EIO;
+	for (field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%" SCNu64, out) != 1)
+		return -EIO;
+	return 0;
+}
+
+int
+open_ns_of(pid_t pid, const struct ns_ident *ns, uint64_t start)
+{
+	_cleanup_(closep) int pidfd = -1, nsfd = -1;
+	struct ns_ident got;
+	uint64_t st;
+	char path[64];
+
+	if (pid <= 0)
+		return -ESRCH;
+	/* Pinned first: if it is still alive after the checks, the /proc
+	 * reads below were about this very process, not a PID reuse. */
+	pidfd = (int)pidfd_open(pid, 0);
+	if (pidfd < 0)
+		return errno == ESRCH ? -ESRCH : -errno;
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+	nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	if (ns_ident_of(nsfd, &got) < 0 || !ns_ident_equal(&got, ns))
+		return -ESRCH;
+	if (start && (proc_start_time(pid, &st) < 0 || st != start))
+		return -ESRCH;
+	if (pidfd_send_signal(pidfd, 0, NULL, 0) < 0)
+		return -ESRCH;
+	return steal_fd(&nsfd);
+}

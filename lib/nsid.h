@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Which mount namespace is which: the kernel's identity of a namespace,
+ * of the calling process's, and of a live process's, checked through a
+ * pidfd so that a reused PID cannot vouch for a namespace.
+ */
+#ifndef MNTNS_NSID_H
+#define MNTNS_NSID_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/*
+ * A mount namespace.  @id is the kernel's 64-bit namespace ID, never
+ * reused (0 on kernels without NS_GET_MNTNS_ID); inode numbers are reused
+ * as soon as a namespace dies, so without @id a record also needs a live
+ * process with the recorded start time to vouch for it.
+ */
+struct ns_ident {
+	uint64_t id;
+	uint64_t ino;
+};
+
+#define NS_KEY_MAX 32
+
+/* Identifies the namespace @nsfd refers to. */
+int ns_ident_of(int nsfd, struct ns_ident *out);
+
+/*
+ * An fd (O_CLOEXEC) to the calling process's mount namespace, or -1 with
+ * errno set.  Taken through a pidfd of the process where the kernel can
+ * (PIDFD_GET_MNT_NAMESPACE, Linux 6.11), which costs less than the walk
+ * through /proc/self/ns/mnt that older kernels need.
+ */
+int self_ns_open(void);
+
+/*
+ * Identifies the calling process's mount namespace: by its ID alone
+ * (inode 0) through statmount(2) where the kernel has that (6.11),
+ * which opens nothing; else through self_ns_open().
+ */
+int self_ns_ident(struct ns_ident *out);
+bool ns_ident_equal(const struct ns_ident *a, const struct ns_ident *b);
+
+/* A file name for @ns: "id-ID", or "ino-INODE" without kernel IDs. */
+void ns_key(const struct ns_ident *ns, char key[NS_KEY_MAX]);
+
+/* Start time of @pid from /proc/PID/stat, in clock ticks since boot. */
+int proc_start_time(pid_t pid, uint64_t *out);
+
+/*
+ * Opens the mount namespace of @pid if, at the moment of the check, that
+ * process is alive, in namespace @ns and (when @start is not 0) started
+ * at @start.  Returns the fd, -ESRCH if not, or another -errno.
+ */
+int open_ns_of(pid_t pid, const struct ns_ident *ns, uint64_t start);
+
+#endif
