@@ -27,13 +27,19 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 CPPFLAGS += -D_GNU_SOURCE -DMNTNS_VERSION='"$(VERSION)"' \
 	-DMNTNS_DEFAULT_CONF='"$(SYSCONFDIR)/security/pam_mntns.conf"' \
-	-Ilib -I$(B)
+	$(LIB_INC) -I$(B)
 ALL_CFLAGS = -std=gnu11 $(WARN) $(HARDEN) $(CFLAGS)
 LINK_HARDEN := -Wl,-z,relro,-z,now -Wl,--as-needed
 
 # The module links only the objects it uses out of the archive.
-LIB_SRC := $(sort $(wildcard lib/*.c))
+# lib/README.md maps the folders: the login path, then admin/, which only
+# the helper (and the tests) link.
+LIB_DIRS := lib lib/config lib/plan lib/mount lib/session lib/admin
+LIB_INC := $(addprefix -I,$(LIB_DIRS))
+LIB_SRC := $(sort $(wildcard $(addsuffix /*.c,$(filter-out lib/admin,$(LIB_DIRS)))))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+ADMIN_SRC := $(sort $(wildcard lib/admin/*.c))
+ADMIN_OBJ := $(ADMIN_SRC:%.c=$(B)/%.o)
 MODULE := $(B)/pam_mntns.so
 HELPER := $(B)/pam_mntns_helper
 
@@ -50,7 +56,7 @@ $(B)/gen-optmap: tools/gen-optmap.c
 $(B)/optmap.h: $(B)/gen-optmap
 	$(B)/gen-optmap > $@.tmp && mv $@.tmp $@
 
-$(B)/lib/conf.o: $(B)/optmap.h
+$(B)/lib/config/conf.o: $(B)/optmap.h
 
 # Each object depends on the headers it includes (-MMD writes them down).
 $(B)/%.o: %.c
@@ -62,6 +68,9 @@ $(B)/%.o: %.c
 $(B)/libmntns.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
+$(B)/libmntns-admin.a: $(ADMIN_OBJ)
+	$(AR) rcs $@ $^
+
 # -z nodelete: pam_end() leaves the module mapped, so a login does not pay
 # for unmapping it just before its process goes on to exit anyway.
 $(MODULE): $(B)/pam_module/pam_mntns.o $(B)/libmntns.a pam_module/pam_mntns.map
@@ -71,7 +80,7 @@ $(MODULE): $(B)/pam_module/pam_mntns.o $(B)/libmntns.a pam_module/pam_mntns.map
 
 HELPER_OBJ := $(patsubst %.c,$(B)/%.o,$(sort $(wildcard helper/*.c)))
 
-$(HELPER): $(HELPER_OBJ) $(B)/libmntns.a
+$(HELPER): $(HELPER_OBJ) $(B)/libmntns-admin.a $(B)/libmntns.a
 	$(CC) $(ALL_CFLAGS) -pie -o $@ $^ $(LINK_HARDEN) $(LDFLAGS)
 
 # ---- tests ------------------------------------------------------------
@@ -82,10 +91,10 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 TEST_TOOLS := $(B)/tests/pam-session $(B)/tests/logshim.so \
 	$(B)/tests/vgshim.so
 
-$(B)/tests/unit/%: tests/unit/%.c $(B)/libmntns.a
+$(B)/tests/unit/%: tests/unit/%.c $(B)/libmntns-admin.a $(B)/libmntns.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -MMD -MP -Itests/unit -o $@ $< \
-		$(B)/libmntns.a \
+		$(B)/libmntns-admin.a $(B)/libmntns.a \
 		$(LDFLAGS) $(shell pkg-config --libs cmocka mount)
 
 $(B)/tests/pam-session: tests/pam/pam-session.c

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check: the config loaded exactly as the module loads it, then the
- * checks of lib/lint.c.  Diagnostics go to stderr, gcc-style; nothing is
+ * checks of lib/admin/lint.c.  Diagnostics go to stderr, gcc-style; nothing is
  * written to stdout.  Exit 1 on an error, 0 otherwise (warnings only).
  */
 #include "helper.h"

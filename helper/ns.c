@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * list and enter: the live namespaces the module made, from the records
- * under /run/pam_mntns.  lib/registry.c vouches for each record through a
+ * under /run/pam_mntns.  lib/session/registry.c vouches for each record through a
  * live process in the recorded namespace (pidfd) and prunes stale ones,
  * so nothing listed or entered is a dead namespace or a reused PID.
  */

@@ -2,7 +2,7 @@
 /*
  * show USER: what a login of USER gets, computed as the module computes
  * it: the same config loading, NSS identity, rule matching and plan
- * (lib/plan.c), then lib/describe.c's dry run of lib/apply.c for the
+ * (lib/plan/plan.c), then lib/admin/describe.c's dry run of lib/mount/apply.c for the
  * owner, mode and flags of every mount.  Nothing is created or mounted.
  */
 #include <errno.h>

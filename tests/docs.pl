@@ -58,7 +58,7 @@ while ($mod =~ /strn?cmp\(argv\[i\], "([^"]+)"/g) {
 	      "module argument '$arg' is in pam_mntns(8)");
 }
 
-my $conf = slurp('lib/conf.c');
+my $conf = slurp('lib/config/conf.c');
 while ($conf =~ /case METHOD_\w+:\s*return "(\w+)"/g) {
 	my $m = $1;
 	check($page{'man/pam_mntns.conf.5'} =~ /\b\Q$m\E\b/,
@@ -77,7 +77,7 @@ for my $w ('mode=', 'size=', 'nr_inodes=') {
 
 # Messages: format strings of err_set, bad, line_error and pam_syslog.
 my %seen;
-for my $f (glob("lib/*.c"), glob("pam_module/*.c")) {
+for my $f (glob("lib/*.c lib/*/*.c"), glob("pam_module/*.c")) {
 	my $src = slurp($f);
 	while ($src =~ /\b(?:err_set\([^,]+,[^,]+,|bad\(w,|line_error\(w,|pam_syslog\(pamh,\s*LOG_\w+,)/g) {
 		my $fmt = literals_at($src, pos($src));

@@ -13,7 +13,7 @@ FUZZ_DIR := $(B)/fuzz
 FUZZ_BIN := $(FUZZ_DIR)/fuzz_conf
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra \
-	$(FUZZ_SAN) -D_GNU_SOURCE -Ilib -I$(B)
+	$(FUZZ_SAN) -D_GNU_SOURCE $(LIB_INC) -I$(B)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
 FUZZ_NSS := getgrnam_r getgrgid_r getgrouplist getpwnam_r
 

@@ -109,14 +109,14 @@ test_sec_config_ignored_names() {
 }
 
 # An empty drop-in directory (what make install creates) is no error.  In
-# a SANITIZE=1 build this aborts the login: lib/conffile.c list_dropins()
+# a SANITIZE=1 build this aborts the login: lib/config/conffile.c list_dropins()
 # calls qsort(NULL, 0, ...), undefined behaviour that UBSan stops on (the
 # unit test test_load_empty_dropin_dir fails there too).  Until that is
 # fixed (skip qsort when there is nothing to sort) the sanitizer run
 # skips this case; see the report of issue 3.
 test_sec_config_empty_dropin_dir() {
 	if [ -n "$ASAN_RT" ]; then
-		ok "empty drop-in directory # SKIP known UB in lib/conffile.c list_dropins (qsort of NULL) aborts under UBSan"
+		ok "empty drop-in directory # SKIP known UB in lib/config/conffile.c list_dropins (qsort of NULL) aborts under UBSan"
 		return
 	fi
 	sec_cf_reset

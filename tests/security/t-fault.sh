@@ -124,7 +124,7 @@ test_sec_fault_each_call() {
 }
 
 SEC_FAULT_NEXT= SEC_FAULT_LIST=
-# Expected to fail until lib/resolve.c make_dir_at() removes a directory
+# Expected to fail until lib/mount/resolve.c make_dir_at() removes a directory
 # it has just made when a later step on it (openat, fstat, fchown,
 # fchmod) fails: a root-owned 0000 instance is left behind and refused as
 # "owned by uid 0" at every later login of that user, or a user-owned

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The decisions the module, "show" and "check" share (lib/decide.c) and
- * the order of a login's steps (lib/walk.c), without touching the system.
+ * The decisions the module, "show" and "check" share (lib/plan/decide.c) and
+ * the order of a login's steps (lib/mount/walk.c), without touching the system.
  */
 #include <stdlib.h>
 #include <sys/mount.h>

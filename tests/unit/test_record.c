@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The text of the registry's records (lib/registry.h), written the way
+ * The text of the registry's records (lib/session/registry.h), written the way
  * the registry stores them, as the target of a symlink (here in a
  * temporary directory instead of /run/pam_mntns), read back and parsed:
  * every field comes back, and malformed texts are refused.

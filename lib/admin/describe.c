@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The login's walk (lib/walk.c) run against a simulated view instead of
+ * The login's walk (lib/mount/walk.c) run against a simulated view instead of
  * the system.  Paths are looked at the way the engine opens them (openat2
  * without symlinks, fstat, never a read), and what the login would create
  * or mount is kept in a small model: "made" directories, and one layer
  * per entry already mounted, through which later (nested) TARGETs are
- * looked up.  Every choice and message comes from lib/decide.c,
- * lib/resolve.c and the walk, as the module's do.
+ * looked up.  Every choice and message comes from lib/plan/decide.c,
+ * lib/mount/resolve.c and the walk, as the module's do.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -271,7 +271,7 @@ fail(struct sim *s, size_t i, int rc, const struct mntns_error *e)
 	return STOP;
 }
 
-/* resolve() of lib/resolve.c failing on @v; @dir: opened O_DIRECTORY. */
+/* resolve() of lib/mount/resolve.c failing on @v; @dir: opened O_DIRECTORY. */
 static int
 fail_path(struct sim *s, size_t i, const char *what, const char *path,
 	  const struct vnode *v, bool dir)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Every choice a login makes about a plan entry, and the one text of each
- * refusal, as pure functions (no system calls): the module (lib/apply.c),
- * its dry run for "show" (lib/describe.c) and "check" (lib/lint.c) all
+ * refusal, as pure functions (no system calls): the module (lib/mount/apply.c),
+ * its dry run for "show" (lib/admin/describe.c) and "check" (lib/admin/lint.c) all
  * call these, so that what the helper predicts is what a login does.
  */
 #ifndef MNTNS_DECIDE_H

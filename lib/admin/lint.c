@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * "check": a config's rules held against the paths of this host, with
- * the login's own rules (lib/decide.c) for what a path must be.
+ * the login's own rules (lib/plan/decide.c) for what a path must be.
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -2,7 +2,7 @@
 /*
  * The record store under MNTNS_RUN_DIR: what the module made, written
  * with one symlink(2) per record and trusted only while a live process
- * vouches for it (lib/nsid.c).
+ * vouches for it (lib/session/nsid.c).
  */
 #include <dirent.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The config language: one file's text parsed into rules, every error
- * at its FILE:LINE.  Reading files from disk is lib/conffile.c's job.
+ * at its FILE:LINE.  Reading files from disk is lib/config/conffile.c's job.
  */
 #include <errno.h>
 #include <fcntl.h>

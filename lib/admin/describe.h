@@ -3,8 +3,8 @@
  * What a login's plan will look like once applied, found without mounting
  * or creating anything: for each entry the owner, mode and mount flags the
  * session sees at TARGET, what the login creates on the way, or the
- * message it is refused with.  It is the module's own walk (lib/walk.c)
- * and decisions (lib/decide.c), run against a simulated view in which the
+ * message it is refused with.  It is the module's own walk (lib/mount/walk.c)
+ * and decisions (lib/plan/decide.c), run against a simulated view in which the
  * plan's earlier entries are mounted, so that nested TARGETs come out as
  * the module makes them.
  */

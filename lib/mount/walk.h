@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The steps a login takes over a plan, in their order: run by the module
- * against the system (lib/apply.c) and by "show" against a simulated view
- * (lib/describe.c), so that the dry run takes the login's steps and no
+ * against the system (lib/mount/apply.c) and by "show" against a simulated view
+ * (lib/admin/describe.c), so that the dry run takes the login's steps and no
  * others.  Phase one, before any mount, looks at every SOURCE, instance
  * and TARGET that no earlier entry covers; phase two opens the TARGETs
  * below earlier ones in the view as mounted so far, and mounts.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The namespace switch and the login's walk (lib/walk.c) run against the
+ * The namespace switch and the login's walk (lib/mount/walk.c) run against the
  * system.  Every path is resolved once, from "/", refusing symlinks
  * anywhere in it (openat2 RESOLVE_NO_SYMLINKS); everything after that
  * works on the file descriptor: fstat to check, mkdirat/fchown/fchmod to
