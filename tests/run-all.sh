@@ -15,7 +15,8 @@ T=${T#tests/}
 T=${T%.sh}
 LOG=$(mktemp)
 OUT=$(mktemp)
-trap 'rm -f "$LOG" "$OUT"' EXIT
+HOST=$(mktemp)
+trap 'rm -f "$LOG" "$OUT" "$HOST"' EXIT
 matched=0
 
 # wanted NAME: NAME is to run (T is empty, NAME, or NAME's last part).
@@ -54,7 +55,10 @@ for f in tests/*/t-*.sh; do
 	wanted "${n%.sh}" && root_files+=("$f")
 done
 if [ ${#root_files[@]} -gt 0 ] && [ "$(id -u)" -eq 0 ]; then
+	. tests/lib/host.sh
+	host_state >"$HOST"
 	run_suite root tests/run-root.sh "${root_files[@]}"
+	run_suite host host_compare "$HOST"
 elif [ ${#root_files[@]} -gt 0 ]; then
 	echo "ok - root suites # SKIP not running as root" | tee -a "$LOG"
 fi

@@ -100,8 +100,9 @@ test_install_deb() {
 	rm -rf "$root" "$db"
 }
 
-# pam-auth-update on private copies of /etc/pam.d, /var/lib/pam and
-# /usr/share/pam-configs, bind-mounted in the sandbox only.
+# pam-auth-update on private copies of /etc/pam.d, /var/lib/pam,
+# /usr/share/pam-configs and the debconf database (where it records the
+# enabled profiles), bind-mounted in the sandbox only.
 test_install_pam_auth_update() {
 	if ! command -v pam-auth-update >/dev/null; then
 		ok "pam-auth-update # SKIP not installed"
@@ -111,10 +112,12 @@ test_install_pam_auth_update() {
 	mkdir -p "$d"
 	cp -a /etc/pam.d "$d/pam.d" && cp -a /usr/share/pam-configs "$d/configs" &&
 		mkdir -p "$d/varlib" && cp -a /var/lib/pam/. "$d/varlib/" 2>/dev/null
+	cp -a /var/cache/debconf "$d/debconf"
 	cp conf/pam-configs/mntns "$d/configs/mntns"
 	mount --bind "$d/pam.d" /etc/pam.d &&
 		mount --bind "$d/configs" /usr/share/pam-configs &&
-		mount --bind "$d/varlib" /var/lib/pam || {
+		mount --bind "$d/varlib" /var/lib/pam &&
+		mount --bind "$d/debconf" /var/cache/debconf || {
 		not_ok "pam-auth-update: cannot set up private copies"
 		return
 	}
@@ -132,7 +135,10 @@ test_install_pam_auth_update() {
 	fi
 	expect_no_match "non-interactive sessions (cron) are left alone" \
 		"$(cat /etc/pam.d/common-session-noninteractive)" pam_mntns
-	umount /var/lib/pam /usr/share/pam-configs /etc/pam.d
+	expect_match "pam-auth-update recorded the profile in the sandbox's debconf" \
+		"$(grep -A3 '^Name: libpam-runtime/profiles' /var/cache/debconf/config.dat)" \
+		'^Value: .*mntns'
+	umount /var/cache/debconf /var/lib/pam /usr/share/pam-configs /etc/pam.d
 	rm -rf "$d"
 }
 
