@@ -107,6 +107,7 @@ if [ -z "${MNTNS_BENCH_PARENT_NS:-}" ]; then
 fi
 . tests/lib/sandbox.sh
 W=/run/mntnsbench
+SYSLOG=$W/syslog
 USERS=$(for i in 1 2 3 4 5 6 7 8; do echo "$BUSER$i"; done)
 UN=${BUSER}n
 

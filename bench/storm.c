@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,6 +40,8 @@ storm_child(const struct run *run, const struct column *c, size_t i, int go,
 	void *h = NULL;
 	char b;
 
+	if (run->name_children)
+		prctl(PR_SET_NAME, c->name, 0, 0, 0);
 	while (read(go, &b, 1) < 0 && errno == EINTR)
 		;
 	s = session_open(run, c, user, &h);
