@@ -43,7 +43,7 @@ set key top left
 plot for [i=2:$(head -n 1 "$O/plot.dat" | wc -w)] "$O/plot.dat" using 1:i with linespoints lw 2 pt 7 title columnheader(i)
 G
 
-STORMS=$(ls "$O"/storm-* 2>/dev/null | sed 's/.*-//; s/\.txt$//' | sort -nu)
+STORMS=$(ls "$O"/storm-*-*.txt 2>/dev/null | sed 's/.*-//; s/\.txt$//' | sort -nu)
 if [ -n "$STORMS" ]; then
 	for s in $SIZES; do
 		for c in $STORMS; do
@@ -53,7 +53,7 @@ if [ -n "$STORMS" ]; then
 	{
 		echo "set terminal pngcairo size 1200,480 font ',11' noenhanced"
 		echo "set output '$O/plot-storm.png'"
-		echo "set multiplot layout 1,$(echo $SIZES | wc -w) title 'Login storms: C logins at once over 8 users (whole sessions)\n$TITLE'"
+		echo "set multiplot layout 1,$(echo $SIZES | wc -w) title \"Login storms: C logins at once over 8 users (whole sessions)\\n$TITLE\""
 		echo "set logscale x 2; set logscale y; set grid; set key bottom left font ',9'"
 		echo "set xlabel 'C, logins at once'; set ylabel 'logins per second'"
 		for s in $SIZES; do
