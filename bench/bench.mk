@@ -1,30 +1,37 @@
-# make bench: login latency against libpam alone, the floor and
-# pam_namespace (bench/run.sh).  Needs root; the results go to
-# bench/results/ and the latest run to bench/RESULTS.md and bench/plot.png.
+# make bench: login latency, login storms and kernel memory per session
+# against libpam alone, the floor and pam_namespace (bench/run.sh).
+# Needs root; the results go to bench/results/ and the latest run to
+# bench/RESULTS.md and bench/plot*.png.
 # The floor and minimal modules are for the benchmark only and are never
 # installed.
 
 BENCH_BIN := $(B)/bench/loadgen $(B)/bench/floor.so $(B)/bench/minimal.so \
-	$(B)/tests/vgshim.so
+	$(TEST_TOOLS)
 BENCH_DEB_DEPS := gnuplot-nox valgrind linux-perf
 BENCH_ROUNDS ?= 1000
 BENCH_SIZES ?= 20 1000 5000
+BENCH_STORMS ?= 8 32 128
+BENCH_STORM_LOGINS ?= 512
+BENCH_MEM_SIZES ?= 1000 5000
+BENCH_MEM_SESSIONS ?= 100
 BENCH_PROFILE_SIZES ?= 20 5000
 
 TEST_BUILD += $(BENCH_BIN)
 
 .PHONY: bench bench-deps bench-profile
 
-$(B)/bench/loadgen: bench/loadgen.c
+LOADGEN_SRC := bench/loadgen.c bench/storm.c bench/memory.c
+
+$(B)/bench/loadgen: $(LOADGEN_SRC) bench/loadgen.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -pie -o $@ $< $(LINK_HARDEN) \
-		$(LDFLAGS) -lpam
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -pie -o $@ $(LOADGEN_SRC) \
+		$(LINK_HARDEN) $(LDFLAGS) -lpam
 
 $(B)/bench/floor.so: bench/floor.c pam_module/pam_mntns.map
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -shared -o $@ $< \
 		-Wl,--version-script=pam_module/pam_mntns.map \
-		$(LINK_HARDEN) $(LDFLAGS)
+		$(LINK_HARDEN) $(LDFLAGS) -lpam
 
 $(B)/bench/minimal.so: bench/minimal.c pam_module/pam_mntns.map
 	@mkdir -p $(@D)
@@ -34,14 +41,18 @@ $(B)/bench/minimal.so: bench/minimal.c pam_module/pam_mntns.map
 
 bench: bench-deps all $(BENCH_BIN)
 	@B=$(B) BENCH_ROUNDS="$(BENCH_ROUNDS)" BENCH_SIZES="$(BENCH_SIZES)" \
-		bench/run.sh --record
+		BENCH_STORMS="$(BENCH_STORMS)" \
+		BENCH_STORM_LOGINS="$(BENCH_STORM_LOGINS)" \
+		BENCH_MEM_SIZES="$(BENCH_MEM_SIZES)" \
+		BENCH_MEM_SESSIONS="$(BENCH_MEM_SESSIONS)" bench/run.sh --record
 
-# A run at 20 and 5000 mounts plus callgrind and perf profiles of
-# permit, the floor, minimal and pam_mntns, kept in the run's directory
-# under bench/results/ (profile-SIZE.txt); RESULTS.md is not touched.
+# callgrind and perf profiles of permit, the floor, minimal and
+# pam_mntns at 20 and 5000 mounts (bench/profile.sh), kept in the run's
+# directory under bench/results/ (profile-SIZE.txt); RESULTS.md is not
+# touched.
 bench-profile: bench-deps all $(BENCH_BIN)
-	@B=$(B) BENCH_ROUNDS="$(BENCH_ROUNDS)" \
-		BENCH_SIZES="$(BENCH_PROFILE_SIZES)" bench/run.sh --profile
+	@B=$(B) BENCH_SIZES="$(BENCH_PROFILE_SIZES)" \
+		bench/run.sh --exec bench/profile.sh
 
 bench-deps:
 	@DEPS_NAME=bench-deps tools/install-deps.sh $(BENCH_DEB_DEPS)

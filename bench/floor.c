@@ -4,8 +4,10 @@
  * that makes only the system calls a perfect pam_mntns needs for the
  * benchmark config (a private 0700 tmpfs of the user on /tmp and
  * /var/tmp): a new mount namespace, "/" made a recursive slave, two
- * tmpfs mounts.  The owner comes as module arguments ("uid=N gid=N"),
- * so there is no user lookup, no config file and no parsing to pay for.
+ * tmpfs mounts.  The owner comes as module arguments, one
+ * "user=NAME:UID:GID" per benchmark user (a login storm spreads over
+ * several users), so there is no user lookup and no config file to pay
+ * for: only PAM_USER compared with a few names.
  */
 #include <sched.h>
 #include <stdio.h>
@@ -17,24 +19,38 @@
 
 #define FLOOR_FLAGS (MS_NOSUID | MS_NODEV)
 
+/* The "UID:GID" of @user's "user=NAME:UID:GID" argument, or NULL. */
+static const char *
+owner_of(const char *user, int argc, const char **argv)
+{
+	size_t len = strlen(user);
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (!strncmp(argv[i], "user=", 5) &&
+		    !strncmp(argv[i] + 5, user, len) && argv[i][5 + len] == ':')
+			return argv[i] + 6 + len;
+	return NULL;
+}
+
 PAM_EXTERN int
 pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	const char *uid = NULL, *gid = NULL;
+	const void *user = NULL;
+	const char *owner, *gid;
 	char data[64];
-	int i;
+	int n;
 
-	(void)pamh;
 	(void)flags;
-	for (i = 0; i < argc; i++) {
-		if (!strncmp(argv[i], "uid=", 4))
-			uid = argv[i] + 4;
-		else if (!strncmp(argv[i], "gid=", 4))
-			gid = argv[i] + 4;
-	}
-	if (!uid || !gid ||
-	    snprintf(data, sizeof(data), "mode=0700,uid=%s,gid=%s", uid, gid) >=
-		    (int)sizeof(data))
+	if (pam_get_item(pamh, PAM_USER, &user) != PAM_SUCCESS || !user)
+		return PAM_SERVICE_ERR;
+	owner = owner_of(user, argc, argv);
+	gid = owner ? strchr(owner, ':') : NULL;
+	if (!gid)
+		return PAM_SERVICE_ERR;
+	n = snprintf(data, sizeof(data), "mode=0700,uid=%.*s,gid=%s",
+		     (int)(gid - owner), owner, gid + 1);
+	if (n < 0 || n >= (int)sizeof(data))
 		return PAM_SERVICE_ERR;
 	if (unshare(CLONE_NEWNS) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||

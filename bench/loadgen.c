@@ -3,8 +3,8 @@
  * loadgen: the load generator of `make bench`.
  *
  *   loadgen -c CONFDIR [-n ROUNDS] [-w WARMUP] [-b BLOCKS] [-r RAWFILE]
- *           [-l] [-N]
- *           NAME=SERVICE:USER[:tmp][:hold] ...
+ *           [-l] [-N] [-S LOGINS | -M SESSIONS[/STEP]]
+ *           NAME=SERVICE:USER[,USER...][:tmp][:hold] ...
  *
  * One sample is one login as the application sees it: fork a child that
  * runs pam_start_confdir, pam_open_session, pam_close_session, pam_end
@@ -13,7 +13,8 @@
  * order shuffled anew each round, so that drift of the machine falls on
  * all columns alike and no column always follows the same neighbour (a
  * session that forks ten processes leaves colder caches to whichever
- * session comes next).
+ * session comes next).  A login one at a time takes the column's first
+ * user.
  *
  * With -l the child first looks the user up (getpwnam), as login, su and
  * sshd have done before they open a session; by default it does not, and
@@ -21,23 +22,31 @@
  * child is named after its column (PR_SET_NAME), so that a profiler
  * watching one interleaved run can tell the columns apart.
  *
- * Flags of a column: "tmp" checks, in the warm-up sessions, that /tmp and
- * /var/tmp are a private nosuid,nodev tmpfs owned by USER with mode 0700
- * (every module gets the same work); "hold" keeps one session of the
- * column open while it is measured, for modules whose later sessions
- * join a namespace the first one made.
+ * Flags of a column: "tmp" checks that /tmp and /var/tmp are a private
+ * nosuid,nodev tmpfs owned by the user with mode 0700 (every module gets
+ * the same work): in the warm-up rounds, in every login of a storm and
+ * in every held session; "hold" keeps one session of each of the
+ * column's users open while it is measured, for modules whose later
+ * sessions join a namespace the first one made.
  *
- * Prints one line per column: NAME median p90 mean min spread faults n,
- * times in microseconds; spread is the range of the medians of BLOCKS
- * consecutive groups of rounds, in percent of the median; faults is the
- * median count of minor page faults of a session child.
+ * Prints one line per column: NAME median p90 mean min spread faults n
+ * R Rmin Rmax, times in microseconds; spread is the range of the medians
+ * of BLOCKS consecutive groups of rounds, in percent of the median;
+ * faults is the median count of minor page faults of a session child;
+ * R = (median - permit's) / (floor's - permit's), from the columns named
+ * permit and floor (0 without them), and Rmin, Rmax its range over the
+ * blocks.
+ *
+ * -S LOGINS runs login storms instead (storm.c), -M SESSIONS measures
+ * the kernel memory of sessions held open (memory.c).
  */
+#include "loadgen.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <security/pam_appl.h>
 #include <signal.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,34 +62,6 @@
 
 #define TMPFS_MAGIC_NUMBER 0x01021994
 
-/* Exit codes of a session child: which step failed. */
-enum child_status {
-	CHILD_OK = 0,
-	CHILD_START = 10,
-	CHILD_OPEN = 11,
-	CHILD_CLOSE = 12,
-	CHILD_CHECK = 13,
-};
-
-struct column {
-	const char *name, *service, *user;
-	bool check_tmp, hold;
-	uid_t uid;
-	dev_t host_tmp_dev;
-	pid_t holder;
-	int holder_fd;
-	double *us, *faults;
-};
-
-struct run {
-	const char *confdir, *rawfile;
-	long rounds, warmup, blocks;
-	bool lookup, name_children;
-	struct column *cols;
-	size_t ncols;
-	size_t *order; /* this round's order of the columns */
-};
-
 static int
 conv(int n, const struct pam_message **msg, struct pam_response **resp,
      void *data)
@@ -92,7 +73,7 @@ conv(int n, const struct pam_message **msg, struct pam_response **resp,
 }
 
 static bool
-private_tmp(const char *path, const struct column *c)
+private_tmp(const char *path, const struct column *c, uid_t uid)
 {
 	struct statvfs vfs;
 	struct statfs fs;
@@ -101,65 +82,83 @@ private_tmp(const char *path, const struct column *c)
 	if (stat(path, &st) < 0 || statfs(path, &fs) < 0 ||
 	    statvfs(path, &vfs) < 0)
 		return false;
-	return fs.f_type == TMPFS_MAGIC_NUMBER && st.st_uid == c->uid &&
+	return fs.f_type == TMPFS_MAGIC_NUMBER && st.st_uid == uid &&
 	       (st.st_mode & 07777) == 0700 && (vfs.f_flag & ST_NOSUID) &&
 	       (vfs.f_flag & ST_NODEV) &&
 	       (strcmp(path, "/tmp") || st.st_dev != c->host_tmp_dev);
 }
 
-/* Opens a session of @c; on success *h is the live handle. */
-static enum child_status
-session_open(const struct run *run, const struct column *c, pam_handle_t **h)
+/* Whether this process sees the private /tmp and /var/tmp of @user. */
+bool
+tmp_is_private(const struct column *c, size_t user)
+{
+	return !c->check_tmp || (private_tmp("/tmp", c, c->uids[user]) &&
+				 private_tmp("/var/tmp", c, c->uids[user]));
+}
+
+/* Opens a session of @c's user @user; on success *h is the live handle. */
+enum child_status
+session_open(const struct run *run, const struct column *c, size_t user,
+	     void **h)
 {
 	struct pam_conv pc = {conv, NULL};
+	pam_handle_t *ph = NULL;
 
-	if (pam_start_confdir(c->service, c->user, &pc, run->confdir, h) !=
-	    PAM_SUCCESS)
+	if (pam_start_confdir(c->service, c->users[user], &pc, run->confdir,
+			      &ph) != PAM_SUCCESS)
 		return CHILD_START;
-	if (pam_open_session(*h, 0) != PAM_SUCCESS) {
-		pam_end(*h, PAM_SESSION_ERR);
+	if (pam_open_session(ph, 0) != PAM_SUCCESS) {
+		pam_end(ph, PAM_SESSION_ERR);
 		return CHILD_OPEN;
 	}
+	*h = ph;
 	return CHILD_OK;
 }
 
+/* Closes and ends the session @h; @s is the status so far. */
+enum child_status
+session_close(void *h, enum child_status s)
+{
+	if (pam_close_session(h, 0) != PAM_SUCCESS && s == CHILD_OK)
+		s = CHILD_CLOSE;
+	pam_end(h, PAM_SUCCESS);
+	return s;
+}
+
 /* A child must not keep a held session's pipe open: it would never end. */
-static void
-close_holder_fds(const struct run *run)
+void
+close_held_fds(const struct run *run)
 {
 	size_t i;
 
 	for (i = 0; i < run->ncols; i++)
-		if (run->cols[i].holder > 0)
-			close(run->cols[i].holder_fd);
+		if (run->cols[i].held.release >= 0)
+			close(run->cols[i].held.release);
+	if (run->mem.release >= 0)
+		close(run->mem.release);
 }
 
 /* The child of one sample: the whole login, then exit. */
 static void
 session_child(const struct run *run, const struct column *c, bool check)
 {
-	pam_handle_t *h = NULL;
 	enum child_status s;
+	void *h = NULL;
 
-	close_holder_fds(run);
+	close_held_fds(run);
 	if (run->name_children)
 		prctl(PR_SET_NAME, c->name, 0, 0, 0);
-	if (run->lookup && !getpwnam(c->user))
+	if (run->lookup && !getpwnam(c->users[0]))
 		exit(CHILD_START);
-	s = session_open(run, c, &h);
-
+	s = session_open(run, c, 0, &h);
 	if (s != CHILD_OK)
 		exit(s);
-	if (check && c->check_tmp &&
-	    !(private_tmp("/tmp", c) && private_tmp("/var/tmp", c)))
+	if (check && !tmp_is_private(c, 0))
 		s = CHILD_CHECK;
-	if (pam_close_session(h, 0) != PAM_SUCCESS && s == CHILD_OK)
-		s = CHILD_CLOSE;
-	pam_end(h, PAM_SUCCESS);
-	exit(s);
+	exit(session_close(h, s));
 }
 
-static double
+double
 now_us(void)
 {
 	struct timespec ts;
@@ -168,7 +167,7 @@ now_us(void)
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
-static const char *
+const char *
 status_text(int st)
 {
 	static char buf[64];
@@ -221,58 +220,85 @@ sample(const struct run *run, const struct column *c, bool check,
 	if (WIFEXITED(st) && WEXITSTATUS(st) == CHILD_OK)
 		return t1 - t0;
 	fprintf(stderr, "loadgen: column %s (service %s, user %s): %s\n",
-		c->name, c->service, c->user, status_text(st));
+		c->name, c->service, c->users[0], status_text(st));
 	return -1;
 }
 
 /*
- * A session that stays open until the parent closes the pipe (or dies):
- * the child writes one byte when its session is open.
+ * A session that stays open until its release pipe reaches EOF (the
+ * parent closed it, or died): the child writes one byte once its
+ * session is open and checked.
  */
 static void
-holder_child(const struct run *run, const struct column *c, int ready,
-	     int wait_fd)
+holder_child(const struct run *run, const struct column *c, size_t user,
+	     int ready, int wait_fd)
 {
-	pam_handle_t *h = NULL;
-	enum child_status s = session_open(run, c, &h);
+	enum child_status s;
+	void *h = NULL;
 	char b = 0;
 
+	s = session_open(run, c, user, &h);
 	if (s != CHILD_OK)
 		exit(s);
+	if (!tmp_is_private(c, user))
+		exit(session_close(h, CHILD_CHECK));
 	if (write(ready, &b, 1) != 1)
 		exit(CHILD_OPEN);
 	close(ready);
 	while (read(wait_fd, &b, 1) < 0 && errno == EINTR)
 		;
-	s = pam_close_session(h, 0) == PAM_SUCCESS ? CHILD_OK : CHILD_CLOSE;
-	pam_end(h, PAM_SUCCESS);
-	exit(s);
+	exit(session_close(h, CHILD_OK));
 }
 
 static int
-holder_start(const struct run *run, struct column *c)
+held_add(struct held *held, pid_t pid)
 {
-	int ready[2], hold[2];
+	pid_t *p;
+
+	if (held->n == held->cap) {
+		p = realloc(held->pids, (held->cap * 2 + 8) * sizeof(*p));
+		if (!p)
+			return -1;
+		held->pids = p;
+		held->cap = held->cap * 2 + 8;
+	}
+	held->pids[held->n++] = pid;
+	return 0;
+}
+
+/* Opens a session of @c's user @user that stays open in @held. */
+int
+hold_session(const struct run *run, const struct column *c, size_t user,
+	     struct held *held)
+{
+	int ready[2], hold[2], st;
+	pid_t pid;
 	char b;
 
-	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(hold, O_CLOEXEC) < 0)
+	if (held->release < 0) {
+		if (pipe2(hold, O_CLOEXEC) < 0)
+			return -1;
+		held->wait = hold[0];
+		held->release = hold[1];
+	}
+	if (pipe2(ready, O_CLOEXEC) < 0)
 		return -1;
 	fflush(NULL);
-	c->holder = fork();
-	if (c->holder == 0) {
-		close_holder_fds(run);
+	pid = fork();
+	if (pid == 0) {
+		close_held_fds(run);
 		close(ready[0]);
-		close(hold[1]);
-		holder_child(run, c, ready[1], hold[0]);
+		holder_child(run, c, user, ready[1], held->wait);
 	}
 	close(ready[1]);
-	close(hold[0]);
-	c->holder_fd = hold[1];
-	if (c->holder < 0 || read(ready[0], &b, 1) != 1) {
+	if (pid < 0 || held_add(held, pid) < 0 || read(ready[0], &b, 1) != 1) {
+		st = 0;
+		if (pid > 0)
+			waitpid(pid, &st, 0);
 		fprintf(stderr,
-			"loadgen: column %s: the held session did "
-			"not open\n",
-			c->name);
+			"loadgen: column %s, user %s: the held session did "
+			"not open: %s\n",
+			c->name, c->users[user], status_text(st));
 		close(ready[0]);
 		return -1;
 	}
@@ -280,26 +306,53 @@ holder_start(const struct run *run, struct column *c)
 	return 0;
 }
 
-static void
-holders_stop(struct run *run)
+/* Ends every session of @held (pipe EOF) and reaps them. */
+void
+release_held(struct held *held)
 {
 	size_t i;
 	int st;
 
-	for (i = 0; i < run->ncols; i++) {
-		if (run->cols[i].holder <= 0)
-			continue;
-		close(run->cols[i].holder_fd);
-		waitpid(run->cols[i].holder, &st, 0);
-		run->cols[i].holder = 0;
+	if (held->release >= 0) {
+		close(held->release);
+		close(held->wait);
 	}
+	for (i = 0; i < held->n; i++)
+		waitpid(held->pids[i], &st, 0);
+	held->n = 0;
+	held->release = held->wait = -1;
+}
+
+/* The users of a column: "NAME,NAME..." with their uids. */
+static int
+parse_users(char *list, struct column *c)
+{
+	char *save = NULL, *u;
+	struct passwd *pw;
+
+	for (u = list; *u; u++)
+		c->nusers += *u == ',';
+	c->nusers++;
+	c->users = calloc(c->nusers, sizeof(*c->users));
+	c->uids = calloc(c->nusers, sizeof(*c->uids));
+	if (!c->users || !c->uids)
+		return -1;
+	c->nusers = 0;
+	for (u = strtok_r(list, ",", &save); u;
+	     u = strtok_r(NULL, ",", &save)) {
+		pw = getpwnam(u);
+		if (!pw)
+			return -1;
+		c->users[c->nusers] = u;
+		c->uids[c->nusers++] = pw->pw_uid;
+	}
+	return c->nusers ? 0 : -1;
 }
 
 static int
 parse_column(const char *spec, struct column *c)
 {
-	char *s = strdup(spec), *eq, *tok, *save = NULL;
-	struct passwd *pw;
+	char *s = strdup(spec), *eq, *tok, *users, *save = NULL;
 	struct stat st;
 
 	eq = s ? strchr(s, '=') : NULL;
@@ -310,7 +363,7 @@ parse_column(const char *spec, struct column *c)
 	*eq = '\0';
 	c->name = s;
 	c->service = strtok_r(eq + 1, ":", &save);
-	c->user = strtok_r(NULL, ":", &save);
+	users = strtok_r(NULL, ":", &save);
 	while ((tok = strtok_r(NULL, ":", &save))) {
 		if (!strcmp(tok, "tmp"))
 			c->check_tmp = true;
@@ -319,14 +372,22 @@ parse_column(const char *spec, struct column *c)
 		else
 			return -1;
 	}
-	if (!*c->name || !c->service || !c->user)
+	if (!*c->name || !c->service || !users || parse_users(users, c) < 0 ||
+	    stat("/tmp", &st) < 0)
 		return -1;
-	pw = getpwnam(c->user);
-	if (!pw || stat("/tmp", &st) < 0)
-		return -1;
-	c->uid = pw->pw_uid;
 	c->host_tmp_dev = st.st_dev;
 	return 0;
+}
+
+struct column *
+column_named(const struct run *run, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < run->ncols; i++)
+		if (!strcmp(run->cols[i].name, name))
+			return &run->cols[i];
+	return NULL;
 }
 
 static int
@@ -338,11 +399,13 @@ cmp_double(const void *a, const void *b)
 }
 
 /* Sorts @v in place; returns the @q quantile (nearest rank). */
-static double
+double
 quantile(double *v, size_t n, double q)
 {
 	size_t k;
 
+	if (n == 0)
+		return 0;
 	qsort(v, n, sizeof(*v), cmp_double);
 	if (q == 0.5 && n % 2 == 0)
 		return (v[n / 2 - 1] + v[n / 2]) / 2;
@@ -350,53 +413,91 @@ quantile(double *v, size_t n, double q)
 	return v[k ? k - 1 : 0];
 }
 
-/* Range of the medians of @blocks consecutive groups, in % of @median. */
+/* The median of @c's rounds of block @b of @blocks (0 without @c). */
 static double
-spread(const double *us, size_t n, size_t blocks, double median)
+block_median(const struct column *c, size_t n, size_t b, size_t blocks,
+	     double *tmp)
 {
-	double lo = 0, hi = 0, m, *tmp = malloc(n * sizeof(*tmp));
-	size_t b, from, len;
+	size_t from = b * n / blocks, len = (b + 1) * n / blocks - from;
 
-	if (!tmp || blocks < 2 || n < blocks) {
-		free(tmp);
+	if (!c)
 		return 0;
-	}
-	for (b = 0; b < blocks; b++) {
-		from = b * n / blocks;
-		len = (b + 1) * n / blocks - from;
-		memcpy(tmp, us + from, len * sizeof(*tmp));
-		m = quantile(tmp, len, 0.5);
-		lo = b == 0 || m < lo ? m : lo;
-		hi = b == 0 || m > hi ? m : hi;
+	memcpy(tmp, c->us + from, len * sizeof(*tmp));
+	return quantile(tmp, len, 0.5);
+}
+
+static double
+r_of(double x, double permit, double floor)
+{
+	return floor - permit > 0 ? (x - permit) / (floor - permit) : 0;
+}
+
+/* What the blocks of consecutive rounds say about @c's noise. */
+struct blocks {
+	double lo, hi;	 /* range of the block medians */
+	double rlo, rhi; /* range of R of the blocks */
+};
+
+static void
+block_ranges(const struct run *run, const struct column *c, struct blocks *r)
+{
+	const struct column *permit = column_named(run, "permit"),
+			    *floor = column_named(run, "floor");
+	size_t b, n = (size_t)run->rounds, nb = (size_t)run->blocks;
+	double *tmp = malloc(n * sizeof(*tmp)), m, x;
+
+	memset(r, 0, sizeof(*r));
+	if (nb > n)
+		nb = n;
+	for (b = 0; tmp && b < nb; b++) {
+		m = block_median(c, n, b, nb, tmp);
+		x = r_of(m, block_median(permit, n, b, nb, tmp),
+			 block_median(floor, n, b, nb, tmp));
+		r->lo = b == 0 || m < r->lo ? m : r->lo;
+		r->hi = b == 0 || m > r->hi ? m : r->hi;
+		r->rlo = b == 0 || x < r->rlo ? x : r->rlo;
+		r->rhi = b == 0 || x > r->rhi ? x : r->rhi;
 	}
 	free(tmp);
-	return median > 0 ? 100 * (hi - lo) / median : 0;
+}
+
+static double
+median_of(const struct column *c, size_t n, double *tmp)
+{
+	if (!c)
+		return 0;
+	memcpy(tmp, c->us, n * sizeof(*tmp));
+	return quantile(tmp, n, 0.5);
 }
 
 static void
 report(const struct run *run)
 {
-	size_t i, n = (size_t)run->rounds;
-	double *v = malloc(n * sizeof(*v)), med, sum;
+	size_t i, k, n = (size_t)run->rounds;
+	double *v = malloc(n * sizeof(*v)), med, sum, permit, floor;
 	const struct column *c;
-	size_t k;
+	struct blocks bl;
 
 	if (!v)
 		return;
-	printf("%-22s %10s %10s %10s %10s %8s %7s %6s\n", "# column",
-	       "median_us", "p90_us", "mean_us", "min_us", "spread%", "faults",
-	       "n");
+	permit = median_of(column_named(run, "permit"), n, v);
+	floor = median_of(column_named(run, "floor"), n, v);
+	printf("%-22s %10s %10s %10s %10s %8s %7s %6s %6s %6s %6s\n",
+	       "# column", "median_us", "p90_us", "mean_us", "min_us",
+	       "spread%", "faults", "n", "R", "Rmin", "Rmax");
 	for (i = 0; i < run->ncols; i++) {
 		c = &run->cols[i];
 		memcpy(v, c->us, n * sizeof(*v));
 		for (sum = 0, k = 0; k < n; k++)
 			sum += v[k];
 		med = quantile(v, n, 0.5);
+		block_ranges(run, c, &bl);
 		printf("%-22s %10.1f %10.1f %10.1f %10.1f %8.1f", c->name, med,
 		       quantile(v, n, 0.9), sum / (double)n, v[0],
-		       spread(c->us, n, (size_t)run->blocks, med));
+		       med > 0 ? 100 * (bl.hi - bl.lo) / med : 0);
 		memcpy(v, c->faults, n * sizeof(*v));
-		printf(" %7.0f %6zu\n", quantile(v, n, 0.5), n);
+		printf(" %7.0f %6zu %6.2f %6.2f %6.2f\n", quantile(v, n, 0.5),
+		       n, r_of(med, permit, floor), bl.rlo, bl.rhi);
 	}
 	free(v);
 }
@@ -423,7 +524,7 @@ write_raw(const struct run *run)
 
 /* xorshift64*: a fixed seed, so that a run's orders can be repeated. */
 static uint64_t
-next_random(uint64_t *state)
+next_random(unsigned long long *state)
 {
 	*state ^= *state >> 12;
 	*state ^= *state << 25;
@@ -432,8 +533,8 @@ next_random(uint64_t *state)
 }
 
 /* A new random order of the columns (Fisher-Yates). */
-static void
-shuffle(size_t *order, size_t n, uint64_t *state)
+void
+shuffle(size_t *order, size_t n, unsigned long long *state)
 {
 	size_t i, j, t;
 
@@ -450,17 +551,11 @@ static int
 measure(struct run *run)
 {
 	long r, total = run->warmup + run->rounds;
-	uint64_t state = 0x9E3779B97F4A7C15ULL;
+	unsigned long long state = 0x9E3779B97F4A7C15ULL;
 	struct column *c;
 	double us, faults;
 	size_t i;
 
-	/* In struct run, where a session child's leak check finds it. */
-	run->order = calloc(run->ncols, sizeof(*run->order));
-	if (!run->order)
-		return -1;
-	for (i = 0; i < run->ncols; i++)
-		run->order[i] = i;
 	for (r = 0; r < total; r++) {
 		shuffle(run->order, run->ncols, &state);
 		for (i = 0; i < run->ncols; i++) {
@@ -474,18 +569,34 @@ measure(struct run *run)
 			c->faults[r - run->warmup] = faults;
 		}
 	}
+	report(run);
+	return write_raw(run) < 0 ? -1 : 0;
+}
+
+/* "hold" columns: one open session per user while the column runs. */
+static int
+start_holders(struct run *run)
+{
+	struct column *c;
+	size_t i, u;
+
+	for (i = 0; i < run->ncols; i++) {
+		c = &run->cols[i];
+		for (u = 0; c->hold && u < c->nusers; u++)
+			if (hold_session(run, c, u, &c->held) < 0)
+				return -1;
+	}
 	return 0;
 }
 
-static int
-start_holders(struct run *run)
+static void
+stop_holders(struct run *run)
 {
 	size_t i;
 
 	for (i = 0; i < run->ncols; i++)
-		if (run->cols[i].hold && holder_start(run, &run->cols[i]) < 0)
-			return -1;
-	return 0;
+		release_held(&run->cols[i].held);
+	release_held(&run->mem);
 }
 
 static long
@@ -496,7 +607,7 @@ number(const char *s, long min)
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min) {
+	if (errno || end == s || (*end && *end != '/') || v < min) {
 		fprintf(stderr, "loadgen: '%s' is not a number >= %ld\n", s,
 			min);
 		exit(2);
@@ -507,9 +618,12 @@ number(const char *s, long min)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: loadgen -c CONFDIR [-n ROUNDS] [-w WARMUP] "
-			"[-b BLOCKS] [-r RAWFILE] [-l] [-N]\n"
-			"               NAME=SERVICE:USER[:tmp][:hold] ...\n");
+	fprintf(stderr,
+		"usage: loadgen -c CONFDIR [-n ROUNDS] [-w WARMUP] "
+		"[-b BLOCKS] [-r RAWFILE] [-l] [-N]\n"
+		"               [-S LOGINS | -M SESSIONS[/STEP]]\n"
+		"               NAME=SERVICE:USER[,USER...][:tmp][:hold] "
+		"...\n");
 	exit(2);
 }
 
@@ -518,7 +632,7 @@ parse_cmdline(int argc, char **argv, struct run *run)
 {
 	int o;
 
-	while ((o = getopt(argc, argv, "c:n:w:b:r:lN")) != -1) {
+	while ((o = getopt(argc, argv, "c:n:w:b:r:lNS:M:")) != -1) {
 		switch (o) {
 		case 'c':
 			run->confdir = optarg;
@@ -527,7 +641,7 @@ parse_cmdline(int argc, char **argv, struct run *run)
 			run->rounds = number(optarg, 1);
 			break;
 		case 'w':
-			run->warmup = number(optarg, 1);
+			run->warmup = number(optarg, 0);
 			break;
 		case 'b':
 			run->blocks = number(optarg, 1);
@@ -541,60 +655,90 @@ parse_cmdline(int argc, char **argv, struct run *run)
 		case 'N':
 			run->name_children = true;
 			break;
+		case 'S':
+			run->storm = number(optarg, 1);
+			break;
+		case 'M':
+			run->sessions = number(optarg, 1);
+			run->step = strchr(optarg, '/')
+					    ? number(strchr(optarg, '/') + 1, 1)
+					    : 1;
+			break;
 		default:
 			usage();
 		}
 	}
-	if (!run->confdir || optind == argc)
+	if (!run->confdir || optind == argc || (run->storm && run->sessions))
 		usage();
 }
 
 static void
 run_free(struct run *run)
 {
+	struct column *c;
 	size_t i;
 
 	for (i = 0; i < run->ncols; i++) {
-		free(run->cols[i].us);
-		free(run->cols[i].faults);
+		c = &run->cols[i];
+		free(c->us);
+		free(c->faults);
+		free(c->users);
+		free(c->uids);
+		free(c->held.pids);
 		/* name points at the strdup'd spec the other fields live in */
-		free((char *)run->cols[i].name);
+		free((char *)c->name);
 	}
 	free(run->cols);
 	free(run->order);
+	free(run->mem.pids);
+}
+
+static int
+setup(int argc, char **argv, struct run *run)
+{
+	struct column *c;
+	size_t i;
+
+	run->ncols = (size_t)(argc - optind);
+	run->cols = calloc(run->ncols, sizeof(*run->cols));
+	run->order = calloc(run->ncols, sizeof(*run->order));
+	if (!run->cols || !run->order)
+		return -1;
+	for (i = 0; i < run->ncols; i++) {
+		c = &run->cols[i];
+		c->held.release = c->held.wait = -1;
+		run->order[i] = i;
+		c->us = calloc((size_t)run->rounds, sizeof(double));
+		c->faults = calloc((size_t)run->rounds, sizeof(double));
+		if (!c->us || !c->faults ||
+		    parse_column(argv[optind + (int)i], c) < 0) {
+			fprintf(stderr, "loadgen: bad column '%s'\n",
+				argv[optind + (int)i]);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct run run = {.rounds = 100, .warmup = 2, .blocks = 5};
-	size_t i;
-	int rc = 1;
+	int rc = 2;
 
+	run.mem.release = run.mem.wait = -1;
 	parse_cmdline(argc, argv, &run);
-	run.ncols = (size_t)(argc - optind);
-	run.cols = calloc(run.ncols, sizeof(*run.cols));
-	if (!run.cols)
-		return 1;
-	for (i = 0; i < run.ncols; i++) {
-		run.cols[i].us = calloc((size_t)run.rounds, sizeof(double));
-		run.cols[i].faults = calloc((size_t)run.rounds, sizeof(double));
-		if (!run.cols[i].us || !run.cols[i].faults ||
-		    parse_column(argv[optind + (int)i], &run.cols[i]) < 0) {
-			fprintf(stderr, "loadgen: bad column '%s'\n",
-				argv[optind + (int)i]);
-			run.ncols = i + 1;
-			run_free(&run);
-			return 2;
-		}
-	}
 	/* A holder that outlives a crash of ours sees EOF and ends. */
 	signal(SIGPIPE, SIG_IGN);
-	if (start_holders(&run) == 0 && measure(&run) == 0) {
-		report(&run);
-		rc = write_raw(&run) < 0 || fflush(stdout) != 0;
+	if (setup(argc, argv, &run) == 0) {
+		rc = 1;
+		if (run.sessions)
+			rc = memory(&run) < 0;
+		else if (start_holders(&run) == 0)
+			rc = (run.storm ? storm(&run) : measure(&run)) < 0;
+		rc = fflush(stdout) != 0 || rc;
 	}
-	holders_stop(&run);
+	stop_holders(&run);
 	run_free(&run);
 	return rc;
 }

@@ -3,7 +3,7 @@
  * minimal.so: a benchmark-only calibration point, never installed.  The
  * least a real module must do for the benchmark config, as DESIGN §9
  * describes it: look the user up (getpwnam_r), read a small config file
- * ("USER TARGET ..." lines; the pam_mntns one is read as is), then
+ * ("USER,USER... TARGET ..." lines; the pam_mntns one is read as is), then
  * unshare, make "/" a recursive slave, and for each of the user's
  * targets resolve it without following symlinks (openat2), check it is a
  * directory and mount a 0700 tmpfs of the user on it through
@@ -35,10 +35,23 @@ struct job {
 	gid_t gid;
 };
 
+/* Whether the comma list @who names @user. */
+static int
+selects(const char *who, const char *user)
+{
+	size_t len = strlen(user);
+	const char *p;
+
+	for (p = who; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, user, len) && (p[len] == ',' || !p[len]))
+			return 1;
+	return 0;
+}
+
 static int
 read_conf(const char *path, const char *user, struct job *j)
 {
-	char buf[4096], name[64], target[256];
+	char buf[4096], name[256], target[256];
 	char *line, *save = NULL;
 	ssize_t len;
 	int fd;
@@ -53,8 +66,8 @@ read_conf(const char *path, const char *user, struct job *j)
 	buf[len] = '\0';
 	for (line = strtok_r(buf, "\n", &save); line && j->n < MAX_TARGETS;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "%63s %255s", name, target) == 2 &&
-		    !strcmp(name, user))
+		if (sscanf(line, "%255s %255s", name, target) == 2 &&
+		    selects(name, user))
 			memcpy(j->targets[j->n++], target, sizeof(target));
 	}
 	return 0;

@@ -1,41 +1,64 @@
 #!/bin/bash
 # make bench, smoke-run only: a tiny run at the sandbox's own mount count
-# must give every column a number, check that every column did its job,
-# and leave no mount and no user behind.  No timing relation is tested:
-# three rounds order nothing reliably (not even the floor against
-# pam_permit), and the benchmark is not a timed test.
+# (three rounds one at a time, storms of 2 and 4 logins, 4 sessions held
+# for the memory part) must give every column a number in every table,
+# check that every column did its job, and leave no mount and no user
+# behind.  No timing relation is tested: three rounds order nothing
+# reliably (not even the floor against pam_permit), and the benchmark is
+# not a timed test.
 
 . "$(dirname "$0")/../lib/root.sh"
 
 BENCH_COLUMNS="permit floor minimal pam_namespace pam_namespace-noinit pam_mntns
 	pam_mntns-user"
+BENCH_STORM_COLUMNS="permit floor pam_namespace pam_mntns pam_mntns-user"
+BENCH_MEM_COLUMNS="permit floor pam_mntns pam_mntns-user"
 # Unique per run: two test runs at once must not remove each other's user.
 BENCH_USER=mntnstb$$
 
 test_bench_smoke() {
-	local dir out rc before col num='-?[0-9]+\.[0-9]{2}'
+	local dir out rc before col num='-?[0-9]+\.[0-9]{2}' ms='[0-9]+\.[0-9]'
 	dir=$(mktemp -d) || return
 	before=$(mount_table)
-	out=$(B=$B bench/run.sh -n 3 -w 1 -s 20 -u "$BENCH_USER" -o "$dir" \
-		--no-plot 2>&1)
+	out=$(B=$B bench/run.sh -n 3 -w 1 -s 20 -C "2 4" -L 4 -m 20 -M 4 \
+		-u "$BENCH_USER" -o "$dir" 2>&1)
 	rc=$?
-	# Exit 0 means every column's checked warm-up sessions did the job
-	# (the next test shows a column that does not fails the run).
-	expect_eq "bench: a smoke run (3 rounds, one size) exits 0" "$rc" 0
+	# Exit 0 means every column's checked warm-up sessions, every login
+	# of the storms and every held session did the job (the next test
+	# shows a column that does not fails the run).
+	expect_eq "bench: a smoke run (3 rounds, storms, memory) exits 0" \
+		"$rc" 0
 	for col in $BENCH_COLUMNS; do
 		expect_match "bench: column $col has a median and a p90" \
 			"$out" "^\| $col \| [0-9]+ \([0-9]+\) \|$"
 		expect_match "bench: column $col has an R value and its range" \
 			"$out" "^\| $col \| $num \($num-$num\) \|$"
 	done
-	expect_eq "bench: results.tsv has a numeric line per column" \
-		"$(awk 'NF == 9 && $1 == 20 && $2 ~ /^[0-9]+$/ &&
-			$4 ~ /^[0-9.]+$/ && $7 ~ /^-?[0-9.]+$/' \
-			"$dir/results.tsv" 2>/dev/null | wc -l)" \
+	expect_eq "bench: the load generator gives a numeric line per column" \
+		"$(awk 'NF == 11 && $2 ~ /^[0-9.]+$/ && $9 ~ /^-?[0-9.]+$/' \
+			"$dir/latency-20.txt" 2>/dev/null | wc -l)" \
 		"$(echo $BENCH_COLUMNS | wc -w)"
+	for col in $BENCH_STORM_COLUMNS; do
+		expect_match "bench: storm column $col has logins/s at C = 2 and 4" \
+			"$out" "^\| [0-9]+ \| $col \| [0-9]+ \($num\) \| [0-9]+ \($num\) \|$"
+		expect_match "bench: storm column $col has p50 and p99 latencies" \
+			"$out" "^\| [0-9]+ \| $col \| $ms / $ms \($num\) \| $ms / $ms \($num\) \|$"
+	done
+	for col in $BENCH_MEM_COLUMNS; do
+		expect_match "bench: memory column $col has its growth per session" \
+			"$out" "^\| [0-9]+ \| $col \| 4 \| 4( \| -?[0-9.]+){7} \|$"
+	done
+	expect_eq "bench: the memory readings: a line per column and count" \
+		"$(grep -c '^[a-z_-]* [0-4] ' "$dir/memraw-20.txt" 2>/dev/null)" \
+		"$(($(echo $BENCH_MEM_COLUMNS | wc -w) * 5))"
+	if command -v gnuplot >/dev/null; then
+		expect_eq "bench: the three plots are drawn" \
+			"$(ls "$dir"/plot.png "$dir"/plot-storm.png \
+				"$dir"/plot-memory.png 2>/dev/null | wc -l)" 3
+	fi
 	expect_eq "bench: no mount is left behind" "$(mount_table)" "$before"
 	expect_eq "bench: the benchmark users are removed" \
-		"$(id -u "$BENCH_USER" 2>/dev/null)$(id -u "${BENCH_USER}n" 2>/dev/null)" ""
+		"$(getent passwd | grep -c "^$BENCH_USER")" 0
 	rm -rf "$dir"
 }
 
@@ -46,8 +69,9 @@ test_bench_refuses_a_column_that_does_not_do_the_job() {
 	permit=$(find /lib /usr/lib -path '*/security/pam_permit.so' 2>/dev/null |
 		head -n 1)
 	dir=$(mktemp -d) || return
-	out=$(B=$B bench/run.sh -n 1 -w 1 -s 20 -c '^pam_mntns-broken$' \
-		-x "broken=$permit" -u "$BENCH_USER" -o "$dir" --no-plot 2>&1)
+	out=$(B=$B bench/run.sh -n 1 -w 1 -s 20 -C 2 -L 2 -m "" \
+		-c '^pam_mntns-broken$' -x "broken=$permit" -u "$BENCH_USER" \
+		-o "$dir" --no-plot 2>&1)
 	rc=$?
 	expect_eq "bench: a column without a private /tmp fails the run" \
 		"$rc" 1
