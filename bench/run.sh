@@ -131,7 +131,7 @@ users_add() {
 	done
 }
 
-if [ "${MNTNS_IN_SANDBOX:-}" = 1 ]; then
+if [ "${MNTNS_IN_SANDBOX:-}" = $$ ]; then
 	# Before /tmp, /var/tmp, /run and /home are covered: the output
 	# directory and the -x modules are reached through descriptors.
 	STAMP=$(date -u +%Y%m%d-%H%M%S)
