@@ -48,6 +48,10 @@ struct run {
 	size_t ncols;
 	size_t *order;	 /* this round's order of the columns */
 	struct held mem; /* the sessions memory.c holds */
+	/* storm.c's buffers, here where a session child's leak check
+	 * (a SANITIZE=1 build) finds them still in use */
+	struct storm_col *storm_cols;
+	pid_t *storm_pids;
 };
 
 double now_us(void);

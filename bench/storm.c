@@ -179,6 +179,9 @@ storm(struct run *run)
 	double *opened;
 	int rc = -1;
 
+	run->storm_cols = sc;
+	run->storm_pids = pids;
+
 	opened = mmap(NULL, n * sizeof(*opened), PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (opened == MAP_FAILED)
@@ -195,6 +198,8 @@ out:
 		free(sc[i].ms);
 	free(sc);
 	free(pids);
+	run->storm_cols = NULL;
+	run->storm_pids = NULL;
 	if (opened)
 		munmap(opened, n * sizeof(*opened));
 	return rc;
