@@ -23,11 +23,13 @@ enum {
 	OPT_JSON = 1 << 1,
 	OPT_IN_ORDER = 1 << 2,	  /* options end at the first operand */
 	OPT_NO_OPERANDS = 1 << 3, /* an operand is a usage error */
+	OPT_QUIET = 1 << 4,
 };
 
 struct opts {
 	const char *conf;
 	bool json;
+	bool quiet;
 	int argc; /* the operands */
 	char **argv;
 };
