@@ -88,6 +88,10 @@ test_install_deb() {
 		"$(dpkg-deb -I "$deb" conffiles)" '^/etc/security/pam_mntns.conf$'
 	expect_match "postinst registers the profile with pam-auth-update" \
 		"$(dpkg-deb -I "$deb" postinst)" 'pam-auth-update --package'
+	expect_match "postinst enables the prepare unit" \
+		"$(dpkg-deb -I "$deb" postinst)" "deb-systemd-helper enable 'pam_mntns-prepare\\.service'"
+	expect_match "postinst starts the prepare unit" \
+		"$(dpkg-deb -I "$deb" postinst)" "deb-systemd-invoke .* 'pam_mntns-prepare\\.service'"
 	expect_match "prerm unregisters it on removal" \
 		"$(dpkg-deb -I "$deb" prerm)" 'pam-auth-update --package --remove mntns'
 	root=$W/debroot
