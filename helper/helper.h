@@ -23,11 +23,13 @@ enum {
 	OPT_JSON = 1 << 1,
 	OPT_IN_ORDER = 1 << 2,	  /* options end at the first operand */
 	OPT_NO_OPERANDS = 1 << 3, /* an operand is a usage error */
+	OPT_QUIET = 1 << 4,
 };
 
 struct opts {
 	const char *conf;
 	bool json;
+	bool quiet;
 	int argc; /* the operands */
 	char **argv;
 };
@@ -71,6 +73,24 @@ const char *gid_name(gid_t gid, char *buf, size_t len);
 
 /* Local time, "YYYY-MM-DD HH:MM:SS". */
 void format_time(int64_t t, char *buf, size_t len);
+
+/* ---- the PAM services that use the module (services.c) ---- */
+#ifndef PAM_DIR
+#define PAM_DIR "/etc/pam.d"
+#endif
+
+struct pam_services {
+	char **names; /* files of PAM_DIR, in lexical order */
+	size_t n;
+};
+
+/*
+ * The files of PAM_DIR with a session line naming pam_mntns.so, or that
+ * include such a file (@include, session include or substack).  0 or
+ * -errno (the directory cannot be read, or out of memory).
+ */
+int pam_services_find(struct pam_services *ps);
+void pam_services_free(struct pam_services *ps);
 
 /* ---- words for display (format.c) ---- */
 /* "mode=", "target", ... : where an owner and mode come from. */

@@ -27,7 +27,7 @@ void
 usage(FILE *out)
 {
 	fputs("Usage:\n"
-	      " " PROG " check [--conf PATH]\n"
+	      " " PROG " check [--conf PATH] [--quiet]\n"
 	      " " PROG " show USER [--conf PATH] [--json]\n"
 	      " " PROG " prepare [--conf PATH]\n"
 	      " " PROG " list [--json]\n"
@@ -49,6 +49,7 @@ usage(FILE *out)
 	      " -c, --conf PATH  main config file (default " MNTNS_DEFAULT_CONF
 	      ")\n"
 	      " -j, --json       JSON output (show, list)\n"
+	      " -q, --quiet      no summary line on success (check)\n"
 	      " -h, --help       display this help\n"
 	      " -V, --version    display version\n"
 	      "\n"
@@ -87,6 +88,7 @@ opts_status(int r)
 static const struct option long_opts[] = {
 	{"conf", required_argument, NULL, 'c'},
 	{"json", no_argument, NULL, 'j'},
+	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -117,6 +119,11 @@ take_option(int c, char **argv, unsigned allowed, struct opts *o)
 			break;
 		o->json = true;
 		return 0;
+	case 'q':
+		if (!(allowed & OPT_QUIET))
+			break;
+		o->quiet = true;
+		return 0;
 	case ':':
 		misuse("%s: option '%s' requires an argument", argv[0],
 		       argv[optind - 1]);
@@ -126,14 +133,16 @@ take_option(int c, char **argv, unsigned allowed, struct opts *o)
 		return OPTS_MISUSE;
 	}
 	misuse("%s: option '%s' does not apply", argv[0],
-	       c == 'c' ? "--conf" : "--json");
+	       c == 'c'	  ? "--conf"
+	       : c == 'j' ? "--json"
+			  : "--quiet");
 	return OPTS_MISUSE;
 }
 
 int
 parse_opts(int argc, char **argv, unsigned allowed, struct opts *o)
 {
-	const char *optstring = allowed & OPT_IN_ORDER ? "+:c:jh" : ":c:jh";
+	const char *optstring = allowed & OPT_IN_ORDER ? "+:c:jhq" : ":c:jhq";
 	int c, r;
 
 	memset(o, 0, sizeof(*o));

@@ -52,6 +52,8 @@ struct show {
 	struct outcome *out;
 	struct plan plan;
 	struct plan_desc desc;
+	struct pam_services services;
+	int services_err; /* reading PAM_DIR failed: -errno */
 	enum result result;
 	char why[1024];
 };
@@ -312,6 +314,28 @@ print_result(const struct show *s)
 		printf("\nResult: unknown, not running as root: %s\n", s->why);
 }
 
+/* A plan only reaches logins of services that run the module. */
+static void
+print_services(const struct show *s)
+{
+	size_t i;
+
+	if (s->services_err) {
+		printf("PAM services: cannot read " PAM_DIR ": %s\n",
+		       strerror(-s->services_err));
+		return;
+	}
+	if (s->services.n == 0) {
+		printf("PAM services: no file in " PAM_DIR " names "
+		       "pam_mntns.so: no login runs the module yet\n");
+		return;
+	}
+	printf("PAM services using pam_mntns.so (" PAM_DIR "):");
+	for (i = 0; i < s->services.n; i++)
+		printf("%s %s", i ? "," : "", s->services.names[i]);
+	printf("\n");
+}
+
 static void
 print_text(const struct show *s)
 {
@@ -325,6 +349,7 @@ print_text(const struct show *s)
 			print_entry(s, i);
 	}
 	print_result(s);
+	print_services(s);
 }
 
 /* ---- JSON ------------------------------------------------------------- */
@@ -460,6 +485,14 @@ print_json(const struct show *s)
 	for (i = 0; s->desc.d && i < s->plan.n; i++)
 		json_entry(&j, s, i);
 	json_close(&j, ']');
+	if (s->services_err) {
+		json_null(&j, "pam_services");
+	} else {
+		json_open(&j, "pam_services", '[');
+		for (i = 0; i < s->services.n; i++)
+			json_str(&j, NULL, s->services.names[i]);
+		json_close(&j, ']');
+	}
 	json_str(&j, "result", result_names[s->result]);
 	json_str(&j, "reason", s->why[0] ? s->why : NULL);
 	json_end(&j);
@@ -471,6 +504,7 @@ static void
 show_free(struct show *s)
 {
 	free(s->out);
+	pam_services_free(&s->services);
 	plan_desc_free(&s->desc);
 	plan_free(&s->plan);
 	ident_free(&s->id);
@@ -521,6 +555,10 @@ cmd_show(int argc, char **argv)
 		r = lookup_user(&s, s.o.argv[0]);
 	if (r == 0)
 		r = build(&s);
+	if (r == 0)
+		s.services_err = pam_services_find(&s.services);
+	if (s.services_err == -ENOMEM)
+		r = -ENOMEM;
 	if (r == -ENOMEM)
 		fprintf(stderr, PROG ": show: out of memory\n");
 	if (r == 0)

@@ -26,6 +26,7 @@
 struct options {
 	const char *conf;
 	enum scope scope;
+	bool scope_given; /* on the PAM line: wins over the config */
 	bool debug;
 	bool nofail;
 };
@@ -43,11 +44,12 @@ parse_args(pam_handle_t *pamh, int argc, const char **argv, struct options *o)
 			o->debug = true;
 		else if (!strcmp(argv[i], "nofail"))
 			o->nofail = true;
-		else if (!strcmp(argv[i], "scope=session"))
-			o->scope = SCOPE_SESSION;
-		else if (!strcmp(argv[i], "scope=user"))
-			o->scope = SCOPE_USER;
-		else {
+		else if (!strcmp(argv[i], "scope=session") ||
+			 !strcmp(argv[i], "scope=user")) {
+			o->scope_given = true;
+			o->scope =
+				argv[i][6] == 'u' ? SCOPE_USER : SCOPE_SESSION;
+		} else {
 			pam_syslog(pamh, LOG_ERR,
 				   "unknown or malformed argument '%s'",
 				   argv[i]);
@@ -55,6 +57,21 @@ parse_args(pam_handle_t *pamh, int argc, const char **argv, struct options *o)
 		}
 	}
 	return PAM_SUCCESS;
+}
+
+/*
+ * The config's "set" lines under the PAM line's arguments: a flag given on
+ * either is on, and a scope on the PAM line wins.  Lines of a config that
+ * failed to load count too, so that "set nofail" covers a typo elsewhere.
+ */
+static void
+merge_settings(struct options *o, const struct conf_settings *s)
+{
+	o->debug |= s->debug;
+	o->nofail |= s->nofail;
+	if (!o->scope_given && s->scope != CONF_SCOPE_UNSET)
+		o->scope = s->scope == CONF_SCOPE_USER ? SCOPE_USER
+						       : SCOPE_SESSION;
 }
 
 /* Log lines must stay one line whatever a user name contains. */
@@ -123,6 +140,12 @@ log_plan(pam_handle_t *pamh, const struct plan *p)
 	}
 }
 
+/* What close_session needs: the session, and debug from the config. */
+struct module_state {
+	struct session_state session;
+	bool debug;
+};
+
 static void
 free_state(pam_handle_t *pamh, void *data, int status)
 {
@@ -136,16 +159,18 @@ free_state(pam_handle_t *pamh, void *data, int status)
  * fail once the namespace exists: all or nothing.
  */
 static struct session_state *
-prepare_state(pam_handle_t *pamh)
+prepare_state(pam_handle_t *pamh, bool debug)
 {
-	struct session_state *st = calloc(1, sizeof(*st));
+	struct module_state *ms = calloc(1, sizeof(*ms));
 
-	if (st &&
-	    pam_set_data(pamh, MODULE_DATA, st, free_state) != PAM_SUCCESS) {
-		free(st);
+	if (!ms)
+		return NULL;
+	ms->debug = debug;
+	if (pam_set_data(pamh, MODULE_DATA, ms, free_state) != PAM_SUCCESS) {
+		free(ms);
 		return NULL;
 	}
-	return st;
+	return &ms->session;
 }
 
 /* Everything after argument parsing, with the resources it owns. */
@@ -188,13 +213,14 @@ log_done(pam_handle_t *pamh, const struct login *l,
 }
 
 static int
-open_session(pam_handle_t *pamh, const struct options *o, int flags,
-	     const char *user, struct login *l)
+open_session(pam_handle_t *pamh, struct options *o, int flags, const char *user,
+	     struct login *l)
 {
 	struct session_state *st;
 	int r;
 
 	r = conf_load(&l->conf, o->conf, &l->err);
+	merge_settings(o, &l->conf.settings);
 	if (r < 0)
 		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &l->err);
 	if (l->conf.nrules == 0)
@@ -215,7 +241,7 @@ open_session(pam_handle_t *pamh, const struct options *o, int flags,
 	}
 	if (o->debug)
 		log_plan(pamh, &l->plan);
-	st = prepare_state(pamh);
+	st = prepare_state(pamh, o->debug);
 	if (!st) {
 		err_set(&l->err, -ENOMEM, "out of memory");
 		return fail(pamh, o, flags, PAM_BUF_ERR, -ENOMEM, user,
@@ -258,6 +284,7 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 PAM_EXTERN int
 pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
+	const struct module_state *ms;
 	const struct session_state *st;
 	const void *data = NULL;
 	struct options o;
@@ -269,9 +296,10 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		return r;
 	if (pam_get_data(pamh, MODULE_DATA, &data) != PAM_SUCCESS || !data)
 		return PAM_IGNORE;
-	st = data;
+	ms = data;
+	st = &ms->session;
 	r = session_close(st);
-	if (o.debug)
+	if (o.debug || ms->debug)
 		pam_syslog(pamh, LOG_DEBUG, "closing session in mnt:[%lu]%s",
 			   (unsigned long)st->ns.ino,
 			   r < 0 && r != -ENOENT ? " (its record was gone)"

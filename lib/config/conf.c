@@ -549,6 +549,46 @@ add_rule(struct conf *c, const struct where *w, char **f, size_t nf)
 	return 0;
 }
 
+#define SETTING_USAGE                                                          \
+	"expected 'set debug', 'set nofail' or 'set scope=session|user'"
+
+static int
+parse_setting(struct conf *c, const struct where *w, char **f, size_t nf)
+{
+	struct conf_settings *s = &c->settings;
+
+	if (nf != 2)
+		return bad(w, SETTING_USAGE);
+	if (!strcmp(f[1], "debug"))
+		s->debug = true;
+	else if (!strcmp(f[1], "nofail"))
+		s->nofail = true;
+	else if (!strcmp(f[1], "scope=session"))
+		s->scope = CONF_SCOPE_SESSION;
+	else if (!strcmp(f[1], "scope=user"))
+		s->scope = CONF_SCOPE_USER;
+	else if (!strncmp(f[1], "scope=", 6))
+		return bad(w, "unknown scope '%s' (expected session or user)",
+			   f[1] + 6);
+	else if (!strncmp(f[1], "conf=", 5))
+		return bad(w, "conf= is a module argument only, not a "
+			      "setting");
+	else
+		return bad(w, "unknown setting '%s' (%s)", f[1], SETTING_USAGE);
+	s->nlines++;
+	return 0;
+}
+
+/*
+ * "set" followed by anything but a path is a setting; a rule's second
+ * field is always its TARGET, a path, so a user named "set" keeps rules.
+ */
+static bool
+is_setting(char **f, size_t nf)
+{
+	return !strcmp(f[0], "set") && (nf < 2 || !strchr("/~%\\", f[1][0]));
+}
+
 /* Splits one line (NUL-terminated, writable) into fields. */
 static int
 parse_line(struct conf *c, const struct where *w, char *line)
@@ -572,6 +612,8 @@ parse_line(struct conf *c, const struct where *w, char *line)
 	}
 	if (nf == 0)
 		return 0;
+	if (is_setting(f, nf))
+		return parse_setting(c, w, f, nf);
 	return add_rule(c, w, f, nf);
 }
 

@@ -61,6 +61,24 @@ enum {
 	CONF_NEEDS_GROUP_NAME = 1 << 1, /* a %g variable */
 };
 
+/*
+ * Module settings a config may give on lines "set NAME[=VALUE]", so that
+ * they survive a PAM line that pam-auth-update rewrites.  An argument on
+ * the PAM line wins over them; among config lines the last one wins.
+ */
+enum conf_scope {
+	CONF_SCOPE_UNSET,
+	CONF_SCOPE_SESSION,
+	CONF_SCOPE_USER,
+};
+
+struct conf_settings {
+	enum conf_scope scope;
+	bool debug;
+	bool nofail;
+	size_t nlines; /* setting lines read */
+};
+
 /* One error of a load: a struct mntns_error, kept compact. */
 struct conf_error {
 	int rc;
@@ -75,6 +93,7 @@ struct conf {
 	char **files;
 	size_t nfiles;
 	unsigned needs;
+	struct conf_settings settings;
 	/*
 	 * Every error met while loading, in order: a load goes on with the
 	 * next line or file after an error, so that the helper can show them

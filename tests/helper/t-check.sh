@@ -31,6 +31,16 @@ test_helper_check_clean() {
 	hlp_run check-clean "$HELPER" check --conf "$HLP/check-clean.conf"
 	hlp_run check-clean-as-user as_user mntnst3 "$HELPER" check \
 		--conf "$HLP/check-clean.conf"
+	hlp_run check-clean-quiet "$HELPER" check -q --conf "$HLP/check-clean.conf"
+	hlp_run check-clean-quiet-long "$HELPER" check --quiet \
+		--conf "$HLP/check-clean.conf"
+	# The summary counts the drop-ins and their settings.
+	mkdir "$HLP/check-clean.d"
+	printf 'set scope=user\nset debug\n' >"$HLP/check-clean.d/50-settings.conf"
+	printf 'mntnst1  /tmp  none\n' >"$HLP/check-clean.d/60-rule.conf"
+	chmod 0644 "$HLP"/check-clean.d/*
+	hlp_run check-clean-settings "$HELPER" check --conf "$HLP/check-clean.conf"
+	rm -r "$HLP/check-clean.d"
 }
 
 test_helper_check_warnings() {

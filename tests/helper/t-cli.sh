@@ -41,6 +41,7 @@ test_helper_cli_misuse() {
 	hlp_run cli-show-two-users "$HELPER" show mntnst1 mntnst2
 	hlp_run cli-list-conf "$HELPER" list --conf /x
 	hlp_run cli-prepare-json "$HELPER" prepare --json
+	hlp_run cli-show-quiet "$HELPER" show mntnst1 --quiet
 	hlp_run cli-enter-nothing "$HELPER" enter
 }
 

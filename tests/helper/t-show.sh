@@ -118,6 +118,33 @@ hlp_refusal_like_module() {
 		grep -qF "user $user: $reason" "$SYSLOG"
 }
 
+# The services show names: a session line with the module (a bracketed
+# control too), and what includes one, however deep; not a comment, not
+# another module type, not a backup file, and an include cycle ends.
+test_helper_show_services() {
+	local p=/etc/pam.d c=$HLP/show-basic.conf
+	hlp_show_paths
+	hlp_conf show-basic
+	hlp_run show-services-none "$HELPER" show mntnst1 --conf "$c"
+	printf 'session required pam_mntns.so\n' >$p/mntnst-direct
+	printf '@include mntnst-direct\n' >$p/mntnst-inc
+	printf 'session substack mntnst-inc\n' >$p/mntnst-sub
+	printf 'session include /etc/pam.d/mntnst-sub\n' >$p/mntnst-abs
+	printf -- '-session [success=ok default=bad] /x/security/pam_mntns.so debug\n' \
+		>$p/mntnst-bracket
+	printf '#session required pam_mntns.so\nsession required pam_permit.so # pam_mntns.so\n' \
+		>$p/mntnst-comment
+	printf 'auth required pam_mntns.so\n' >$p/mntnst-auth
+	printf '@include mntnst-cycle2\n' >$p/mntnst-cycle1
+	printf '@include mntnst-cycle1\n' >$p/mntnst-cycle2
+	printf 'session required pam_mntns.so\n' >$p/mntnst-old~
+	hlp_run show-services "$HELPER" show mntnst1 --conf "$c"
+	expect_match "show --json lists the services" \
+		"$("$HELPER" show mntnst1 --conf "$c" --json | tr -d '\n ')" \
+		'"pam_services":\["mntnst-abs","mntnst-bracket","mntnst-direct","mntnst-inc","mntnst-sub"\]'
+	rm -f $p/mntnst-*
+}
+
 test_helper_show_refused() {
 	hlp_show_paths
 	hlp_conf show-refused

@@ -88,6 +88,10 @@ test_install_deb() {
 		"$(dpkg-deb -I "$deb" conffiles)" '^/etc/security/pam_mntns.conf$'
 	expect_match "postinst registers the profile with pam-auth-update" \
 		"$(dpkg-deb -I "$deb" postinst)" 'pam-auth-update --package'
+	expect_match "postinst enables the prepare unit" \
+		"$(dpkg-deb -I "$deb" postinst)" "deb-systemd-helper enable 'pam_mntns-prepare\\.service'"
+	expect_match "postinst starts the prepare unit" \
+		"$(dpkg-deb -I "$deb" postinst)" "deb-systemd-invoke .* 'pam_mntns-prepare\\.service'"
 	expect_match "prerm unregisters it on removal" \
 		"$(dpkg-deb -I "$deb" prerm)" 'pam-auth-update --package --remove mntns'
 	root=$W/debroot
@@ -138,8 +142,52 @@ test_install_pam_auth_update() {
 	expect_match "pam-auth-update recorded the profile in the sandbox's debconf" \
 		"$(grep -A3 '^Name: libpam-runtime/profiles' /var/cache/debconf/config.dat)" \
 		'^Value: .*mntns'
+	settings_survive "$d"
 	umount /var/cache/debconf /var/lib/pam /usr/share/pam-configs /etc/pam.d
 	rm -rf "$d"
+}
+
+# generated_session: the pam_mntns line pam-auth-update wrote to
+# common-session, as a service of its own that loads the module under test.
+generated_session() {
+	grep -E '^session[[:space:]].*pam_mntns\.so' /etc/pam.d/common-session |
+		sed "s|pam_mntns\.so|$MODULE|" >"$W/pam.d/generated"
+}
+
+# Module options through pam-auth-update: an argument added by hand to
+# the line it writes is dropped at the next run, a setting in a drop-in
+# of the default config is not.  Inside test_install_pam_auth_update's
+# private copies; /etc/security is a private copy too.
+settings_survive() {
+	local d=$1 sec
+	sed -i -E 's/^(session[[:space:]].*pam_mntns\.so)[[:space:]]*$/\1 debug/' \
+		/etc/pam.d/common-session
+	DEBIAN_FRONTEND=noninteractive pam-auth-update --disable mntns >/dev/null 2>&1
+	DEBIAN_FRONTEND=noninteractive pam-auth-update --enable mntns >/dev/null 2>&1
+	expect_match "an argument added by hand is gone after --disable and --enable" \
+		"$(grep -v '^#' /etc/pam.d/common-session)" \
+		'^session[[:space:]]+required[[:space:]]+pam_mntns\.so[[:space:]]*$'
+	sec=$d/security
+	cp -a /etc/security "$sec" && mount --bind "$sec" /etc/security || {
+		not_ok "pam-auth-update: cannot set up a private /etc/security"
+		return
+	}
+	install -m 0644 conf/pam_mntns.conf /etc/security/pam_mntns.conf
+	install -d -m 0755 /etc/security/pam_mntns.d
+	printf 'set debug\n' >/etc/security/pam_mntns.d/local.conf
+	chmod 0644 /etc/security/pam_mntns.d/local.conf
+	DEBIAN_FRONTEND=noninteractive pam-auth-update --disable mntns >/dev/null 2>&1
+	DEBIAN_FRONTEND=noninteractive pam-auth-update --enable mntns >/dev/null 2>&1
+	generated_session
+	expect_match "after --disable and --enable the line is generated again" \
+		"$(cat "$W/pam.d/generated")" "^session[[:space:]]+required[[:space:]]+$MODULE[[:space:]]*$"
+	: >"$SYSLOG"
+	expect_eq "a login through the generated line succeeds" \
+		"$(field open "$(session generated mntnst1)")" PAM_SUCCESS
+	expect_match "set debug in a drop-in reaches the generated line's module" \
+		"$(cat "$SYSLOG")" \
+		'pam_mntns\(generated:session\): plan 1: tmpfs /tmp \(/etc/security/pam_mntns.conf:[0-9]+\)'
+	umount /etc/security
 }
 
 run_tests

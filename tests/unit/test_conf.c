@@ -971,6 +971,77 @@ test_error_line_numbers(void **state)
 			   "unknown method 'bad'");
 }
 
+/* ---- settings: "set NAME[=VALUE]" ----------------------------------- */
+
+static void
+test_settings(void **state)
+{
+	struct conf c = {0};
+
+	(void)state;
+	assert_parses(&c, "# settings and rules mix\n"
+			  "set debug\n"
+			  "* /tmp tmpfs\n"
+			  "  set\tnofail  # a comment\n"
+			  "set scope=user\n");
+	assert_int_equal(c.nrules, 1);
+	assert_true(c.settings.debug);
+	assert_true(c.settings.nofail);
+	assert_int_equal(c.settings.scope, CONF_SCOPE_USER);
+	assert_int_equal(c.settings.nlines, 3);
+	/* The last line wins, as for rules: a drop-in can change it back. */
+	assert_parses(&c, "set scope=session\n");
+	assert_int_equal(c.settings.scope, CONF_SCOPE_SESSION);
+	conf_free(&c);
+}
+
+static void
+test_settings_unset(void **state)
+{
+	struct conf c = {0};
+
+	(void)state;
+	assert_parses(&c, "* /tmp tmpfs\n# set debug\n");
+	assert_false(c.settings.debug);
+	assert_false(c.settings.nofail);
+	assert_int_equal(c.settings.scope, CONF_SCOPE_UNSET);
+	assert_int_equal(c.settings.nlines, 0);
+	conf_free(&c);
+}
+
+/* A user named "set" keeps rules: a rule's second field is a path. */
+static void
+test_settings_user_named_set(void **state)
+{
+	struct conf c = {0};
+	const struct rule *r;
+
+	(void)state;
+	r = parse_last(&c, "set /tmp tmpfs\nset ~/x tmpfs\n");
+	assert_non_null(r);
+	assert_int_equal(c.nrules, 2);
+	assert_string_equal(r->who[0].name, "set");
+	assert_int_equal(c.settings.nlines, 0);
+	conf_free(&c);
+}
+
+static void
+test_settings_errors(void **state)
+{
+	(void)state;
+	assert_parse_error("* /tmp tmpfs\nset scope=users\n", 2,
+			   "unknown scope 'users' (expected session or user)");
+	assert_parse_error("set debgu\n", 1, "unknown setting 'debgu'");
+	assert_parse_error("set Debug\n", 1, "unknown setting 'Debug'");
+	assert_parse_error("set\n", 1, "expected 'set debug'");
+	assert_parse_error("set debug nofail\n", 1, "expected 'set debug'");
+	assert_parse_error("set scope = user\n", 1, "expected 'set debug'");
+	assert_parse_error("set conf=/etc/other.conf\n", 1,
+			   "conf= is a module argument only");
+	/* A bad setting fails the load like a bad rule (fail closed). */
+	assert_parse_error("set nofail\nset scope=\n", 2, "unknown scope ''");
+}
+
 static void
 test_nul_byte(void **state)
 {
@@ -1692,6 +1763,10 @@ main(void)
 		cmocka_unit_test(test_empty_input),
 		cmocka_unit_test(test_error_line_numbers),
 		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_settings_unset),
+		cmocka_unit_test(test_settings_user_named_set),
+		cmocka_unit_test(test_settings_errors),
 		cmocka_unit_test(test_rule_origin),
 		cmocka_unit_test(test_many_rules),
 		cmocka_unit_test(test_design_example),
