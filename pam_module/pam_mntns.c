@@ -174,17 +174,21 @@ service_name(pam_handle_t *pamh)
 	return item;
 }
 
+/* The kernel may name the namespace by its ID alone (statmount, 6.11):
+ * the log gives the inode that /proc/PID/ns/mnt shows. */
 static void
-log_done(pam_handle_t *pamh, const struct login *l,
-	 const struct session_state *st)
+log_done(pam_handle_t *pamh, const struct login *l, struct session_state *st)
 {
+	char ns[NS_NAME_MAX];
+
+	ns_add_inode(&st->ns);
+	ns_name(&st->ns, ns);
 	if (st->joined)
-		pam_syslog(pamh, LOG_DEBUG, "%s: joined namespace mnt:[%lu]",
-			   l->id.user, (unsigned long)st->ns.ino);
+		pam_syslog(pamh, LOG_DEBUG, "%s: joined namespace %s",
+			   l->id.user, ns);
 	else
-		pam_syslog(pamh, LOG_DEBUG,
-			   "%s: namespace mnt:[%lu], %zu mounts", l->id.user,
-			   (unsigned long)st->ns.ino, st->mounts);
+		pam_syslog(pamh, LOG_DEBUG, "%s: namespace %s, %zu mounts",
+			   l->id.user, ns, st->mounts);
 }
 
 static int
@@ -260,6 +264,7 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	const struct session_state *st;
 	const void *data = NULL;
+	char ns[NS_NAME_MAX];
 	struct options o;
 	int r;
 
@@ -271,10 +276,11 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		return PAM_IGNORE;
 	st = data;
 	r = session_close(st);
+	ns_name(&st->ns, ns);
 	if (o.debug)
-		pam_syslog(pamh, LOG_DEBUG, "closing session in mnt:[%lu]%s",
-			   (unsigned long)st->ns.ino,
-			   r < 0 && r != -ENOENT ? " (its record was gone)"
-						 : "");
+		pam_syslog(pamh, LOG_DEBUG, "closing session in %s%s", ns,
+			   r == -ENOENT ? " (its record was gone)"
+			   : r < 0	? " (its record could not be removed)"
+					: "");
 	return PAM_SUCCESS;
 }
