@@ -196,7 +196,7 @@ fill_row(struct row *row, const struct live_ns *ns,
 	snprintf(row->c[4], 64, "%s",
 		 r->scope == SCOPE_USER ? "user" : "session");
 	snprintf(row->c[5], 64, "%d", s ? (int)s->pid : 0);
-	snprintf(row->c[6], 64, "%s", s ? s->service : "-");
+	mask_text(row->c[6], 64, s ? s->service : "-");
 	format_time(s ? s->created : r->created, row->c[7], 64);
 }
 
