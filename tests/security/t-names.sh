@@ -36,6 +36,7 @@ mntnsn-slashhome:x:61015:61000::/home/mntnsn-ok/:/bin/sh
 mntnsn-eschome:x:61016:61000::/home/a${SEC_ESC}b:/bin/sh
 mntnsn-linkhome:x:61017:61000::/var/tmp/sec-linkhome:/bin/sh
 mntnsn-fifohome:x:61018:61000::/var/tmp/sec-fifohome:/bin/sh
+mntnsn-syshome:x:61019:61000::/var/tmp/sec-syshome:/bin/sh
 mntnsn-badgrp:x:61020:61001::/home/mntnsn-ok:/bin/sh
 mntnsn-dotgrp:x:61021:61002::/home/mntnsn-ok:/bin/sh
 P
@@ -151,6 +152,35 @@ test_sec_names_hostile_group() {
 			"user $user: .*group name '.*' is not safe in a path, refusing"
 	done
 	rm -rf /var/tmp/.mntns
+}
+
+# A home in NSS that points at a system directory (root's, such as
+# /usr/local/sbin): a ~ TARGET or SOURCE must be the user's own, or root
+# code run later in the session (pam_motd's run-parts) would run the
+# user's files.
+test_sec_names_home_not_users() {
+	sec_nss_setup
+	mkdir -m 0755 /var/tmp/sec-syshome /var/tmp/sec-bindtgt
+	mkdir -m 0000 /var/tmp/.homes
+	sec_conf sec-homebind <<'C'
+*,!root  ~  bind  /var/tmp/.homes/%u  mode=0700
+C
+	sec_conf sec-homesrc <<'C'
+*,!root  /var/tmp/sec-bindtgt  bind  ~
+C
+	sec_snapshot
+	sec_nss_run sec-homebind mntnsn-syshome
+	sec_nss_refused "~ TARGET is a root-owned directory" \
+		"user mntnsn-syshome: .*target /var/tmp/sec-syshome comes from the home directory but is owned by uid 0"
+	sec_snapshot
+	sec_nss_run sec-homesrc mntnsn-syshome
+	sec_nss_refused "~ SOURCE is a root-owned directory" \
+		"user mntnsn-syshome: .*source /var/tmp/sec-syshome comes from the home directory but is owned by uid 0"
+	sec_nss_run sec-homebind mntnsn-ok
+	expect_match "~ TARGET that is the user's: mounted" \
+		"$(field open "$SEC_OUT") $(field new_mount "$SEC_OUT")" \
+		"^PAM_SUCCESS /home/mntnsn-ok /\.homes/mntnsn-ok "
+	rm -rf /var/tmp/.homes /var/tmp/sec-syshome /var/tmp/sec-bindtgt
 }
 
 # sec_printable NAME TEXT: TEXT holds no byte outside printable ASCII
