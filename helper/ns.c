@@ -16,6 +16,8 @@
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "apply.h"
 #include "helper.h"
@@ -196,7 +198,7 @@ fill_row(struct row *row, const struct live_ns *ns,
 	snprintf(row->c[4], 64, "%s",
 		 r->scope == SCOPE_USER ? "user" : "session");
 	snprintf(row->c[5], 64, "%d", s ? (int)s->pid : 0);
-	snprintf(row->c[6], 64, "%s", s ? s->service : "-");
+	mask_text(row->c[6], 64, s ? s->service : "-");
 	format_time(s ? s->created : r->created, row->c[7], 64);
 }
 
@@ -498,30 +500,95 @@ join(const struct dest *d)
 	return r;
 }
 
-/* The invoking root's shell, as a login shell ("-sh"). */
-static int
-exec_shell(void)
-{
-	const char *shell = getenv("SHELL"), *base;
+/*
+ * The program enter runs, found and opened in the host's view before
+ * joining: a PATH lookup or a name resolved inside the user's view could
+ * land on a file the user planted there.  Not O_CLOEXEC: a script is
+ * read through /dev/fd/N by its interpreter.
+ */
+struct program {
+	int fd;
 	char argv0[PATH_MAX];
+	char **argv;
+	char *shell_argv[2];
+};
 
-	if (!shell || shell[0] != '/')
-		shell = "/bin/sh";
-	base = strrchr(shell, '/') + 1;
-	snprintf(argv0, sizeof(argv0), "-%s", base);
-	execv(shell, (char *[]){argv0, NULL});
-	fprintf(stderr, PROG ": enter: cannot run %s: %s\n", shell,
-		strerror(errno));
-	return errno == ENOENT ? 127 : 126;
+static int
+open_executable(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_PATH);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    !(st.st_mode & 0111)) {
+		close(fd);
+		return -EACCES;
+	}
+	return fd;
+}
+
+/* @name as execvp(3) would find it in PATH, but in this view. */
+static int
+find_in_path(const char *name)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char file[PATH_MAX];
+	int fd, r = -ENOENT;
+
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+		       "/sbin:/bin";
+	for (p = path; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ':');
+		/* An empty or relative entry would name the cwd. */
+		if (*p != '/' ||
+		    (size_t)snprintf(file, sizeof(file), "%.*s/%s",
+				     (int)(end - p), p, name) >= sizeof(file))
+			continue;
+		fd = open_executable(file);
+		if (fd >= 0)
+			return fd;
+		if (fd != -ENOENT)
+			r = fd;
+	}
+	return r;
+}
+
+/* The command, or the invoking root's shell as a login shell ("-sh"). */
+static int
+open_program(char **cmd, struct program *pg)
+{
+	const char *shell = getenv("SHELL"), *what;
+
+	if (cmd[0]) {
+		what = cmd[0];
+		pg->argv = cmd;
+		pg->fd = strchr(what, '/') ? open_executable(what)
+					   : find_in_path(what);
+	} else {
+		if (!shell || shell[0] != '/')
+			shell = "/bin/sh";
+		what = shell;
+		snprintf(pg->argv0, sizeof(pg->argv0), "-%s",
+			 strrchr(shell, '/') + 1);
+		pg->shell_argv[0] = pg->argv0;
+		pg->argv = pg->shell_argv;
+		pg->fd = open_executable(shell);
+	}
+	if (pg->fd >= 0)
+		return 0;
+	fprintf(stderr, PROG ": enter: cannot run %s: %s\n", what,
+		strerror(-pg->fd));
+	return pg->fd == -ENOENT ? 127 : 126;
 }
 
 static int
-exec_command(char **cmd)
+exec_program(const struct program *pg)
 {
-	if (!cmd[0])
-		return exec_shell();
-	execvp(cmd[0], cmd);
-	fprintf(stderr, PROG ": enter: cannot run %s: %s\n", cmd[0],
+	syscall(SYS_execveat, pg->fd, "", pg->argv, environ, AT_EMPTY_PATH);
+	fprintf(stderr, PROG ": enter: cannot run %s: %s\n", pg->argv[0],
 		strerror(errno));
 	return errno == ENOENT ? 127 : 126;
 }
@@ -530,6 +597,7 @@ int
 cmd_enter(int argc, char **argv)
 {
 	struct dest d = {.fd = -1};
+	struct program pg = {.fd = -1};
 	struct opts o;
 	char **cmd;
 	pid_t pid;
@@ -547,6 +615,10 @@ cmd_enter(int argc, char **argv)
 		cmd++;
 	r = parse_pid(o.argv[0], &pid) ? pid_dest(pid, &d)
 				       : user_dest(o.argv[0], &d);
+	if (r == 0 && (r = open_program(cmd, &pg)) > 0) {
+		closep(&d.fd);
+		return r;
+	}
 	if (r == 0)
 		r = join(&d);
 	closep(&d.fd);
@@ -554,5 +626,5 @@ cmd_enter(int argc, char **argv)
 		return 1;
 	/* Nothing was written to stdout; the command owns it now. */
 	fflush(NULL);
-	return exec_command(cmd);
+	return exec_program(&pg);
 }

@@ -185,6 +185,8 @@ error_text(const struct mntns_error *e, char *buf, size_t len)
 		snprintf(buf, len, "%s:%u: %s", e->file, e->line, e->msg);
 	else
 		snprintf(buf, len, "%s: %s", e->file, e->msg);
+	/* The message may quote a name or home from NSS. */
+	mask_text(buf, len, buf);
 }
 
 int
@@ -212,8 +214,9 @@ uid_name(uid_t uid, char *buf, size_t len)
 {
 	const struct passwd *pw = getpwuid(uid);
 
+	/* A name from NSS may hold anything: masked for the terminal. */
 	if (pw)
-		snprintf(buf, len, "%s", pw->pw_name);
+		mask_text(buf, len, pw->pw_name);
 	else
 		snprintf(buf, len, "%u", (unsigned)uid);
 	return buf;

@@ -107,7 +107,7 @@ static int
 set_result(struct show *s, enum result r, const char *why)
 {
 	s->result = r;
-	snprintf(s->why, sizeof(s->why), "%s", why ? why : "");
+	mask_text(s->why, sizeof(s->why), why ? why : "");
 	return 0;
 }
 
@@ -157,13 +157,14 @@ build(struct show *s)
 static void
 print_identity(const struct show *s)
 {
+	char t[PATH_MAX];
 	size_t i;
 
-	printf("user    %s\n", s->id.user);
+	printf("user    %s\n", mask_text(t, sizeof(t), s->id.user));
 	printf("uid     %u\n", (unsigned)s->id.uid);
 	printf("gid     %u (%s)\n", (unsigned)s->id.gid,
-	       s->group ? s->group : "no name");
-	printf("home    %s\n", s->id.home);
+	       mask_text(t, sizeof(t), s->group ? s->group : "no name"));
+	printf("home    %s\n", mask_text(t, sizeof(t), s->id.home));
 	for (i = 0; i < s->conf.nfiles; i++)
 		printf("%s  %s\n", i ? "      " : "config", s->conf.files[i]);
 }
@@ -269,10 +270,13 @@ print_state(const struct show *s, const struct entry_desc *d)
 {
 	int f = s->desc.failed + 1;
 
+	char why[sizeof(d->why)];
+
+	mask_text(why, sizeof(why), d->why);
 	if (d->state == DESC_REFUSED)
-		printf(DETAIL "%s\n", "refused", d->why);
+		printf(DETAIL "%s\n", "refused", why);
 	else if (d->state == DESC_UNKNOWN)
-		printf(DETAIL "%s (not running as root)\n", "unknown", d->why);
+		printf(DETAIL "%s (not running as root)\n", "unknown", why);
 	else if (s->desc.d[f - 1].state == DESC_REFUSED)
 		printf(DETAIL "the login is refused at entry %d\n", "not made",
 		       f);
@@ -286,10 +290,13 @@ print_entry(const struct show *s, size_t i)
 {
 	const struct plan_entry *pe = &s->plan.entries[i];
 	const struct entry_desc *d = &s->desc.d[i];
+	char t[PATH_MAX], src[PATH_MAX];
 
-	printf("  %zu  %s  %s%s%s  (%s:%u)\n", i + 1, pe->target,
-	       method_name(pe->method), pe->source ? " " : "",
-	       pe->source ? pe->source : "", pe->rule->file, pe->rule->line);
+	mask_text(t, sizeof(t), pe->target);
+	mask_text(src, sizeof(src), pe->source ? pe->source : "");
+	printf("  %zu  %s  %s%s%s  (%s:%u)\n", i + 1, t,
+	       method_name(pe->method), pe->source ? " " : "", src,
+	       pe->rule->file, pe->rule->line);
 	if (d->state != DESC_OK)
 		return print_state(s, d);
 	print_made(pe, d);
@@ -520,13 +527,16 @@ lookup_user(struct show *s, const char *user)
 	if (r == -ENOENT)
 		fprintf(stderr, PROG ": show: no such user '%s'\n", user);
 	else if (r < 0)
-		fprintf(stderr, PROG ": show: %s: %s\n", user, e.msg);
+		fprintf(stderr, PROG ": show: %s: %s\n", user,
+			mask_text(e.msg, sizeof(e.msg), e.msg));
 	return r;
 }
 
 static int
 report(const struct show *s)
 {
+	char who[256];
+
 	if (s->o.json)
 		print_json(s);
 	else
@@ -534,7 +544,7 @@ report(const struct show *s)
 	if (s->result != RESULT_REFUSED)
 		return 0;
 	fprintf(stderr, PROG ": show: the login of %s would be refused: %s\n",
-		s->id.user, s->why);
+		mask_text(who, sizeof(who), s->id.user), s->why);
 	return 1;
 }
 

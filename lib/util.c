@@ -62,6 +62,56 @@ has_control(const char *s)
 	return false;
 }
 
+/* Length of the UTF-8 sequence at @s if it is a printable character
+ * (U+00A0 and up, shortest form), else 0. */
+static size_t
+printable_utf8(const unsigned char *s)
+{
+	static const unsigned min[] = {0, 0, 0xa0, 0x800, 0x10000};
+	unsigned cp;
+	size_t n, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	return cp >= min[n] && cp <= 0x10ffff ? n : 0;
+}
+
+char *
+mask_text(char *dst, size_t len, const char *src)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0, n;
+
+	if (!len)
+		return dst;
+	while (*s && o + 1 < len) {
+		n = *s >= 0x20 && *s < 0x7f ? 1 : printable_utf8(s);
+		if (!n) {
+			dst[o++] = '?';
+			s++;
+			continue;
+		}
+		if (o + n >= len)
+			break;
+		memmove(dst + o, s, n);
+		o += n;
+		s += n;
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
 bool
 name_is_safe(const char *s)
 {

@@ -82,6 +82,15 @@ steal_ptr(void *pp)
 bool has_control(const char *s);
 
 /*
+ * Copies @src to @dst (at most @len bytes with the NUL) for a log line or
+ * a terminal: every byte that is not printable ASCII or part of a UTF-8
+ * character from U+00A0 up (C0 and C1 controls, DEL, broken sequences)
+ * becomes '?'.  The one masking of names, homes and paths from NSS;
+ * @dst may be @src.
+ */
+char *mask_text(char *dst, size_t len, const char *src);
+
+/*
  * A name used as one path component: not empty, not "." or "..", no "/",
  * no control character, no leading "-", at most NAME_MAX bytes.
  */

@@ -74,15 +74,6 @@ merge_settings(struct options *o, const struct conf_settings *s)
 						       : SCOPE_SESSION;
 }
 
-/* Log lines must stay one line whatever a user name contains. */
-static void
-sanitize(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-}
-
 /* An error as the log shows it: gcc style, "FILE:LINE: message". */
 static void
 format_error(const struct mntns_error *e, char *buf, size_t len)
@@ -107,10 +98,10 @@ fail(pam_handle_t *pamh, const struct options *o, int flags, int code, int err,
 	char who[64], msg[sizeof(e->file) + sizeof(e->msg) + 16];
 	bool ignore = o->nofail && err != -ENOTRECOVERABLE;
 
-	snprintf(who, sizeof(who), "%s", user);
-	sanitize(who);
+	/* Log lines stay one line whatever NSS returned (SECURITY.md 8). */
+	mask_text(who, sizeof(who), user);
 	format_error(e, msg, sizeof(msg));
-	sanitize(msg);
+	mask_text(msg, sizeof(msg), msg);
 	pam_syslog(pamh, LOG_ERR, "user %s: %s%s", who, msg,
 		   ignore ? " (nofail: session continues without a private "
 			    "namespace)"
@@ -127,15 +118,17 @@ fail(pam_handle_t *pamh, const struct options *o, int flags, int code, int err,
 static void
 log_plan(pam_handle_t *pamh, const struct plan *p)
 {
+	char target[PATH_MAX], source[PATH_MAX];
 	const struct plan_entry *pe;
 	size_t i;
 
 	for (i = 0; i < p->n; i++) {
 		pe = &p->entries[i];
+		mask_text(target, sizeof(target), pe->target);
+		mask_text(source, sizeof(source), pe->source ? pe->source : "");
 		pam_syslog(pamh, LOG_DEBUG, "plan %zu: %s %s%s%s (%s:%u)",
-			   i + 1, method_name(pe->method), pe->target,
-			   pe->source ? " <- " : "",
-			   pe->source ? pe->source : "", pe->rule->file,
+			   i + 1, method_name(pe->method), target,
+			   pe->source ? " <- " : "", source, pe->rule->file,
 			   pe->rule->line);
 	}
 }
@@ -199,17 +192,21 @@ service_name(pam_handle_t *pamh)
 	return item;
 }
 
+/* The kernel may name the namespace by its ID alone (statmount, 6.11):
+ * the log gives the inode that /proc/PID/ns/mnt shows. */
 static void
-log_done(pam_handle_t *pamh, const struct login *l,
-	 const struct session_state *st)
+log_done(pam_handle_t *pamh, const struct login *l, struct session_state *st)
 {
+	char ns[NS_NAME_MAX], who[64];
+
+	ns_add_inode(&st->ns);
+	ns_name(&st->ns, ns);
+	mask_text(who, sizeof(who), l->id.user);
 	if (st->joined)
-		pam_syslog(pamh, LOG_DEBUG, "%s: joined namespace mnt:[%lu]",
-			   l->id.user, (unsigned long)st->ns.ino);
+		pam_syslog(pamh, LOG_DEBUG, "%s: joined namespace %s", who, ns);
 	else
-		pam_syslog(pamh, LOG_DEBUG,
-			   "%s: namespace mnt:[%lu], %zu mounts", l->id.user,
-			   (unsigned long)st->ns.ino, st->mounts);
+		pam_syslog(pamh, LOG_DEBUG, "%s: namespace %s, %zu mounts", who,
+			   ns, st->mounts);
 }
 
 static int
@@ -217,6 +214,7 @@ open_session(pam_handle_t *pamh, struct options *o, int flags, const char *user,
 	     struct login *l)
 {
 	struct session_state *st;
+	char who[64];
 	int r;
 
 	r = conf_load(&l->conf, o->conf, &l->err);
@@ -236,7 +234,7 @@ open_session(pam_handle_t *pamh, struct options *o, int flags, const char *user,
 	if (l->plan.n == 0) {
 		if (o->debug)
 			pam_syslog(pamh, LOG_DEBUG, "no rule applies to %s",
-				   l->id.user);
+				   mask_text(who, sizeof(who), l->id.user));
 		return PAM_IGNORE;
 	}
 	if (o->debug)
@@ -287,6 +285,7 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	const struct module_state *ms;
 	const struct session_state *st;
 	const void *data = NULL;
+	char ns[NS_NAME_MAX];
 	struct options o;
 	int r;
 
@@ -299,10 +298,11 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	ms = data;
 	st = &ms->session;
 	r = session_close(st);
+	ns_name(&st->ns, ns);
 	if (o.debug || ms->debug)
-		pam_syslog(pamh, LOG_DEBUG, "closing session in mnt:[%lu]%s",
-			   (unsigned long)st->ns.ino,
-			   r < 0 && r != -ENOENT ? " (its record was gone)"
-						 : "");
+		pam_syslog(pamh, LOG_DEBUG, "closing session in %s%s", ns,
+			   r == -ENOENT ? " (its record was gone)"
+			   : r < 0	? " (its record could not be removed)"
+					: "");
 	return PAM_SUCCESS;
 }

@@ -50,7 +50,14 @@ open_target(const struct walk *w, size_t i, size_t k)
 	if (r)
 		return r;
 	s->opened = true;
-	return refuse(w, i, check_target_type(pe, &s->tst, s->want, w->e));
+	r = refuse(w, i, check_target_type(pe, &s->tst, s->want, w->e));
+	/* Inside the plan's own tmpfs there is no system directory. */
+	if (r == 0 && pe->target_home &&
+	    missing_target(w->p, s->parent, s->want) != MISSING_IN_TMPFS)
+		r = refuse(w, i,
+			   check_home_owner("target", pe->target, &s->tst,
+					    pe->uid, w->e));
+	return r;
 }
 
 /* A plain bind's TARGET must be what its SOURCE is. */
@@ -62,6 +69,10 @@ look_at_source(const struct walk *w, size_t i)
 	int r;
 
 	r = w->ops->source(w->ctx, i, s, w->e);
+	if (r == 0 && pe->source_home)
+		r = refuse(w, i,
+			   check_home_owner("source", pe->source, &s->sst,
+					    pe->uid, w->e));
 	if (r)
 		return r;
 	return refuse(w, i,

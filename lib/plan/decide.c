@@ -93,6 +93,19 @@ check_target_type(const struct plan_entry *pe, const struct stat *st,
 }
 
 int
+check_home_owner(const char *what, const char *path, const struct stat *st,
+		 uid_t uid, struct mntns_error *e)
+{
+	if (uid != 0 && st->st_uid == uid)
+		return 0;
+	return err_set(e, -EPERM,
+		       "%s %s comes from the home directory but is owned by "
+		       "uid %u, not by the user (uid %u); refusing to mount "
+		       "there (is the home in NSS a system directory?)",
+		       what, path, (unsigned)st->st_uid, (unsigned)uid);
+}
+
+int
 source_type(const char *what, const char *path, mode_t m,
 	    enum target_type *want, struct mntns_error *e)
 {

@@ -51,6 +51,15 @@ int check_target_type(const struct plan_entry *pe, const struct stat *st,
 		      enum target_type want, struct mntns_error *e);
 
 /*
+ * A TARGET or SOURCE (@what at @path) that the home from NSS names: it
+ * must be the (non-root) user's own, @uid's, or a home that points at a
+ * system directory would give the user a mount over it that root code
+ * later runs in.
+ */
+int check_home_owner(const char *what, const char *path, const struct stat *st,
+		     uid_t uid, struct mntns_error *e);
+
+/*
  * A bind's SOURCE (a @what at @path) of type @m: *@want becomes the
  * TARGET type it needs, or it is refused (only directories and regular
  * files can be bound).

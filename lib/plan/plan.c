@@ -169,6 +169,8 @@ fill_entry(struct plan_entry *pe, const struct rule *r, struct identity *id,
 	pe->rule = r;
 	pe->method = r->method;
 	pe->instance = r->instance;
+	pe->target_home = strstr(r->target, "%h") != NULL;
+	pe->source_home = r->source && strstr(r->source, "%h") != NULL;
 	pe->ms_set = r->ms_set;
 	pe->ms_clr = r->ms_clr;
 	pe->fsdata = r->fsdata;

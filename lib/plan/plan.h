@@ -12,10 +12,11 @@
 #include "ident.h"
 
 struct plan_entry {
-	enum mntns_method method; /* METHOD_TMPFS or METHOD_BIND */
-	char *target;		  /* absolute, normalized */
-	char *source;		  /* bind only */
-	bool instance;		  /* source is a per-user instance */
+	enum mntns_method method;      /* METHOD_TMPFS or METHOD_BIND */
+	char *target;		       /* absolute, normalized */
+	char *source;		       /* bind only */
+	bool instance;		       /* source is a per-user instance */
+	bool target_home, source_home; /* from ~ or %h: must be the user's */
 	unsigned long ms_set, ms_clr;
 	const char *fsdata; /* owned by the rule */
 	int mode;	    /* -1: take TARGET's owner and mode */

@@ -126,6 +126,28 @@ ns_key(const struct ns_ident *ns, char key[NS_KEY_MAX])
 		snprintf(key, NS_KEY_MAX, "ino-%" PRIu64, ns->ino);
 }
 
+void
+ns_name(const struct ns_ident *ns, char name[NS_NAME_MAX])
+{
+	if (ns->ino)
+		snprintf(name, NS_NAME_MAX, "mnt:[%" PRIu64 "]", ns->ino);
+	else
+		snprintf(name, NS_NAME_MAX, "mnt id %" PRIu64, ns->id);
+}
+
+void
+ns_add_inode(struct ns_ident *ns)
+{
+	_cleanup_(closep) int fd = -1;
+	struct stat st;
+
+	if (ns->ino)
+		return;
+	fd = self_ns_open();
+	if (fd >= 0 && fstat(fd, &st) == 0)
+		ns->ino = st.st_ino;
+}
+
 /* Reads a small file whole; returns its length or -errno. */
 static int
 read_small(int dirfd, const char *name, char *buf, size_t len)

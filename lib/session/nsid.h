@@ -46,6 +46,17 @@ bool ns_ident_equal(const struct ns_ident *a, const struct ns_ident *b);
 /* A file name for @ns: "id-ID", or "ino-INODE" without kernel IDs. */
 void ns_key(const struct ns_ident *ns, char key[NS_KEY_MAX]);
 
+#define NS_NAME_MAX 48
+
+/*
+ * @ns as people compare it with /proc/PID/ns/mnt: "mnt:[INODE]" when the
+ * inode is known, else "mnt id ID" (statmount(2) gives the ID alone).
+ */
+void ns_name(const struct ns_ident *ns, char name[NS_NAME_MAX]);
+
+/* Adds the inode to @ns, the calling process's namespace, if missing. */
+void ns_add_inode(struct ns_ident *ns);
+
 /* Start time of @pid from /proc/PID/stat, in clock ticks since boot. */
 int proc_start_time(pid_t pid, uint64_t *out);
 

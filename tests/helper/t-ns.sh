@@ -95,6 +95,26 @@ test_helper_enter() {
 	hlp_release e2
 }
 
+# enter finds its program in the host's view, before joining: a PATH
+# entry that exists only in the user's view (their private /tmp) cannot
+# give root a program the user planted there.
+test_helper_enter_program_from_host() {
+	hlp_setup
+	hlp_ns_services
+	hlp_hold p hlp-sess mntnst2 'mkdir /tmp/hlp-bin &&
+		printf "#!/bin/sh\necho planted\n" >/tmp/hlp-bin/id &&
+		chmod 0755 /tmp/hlp-bin/id'
+	expect_eq "enter: the user's view holds the planted program" \
+		"$("$HELPER" enter mntnst2 -- cat /tmp/hlp-bin/id | tail -n 1)" \
+		"echo planted"
+	expect_eq "enter: a PATH lookup happens in the host's view" \
+		"$(PATH=/tmp/hlp-bin:/usr/bin:/bin "$HELPER" enter mntnst2 -- id -u)" 0
+	expect_eq "enter: a path given is opened in the host's view" \
+		"$("$HELPER" enter mntnst2 -- /tmp/hlp-bin/id 2>&1)" \
+		"pam_mntns_helper: enter: cannot run /tmp/hlp-bin/id: No such file or directory"
+	hlp_release p
+}
+
 # A process of an ordinary user in a mount namespace of its own user
 # namespace (unshare -Urm): its owner controls every mount there, so a
 # command run in it as root could run that user's programs.

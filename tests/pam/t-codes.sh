@@ -172,6 +172,26 @@ test_codes_debug_plan() {
 	expect_eq "without debug a good session logs nothing" "$(cat "$SYSLOG")" ""
 }
 
+# The namespace in the debug lines is the one /proc/PID/ns/mnt names, also
+# where the kernel identifies it by ID alone (statmount, 6.11); the close
+# line says the record was gone only when it was.
+test_codes_debug_namespace() {
+	local out ns
+	std_conf
+	service dbg "conf=$W/std.conf" debug
+	: >"$SYSLOG"
+	out=$(session dbg mntnst1)
+	ns=$(field ns_after "$out")
+	expect_match "debug: open names the session's namespace inode" \
+		"$(cat "$SYSLOG")" ": mntnst1: namespace mnt:\[$ns\], 2 mounts"
+	expect_match "debug: close names it too, with no error suffix" \
+		"$(cat "$SYSLOG")" "closing session in mnt:\[$ns\]\$"
+	: >"$SYSLOG"
+	out=$(session dbg mntnst1 -- sh -c 'rm /run/pam_mntns/ns/*')
+	expect_match "debug: close after the record was removed says so" \
+		"$(cat "$SYSLOG")" "closing session in mnt:\[[1-9][0-9]*\] \(its record was gone\)\$"
+}
+
 test_codes_multithreaded() {
 	std_conf
 	service std "conf=$W/std.conf"

@@ -36,6 +36,7 @@ mntnsn-slashhome:x:61015:61000::/home/mntnsn-ok/:/bin/sh
 mntnsn-eschome:x:61016:61000::/home/a${SEC_ESC}b:/bin/sh
 mntnsn-linkhome:x:61017:61000::/var/tmp/sec-linkhome:/bin/sh
 mntnsn-fifohome:x:61018:61000::/var/tmp/sec-fifohome:/bin/sh
+mntnsn-syshome:x:61019:61000::/var/tmp/sec-syshome:/bin/sh
 mntnsn-badgrp:x:61020:61001::/home/mntnsn-ok:/bin/sh
 mntnsn-dotgrp:x:61021:61002::/home/mntnsn-ok:/bin/sh
 P
@@ -46,14 +47,17 @@ a/b:x:61001:
 G
 }
 
-# sec_nss_run SERVICE USER: a login with NSS answered from $SEC_NSS.
+# sec_nss_run SERVICE USER [-- CMD...]: a login with NSS answered from
+# $SEC_NSS.
 sec_nss_run() {
+	local svc=$1 user=$2
+	shift 2
 	: >"$SYSLOG"
 	SEC_OUT=$(MNTNS_TEST_LOG=$SYSLOG \
 		LD_PRELOAD=$(preload "$NSS_WRAPPER_LIB" "$SHIM") \
 		NSS_WRAPPER_PASSWD=$SEC_NSS/passwd \
 		NSS_WRAPPER_GROUP=$SEC_NSS/group \
-		"$CLIENT" -c "$W/pam.d" -s "$1" -u "$2" -m 2>&1)
+		"$CLIENT" -c "$W/pam.d" -s "$svc" -u "$user" -m "$@" 2>&1)
 	SEC_LOG=$(cat "$SYSLOG")
 }
 
@@ -148,6 +152,75 @@ test_sec_names_hostile_group() {
 			"user $user: .*group name '.*' is not safe in a path, refusing"
 	done
 	rm -rf /var/tmp/.mntns
+}
+
+# A home in NSS that points at a system directory (root's, such as
+# /usr/local/sbin): a ~ TARGET or SOURCE must be the user's own, or root
+# code run later in the session (pam_motd's run-parts) would run the
+# user's files.
+test_sec_names_home_not_users() {
+	sec_nss_setup
+	mkdir -m 0755 /var/tmp/sec-syshome /var/tmp/sec-bindtgt
+	mkdir -m 0000 /var/tmp/.homes
+	sec_conf sec-homebind <<'C'
+*,!root  ~  bind  /var/tmp/.homes/%u  mode=0700
+C
+	sec_conf sec-homesrc <<'C'
+*,!root  /var/tmp/sec-bindtgt  bind  ~
+C
+	sec_snapshot
+	sec_nss_run sec-homebind mntnsn-syshome
+	sec_nss_refused "~ TARGET is a root-owned directory" \
+		"user mntnsn-syshome: .*target /var/tmp/sec-syshome comes from the home directory but is owned by uid 0"
+	sec_snapshot
+	sec_nss_run sec-homesrc mntnsn-syshome
+	sec_nss_refused "~ SOURCE is a root-owned directory" \
+		"user mntnsn-syshome: .*source /var/tmp/sec-syshome comes from the home directory but is owned by uid 0"
+	sec_nss_run sec-homebind mntnsn-ok
+	expect_match "~ TARGET that is the user's: mounted" \
+		"$(field open "$SEC_OUT") $(field new_mount "$SEC_OUT")" \
+		"^PAM_SUCCESS /home/mntnsn-ok /\.homes/mntnsn-ok "
+	rm -rf /var/tmp/.homes /var/tmp/sec-syshome /var/tmp/sec-bindtgt
+}
+
+# sec_printable NAME TEXT: TEXT holds no byte outside printable ASCII
+# and newlines (the names here are ASCII but for their control bytes).
+sec_printable() {
+	expect_eq "$1: control characters masked" \
+		"$(printf '%s' "$2" | tr -d '\n' | LC_ALL=C tr -d '[:print:]' | wc -c)" 0
+}
+
+# A name and a home with escape sequences that no rule puts in a path:
+# the login succeeds, and the debug log, list and show mask them.
+test_sec_names_masked_everywhere() {
+	local user=evil${SEC_ESC}[31mname
+	sec_nss_setup
+	sec_conf sec-plain debug <<'C'
+*,!root  /tmp  tmpfs  -  size=1M
+C
+	sec_nss_run sec-plain "$user" -- "$HELPER" list
+	expect_eq "escape in the name, not in a path: the login succeeds" \
+		"$(field open "$SEC_OUT")" PAM_SUCCESS
+	expect_match "debug lines name the user, masked" "$SEC_LOG" \
+		"evil\?\[31mname: namespace mnt:"
+	sec_printable "debug lines" "$SEC_LOG"
+	expect_match "list shows the user, masked" "$SEC_OUT" \
+		"^evil\?\[31mname +61006 "
+	sec_printable "list" "$SEC_OUT"
+	SEC_OUT=$(LD_PRELOAD=$(preload "$NSS_WRAPPER_LIB") \
+		NSS_WRAPPER_PASSWD=$SEC_NSS/passwd \
+		NSS_WRAPPER_GROUP=$SEC_NSS/group \
+		"$HELPER" show "$user" --conf "$W/sec-plain.conf" 2>&1)
+	expect_match "show names the user, masked" "$SEC_OUT" \
+		"^user +evil\?\[31mname$"
+	sec_printable "show of a user" "$SEC_OUT"
+	SEC_OUT=$(LD_PRELOAD=$(preload "$NSS_WRAPPER_LIB") \
+		NSS_WRAPPER_PASSWD=$SEC_NSS/passwd \
+		NSS_WRAPPER_GROUP=$SEC_NSS/group \
+		"$HELPER" show mntnsn-eschome --conf "$W/sec-homes.conf" 2>&1)
+	expect_match "show of a home with an escape: masked" "$SEC_OUT" \
+		"^home +/home/a\?b$"
+	sec_printable "show of a home and its refusal" "$SEC_OUT"
 }
 
 run_tests
