@@ -179,12 +179,7 @@ print_diag(const char *level, const char *file, unsigned line, const char *msg)
 void
 error_text(const struct mntns_error *e, char *buf, size_t len)
 {
-	if (!e->file[0])
-		snprintf(buf, len, "%s", e->msg);
-	else if (e->line)
-		snprintf(buf, len, "%s:%u: %s", e->file, e->line, e->msg);
-	else
-		snprintf(buf, len, "%s: %s", e->file, e->msg);
+	err_format(e, buf, len);
 	/* The message may quote a name or home from NSS. */
 	mask_text(buf, len, buf);
 }

@@ -28,6 +28,17 @@ err_set(struct mntns_error *e, int rc, const char *fmt, ...)
 	return err_locate(e, rc, NULL, 0);
 }
 
+void
+err_format(const struct mntns_error *e, char *buf, size_t len)
+{
+	if (!e->file[0])
+		snprintf(buf, len, "%s", e->msg);
+	else if (e->line)
+		snprintf(buf, len, "%s:%u: %s", e->file, e->line, e->msg);
+	else
+		snprintf(buf, len, "%s: %s", e->file, e->msg);
+}
+
 int
 err_set_at(struct mntns_error *e, int rc, const char *file, unsigned line,
 	   const char *fmt, ...)

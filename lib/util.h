@@ -46,6 +46,12 @@ int err_set_at(struct mntns_error *e, int rc, const char *file, unsigned line,
 /* Puts the error already in @e at @file and @line; returns @rc. */
 int err_locate(struct mntns_error *e, int rc, const char *file, unsigned line);
 
+/*
+ * @e as one line in gcc's style: "FILE:LINE: message", "FILE: message"
+ * or the message alone; where it goes (syslog, stderr) is the caller's.
+ */
+void err_format(const struct mntns_error *e, char *buf, size_t len);
+
 static inline void
 closep(int *fd)
 {

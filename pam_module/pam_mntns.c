@@ -74,18 +74,6 @@ merge_settings(struct options *o, const struct conf_settings *s)
 						       : SCOPE_SESSION;
 }
 
-/* An error as the log shows it: gcc style, "FILE:LINE: message". */
-static void
-format_error(const struct mntns_error *e, char *buf, size_t len)
-{
-	if (!e->file[0])
-		snprintf(buf, len, "%s", e->msg);
-	else if (e->line)
-		snprintf(buf, len, "%s:%u: %s", e->file, e->line, e->msg);
-	else
-		snprintf(buf, len, "%s: %s", e->file, e->msg);
-}
-
 /*
  * Reports a failure once: syslog, the user (unless PAM_SILENT), and the
  * return code, which nofail turns into PAM_IGNORE when the session was
@@ -100,7 +88,7 @@ fail(pam_handle_t *pamh, const struct options *o, int flags, int code, int err,
 
 	/* Log lines stay one line whatever NSS returned (SECURITY.md 8). */
 	mask_text(who, sizeof(who), user);
-	format_error(e, msg, sizeof(msg));
+	err_format(e, msg, sizeof(msg));
 	mask_text(msg, sizeof(msg), msg);
 	pam_syslog(pamh, LOG_ERR, "user %s: %s%s", who, msg,
 		   ignore ? " (nofail: session continues without a private "

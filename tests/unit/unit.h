@@ -29,16 +29,7 @@
 #define TEST_FILE "test.conf"
 
 /* @e as the module logs it: "FILE:LINE: message", "FILE: message". */
-static inline void
-error_line(const struct mntns_error *e, char *buf, size_t len)
-{
-	if (!e->file[0])
-		snprintf(buf, len, "%s", e->msg);
-	else if (e->line)
-		snprintf(buf, len, "%s:%u: %s", e->file, e->line, e->msg);
-	else
-		snprintf(buf, len, "%s: %s", e->file, e->msg);
-}
+#define error_line err_format
 
 /* True if @e says "@prefix..." and contains @part after the prefix. */
 static inline bool
