@@ -117,9 +117,10 @@ TEST_BUILD :=
 tests: all $(UNIT_TESTS) $(TEST_TOOLS) $(TEST_BUILD)
 
 # make check T=NAME runs one suite or root test file: T=security/t-race
-# (or T=t-race), T=unit/test_lint (or T=test_lint), T=style.
+# (or T=t-race), T=unit/test_lint (or T=test_lint), T=style; a folder
+# (T=unit), or several: T="unit pam".
 check: tests
-	@B=$(B) T=$(T) tests/run-all.sh
+	@B=$(B) T="$(T)" tests/run-all.sh
 
 # ---- installation -----------------------------------------------------
 
@@ -175,7 +176,7 @@ DEB_DEPS := gcc make pkg-config libpam0g-dev libmount-dev libcmocka-dev \
 	pamtester libpam-wrapper libnss-wrapper mandoc clang-format \
 	util-linux bsdutils login passwd \
 	dpkg-dev debhelper fakeroot lintian \
-	openssh-server expect valgrind clang libclang-rt-14-dev
+	openssh-server expect valgrind clang libclang-rt-14-dev sudo tmux
 
 deps:
 	@tools/install-deps.sh $(DEB_DEPS)

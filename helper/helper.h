@@ -125,5 +125,6 @@ int cmd_show(int argc, char **argv);
 int cmd_prepare(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_enter(int argc, char **argv);
+int cmd_retire(int argc, char **argv);
 
 #endif

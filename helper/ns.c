@@ -9,12 +9,15 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <linux/nsfs.h>
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -35,14 +38,26 @@ struct live_ns {
 	char user[64]; /* the name of rec.uid, for display */
 	struct live_session *s;
 	size_t n;
-	int fd; /* the namespace, when kept for enter */
+	size_t procs; /* processes in it */
+	bool retired; /* scope=user, and no longer the user's current one */
+	int fd;	      /* the namespace, when kept for enter */
+};
+
+/* A process holding descriptors of mount namespaces nobody is in. */
+struct held {
+	pid_t pid;
+	uid_t uid;
+	size_t n;
 };
 
 struct live {
 	struct live_ns *ns;
 	size_t n;
+	struct held *held;
+	size_t nheld;
 	uid_t only;   /* (uid_t)-1: every user */
 	bool keep_fd; /* enter: keep an fd to each namespace */
+	int run;
 	int err;
 };
 
@@ -56,6 +71,7 @@ live_free(struct live *l)
 		closep(&l->ns[i].fd);
 	}
 	free(l->ns);
+	free(l->held);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -85,14 +101,27 @@ collect_member(const struct member_record *m, int nsfd, void *ctx)
 	return add_session(ns, m->pid, m->service, m->created);
 }
 
-/* scope=user: the sessions are the members; else the creator. */
+/*
+ * scope=user: the sessions are the members; else the creator, while it
+ * lives.  A namespace whose sessions all ended lingers while processes
+ * are left in it.
+ */
 static int
-collect_sessions(struct live_ns *ns)
+collect_sessions(int run, struct live_ns *ns)
 {
 	const struct ns_record *r = &ns->rec;
+	struct ns_ident cur;
+	int fd;
 
-	if (r->scope == SCOPE_USER)
-		return members_each(r->uid, collect_member, ns);
+	if (r->scope == SCOPE_USER) {
+		ns->retired = user_current_read(run, r->uid, &cur) < 0 ||
+			      !ns_ident_equal(&cur, &r->ns);
+		return members_each(run, r->uid, collect_member, ns);
+	}
+	fd = open_ns_of(r->pid, &r->ns, r->start);
+	if (fd < 0)
+		return 0;
+	close(fd);
 	return add_session(ns, r->pid, r->service, r->created);
 }
 
@@ -122,7 +151,115 @@ collect_ns(const struct ns_record *r, int nsfd, void *ctx)
 	ns->fd = l->keep_fd ? fcntl(nsfd, F_DUPFD_CLOEXEC, 3) : -1;
 	if (l->keep_fd && ns->fd < 0)
 		return -errno;
-	return collect_sessions(ns);
+	return collect_sessions(l->run, ns);
+}
+
+/* The inode a "mnt:[N]" link names, or 0. */
+static uint64_t
+link_ino(int dirfd, const char *name)
+{
+	char link[64];
+	uint64_t ino;
+	ssize_t n = readlinkat(dirfd, name, link, sizeof(link) - 1);
+
+	if (n < 0)
+		return 0;
+	link[n] = '\0';
+	return sscanf(link, "mnt:[%" SCNu64 "]", &ino) == 1 ? ino : 0;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Counts @pid's descriptors of mount namespaces not in @inuse. */
+static size_t
+held_by(int procfd, const char *pid, const uint64_t *inuse, size_t n)
+{
+	char path[64];
+	struct dirent *de;
+	size_t count = 0;
+	uint64_t ino;
+	DIR *d;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/fd", pid);
+	fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' &&
+		    (ino = link_ino(dirfd(d), de->d_name)) &&
+		    !bsearch(&ino, inuse, n, sizeof(*inuse), cmp_u64))
+			count++;
+	closedir(d);
+	return count;
+}
+
+/*
+ * One walk of /proc: how many processes are in each listed namespace,
+ * then which processes hold descriptors of mount namespaces that no
+ * process is in (a /proc/PID/ns/mnt file passed elsewhere): the kernel
+ * still counts those against the uid that made them.
+ */
+static int
+count_procs(struct live *l)
+{
+	uint64_t *inuse = NULL, *grown, ino;
+	struct held *more;
+	size_t n = 0, i, count;
+	struct dirent *de;
+	struct stat st;
+	char name[64];
+	DIR *d = opendir("/proc");
+	int r = 0;
+
+	while (d && r == 0 && (de = readdir(d))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(name, sizeof(name), "%s/ns/mnt", de->d_name);
+		if (!(ino = link_ino(dirfd(d), name)))
+			continue;
+		for (i = 0; i < l->n; i++)
+			if (l->ns[i].rec.ns.ino == ino)
+				l->ns[i].procs++;
+		grown = reallocarray(inuse, n + 1, sizeof(*inuse));
+		if (!grown)
+			r = -ENOMEM;
+		else
+			(inuse = grown)[n++] = ino;
+	}
+	if (n > 1)
+		qsort(inuse, n, sizeof(*inuse), cmp_u64);
+	if (d)
+		rewinddir(d);
+	while (d && r == 0 && (de = readdir(d))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    !(count = held_by(dirfd(d), de->d_name, inuse, n)) ||
+		    fstatat(dirfd(d), de->d_name, &st, 0) < 0)
+			continue;
+		more = reallocarray(l->held, l->nheld + 1, sizeof(*more));
+		if (!more) {
+			r = -ENOMEM;
+			break;
+		}
+		l->held = more;
+		more[l->nheld].pid = (pid_t)atoi(de->d_name);
+		more[l->nheld].uid = st.st_uid;
+		more[l->nheld++].n = count;
+	}
+	if (d)
+		closedir(d);
+	free(inuse);
+	return r;
 }
 
 static int
@@ -153,8 +290,13 @@ static int
 collect(struct live *l)
 {
 	size_t i;
-	int r = ns_records_each(collect_ns, l);
+	int r;
 
+	l->run = registry_open(false, NULL);
+	if (l->run == -ENOENT)
+		return count_procs(l); /* nothing was ever recorded */
+	r = l->run < 0 ? l->run : ns_records_each(l->run, collect_ns, l);
+	closep(&l->run);
 	if (r < 0) {
 		fprintf(stderr, PROG ": cannot read %s: %s\n", MNTNS_RUN_DIR,
 			strerror(-r));
@@ -167,15 +309,26 @@ collect(struct live *l)
 	/* qsort(NULL, 0, ...) is undefined. */
 	if (l->n > 1)
 		qsort(l->ns, l->n, sizeof(*l->ns), cmp_ns);
-	return 0;
+	return count_procs(l);
+}
+
+/* "open": a session is open in it; "lingering": only processes are left;
+ * "retired": a scope=user namespace no new login joins. */
+static const char *
+ns_state(const struct live_ns *ns)
+{
+	if (ns->retired)
+		return "retired";
+	return ns->n ? "open" : "lingering";
 }
 
 /* ---- list ------------------------------------------------------------- */
 
-#define NCOLS 8
+#define NCOLS 10
 
 static const char *const headers[NCOLS] = {
-	"USER", "UID", "NS", "NSID", "SCOPE", "PID", "SERVICE", "CREATED",
+	"USER",	 "UID", "NS",	   "NSID",    "SCOPE",
+	"STATE", "PID", "SERVICE", "CREATED", "PROCS",
 };
 
 struct row {
@@ -197,9 +350,12 @@ fill_row(struct row *row, const struct live_ns *ns,
 		snprintf(row->c[3], 64, "-");
 	snprintf(row->c[4], 64, "%s",
 		 r->scope == SCOPE_USER ? "user" : "session");
-	snprintf(row->c[5], 64, "%d", s ? (int)s->pid : 0);
-	mask_text(row->c[6], 64, s ? s->service : "-");
-	format_time(s ? s->created : r->created, row->c[7], 64);
+	snprintf(row->c[5], 64, "%s", ns_state(ns));
+	/* With no session left, the process that keeps it. */
+	snprintf(row->c[6], 64, "%d", s ? (int)s->pid : (int)r->voucher);
+	mask_text(row->c[7], 64, s ? s->service : "-");
+	format_time(s ? s->created : r->created, row->c[8], 64);
+	snprintf(row->c[9], 64, "%zu", ns->procs);
 }
 
 static void
@@ -240,6 +396,7 @@ list_text(const struct live *l)
 {
 	struct row *rows = NULL, *grown;
 	size_t i, k, n = 0;
+	char who[64];
 
 	for (i = 0; i < l->n; i++) {
 		for (k = 0; k == 0 || k < l->ns[i].n; k++) {
@@ -256,6 +413,13 @@ list_text(const struct live *l)
 	if (n > 0)
 		print_table(rows, n);
 	free(rows);
+	for (i = 0; i < l->nheld; i++)
+		printf("PID %d (%s) holds %zu mount namespace%s that no "
+		       "process "
+		       "is in, through open descriptors\n",
+		       (int)l->held[i].pid,
+		       uid_name(l->held[i].uid, who, sizeof(who)), l->held[i].n,
+		       l->held[i].n == 1 ? "" : "s");
 	return 0;
 }
 
@@ -271,7 +435,10 @@ json_ns(struct json *j, const struct live_ns *ns)
 	json_int(j, "ino", (long long)ns->rec.ns.ino);
 	json_int(j, "id", (long long)ns->rec.ns.id);
 	json_str(j, "scope", ns->rec.scope == SCOPE_USER ? "user" : "session");
+	json_str(j, "state", ns_state(ns));
 	json_int(j, "created", ns->rec.created);
+	json_int(j, "processes", (long long)ns->procs);
+	json_int(j, "pid", ns->n ? ns->s[0].pid : ns->rec.voucher);
 	json_open(j, "sessions", '[');
 	for (k = 0; k < ns->n; k++) {
 		json_open(j, NULL, '{');
@@ -296,6 +463,7 @@ static int
 list_json(const struct live *l)
 {
 	struct json j;
+	char who[64];
 	size_t i;
 
 	json_begin(&j, stdout);
@@ -313,6 +481,17 @@ list_json(const struct live *l)
 	}
 	if (l->n > 0)
 		json_user_end(&j);
+	json_close(&j, ']');
+	json_open(&j, "held", '[');
+	for (i = 0; i < l->nheld; i++) {
+		json_open(&j, NULL, '{');
+		json_int(&j, "pid", l->held[i].pid);
+		json_str(&j, "user",
+			 uid_name(l->held[i].uid, who, sizeof(who)));
+		json_int(&j, "uid", l->held[i].uid);
+		json_int(&j, "namespaces", (long long)l->held[i].n);
+		json_close(&j, '}');
+	}
 	json_close(&j, ']');
 	json_end(&j);
 	return 0;
@@ -423,21 +602,27 @@ print_choices(const struct live *l)
 				(int)l->ns[i].s[k].pid, l->ns[i].rec.ns.ino,
 				l->ns[i].s[k].service, when);
 		}
+		if (l->ns[i].n == 0)
+			fprintf(stderr, "  PID %d  mnt:[%" PRIu64 "]  %s\n",
+				(int)l->ns[i].rec.voucher, l->ns[i].rec.ns.ino,
+				ns_state(&l->ns[i]));
 	}
 }
 
 /* The uid of @user, or -errno with a message. */
 static int
-user_uid(const char *user, uid_t *uid)
+user_uid(const char *cmd, const char *user, uid_t *uid)
 {
 	struct identity id;
+	char who[64];
 	int r = ident_lookup(&id, user, NULL);
 
+	mask_text(who, sizeof(who), user);
 	if (r == -ENOENT)
-		fprintf(stderr, PROG ": enter: no such user '%s'\n", user);
+		fprintf(stderr, PROG ": %s: no such user '%s'\n", cmd, who);
 	else if (r < 0)
-		fprintf(stderr, PROG ": enter: %s: user lookup failed: %s\n",
-			user, strerror(-r));
+		fprintf(stderr, PROG ": %s: %s: user lookup failed: %s\n", cmd,
+			who, strerror(-r));
 	*uid = id.uid;
 	ident_free(&id);
 	return r;
@@ -470,7 +655,7 @@ static int
 user_dest(const char *user, struct dest *d)
 {
 	struct live l = {.keep_fd = true};
-	int r = user_uid(user, &l.only);
+	int r = user_uid("enter", user, &l.only);
 
 	if (r == 0)
 		r = collect(&l);
@@ -627,4 +812,85 @@ cmd_enter(int argc, char **argv)
 	/* Nothing was written to stdout; the command owns it now. */
 	fflush(NULL);
 	return exec_program(&pg);
+}
+
+/* ---- retire ----------------------------------------------------------- */
+
+/*
+ * Under the user's lock, so that no login joins the namespace between
+ * the read and the removal: the next scope=user login builds a fresh
+ * one; processes in the old one keep their view.
+ */
+static int
+retire_user(int run, const char *user)
+{
+	_cleanup_(closep) int lock = -1;
+	char name[NS_NAME_MAX], who[64];
+	struct mntns_error e;
+	struct ns_ident ns;
+	uid_t uid;
+	int r;
+
+	mask_text(who, sizeof(who), user);
+	r = user_uid("retire", user, &uid);
+	if (r < 0)
+		return r;
+	lock = user_lock(run, uid, &e);
+	if (lock < 0) {
+		fprintf(stderr, PROG ": retire: %s\n", e.msg);
+		return lock;
+	}
+	r = user_current_read(run, uid, &ns);
+	if (r == 0)
+		r = user_retire(run, uid);
+	if (r == -ENOENT) {
+		printf("%s has no scope=user namespace to retire\n", who);
+		return 0;
+	}
+	if (r < 0) {
+		fprintf(stderr, PROG ": retire: %s: %s\n", who, strerror(-r));
+		return r;
+	}
+	ns_name(&ns, name);
+	printf("%s: retired %s; the next login builds a fresh namespace, "
+	       "processes in the old one keep it\n",
+	       who, name);
+	return 0;
+}
+
+int
+cmd_retire(int argc, char **argv)
+{
+	_cleanup_(closep) int run = -1;
+	char who[64];
+	struct opts o;
+	uid_t uid;
+	int i, r, failed = 0;
+
+	r = parse_opts(argc, argv, 0, &o);
+	if (r)
+		return opts_status(r);
+	if (o.argc < 1)
+		return misuse("retire: expected USER");
+	if (need_root("retire"))
+		return 1;
+	run = registry_open(false, NULL);
+	for (i = 0; i < o.argc; i++) {
+		if (run == -ENOENT) {
+			r = user_uid("retire", o.argv[i], &uid);
+			failed |= r < 0;
+			if (r == 0)
+				printf("%s has no scope=user namespace to "
+				       "retire\n",
+				       mask_text(who, sizeof(who), o.argv[i]));
+			continue;
+		}
+		if (run < 0) {
+			fprintf(stderr, PROG ": retire: cannot open %s: %s\n",
+				MNTNS_RUN_DIR, strerror(-run));
+			return 1;
+		}
+		failed |= retire_user(run, o.argv[i]) < 0;
+	}
+	return failed;
 }

@@ -20,7 +20,7 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 } commands[] = {
 	{"check", cmd_check}, {"show", cmd_show},   {"prepare", cmd_prepare},
-	{"list", cmd_list},   {"enter", cmd_enter},
+	{"list", cmd_list},   {"enter", cmd_enter}, {"retire", cmd_retire},
 };
 
 void
@@ -32,6 +32,7 @@ usage(FILE *out)
 	      " " PROG " prepare [--conf PATH]\n"
 	      " " PROG " list [--json]\n"
 	      " " PROG " enter USER|PID [--] [COMMAND [ARG...]]\n"
+	      " " PROG " retire USER...\n"
 	      "\n"
 	      "Check the pam_mntns configuration, show what a user's login "
 	      "gets,\n"
@@ -43,6 +44,8 @@ usage(FILE *out)
 	      " prepare   create the instance parent directories (at boot)\n"
 	      " list      live namespaces made by the module, per user\n"
 	      " enter     run COMMAND (default: a login shell) in a live "
+	      "namespace\n"
+	      " retire    the next scope=user login of USER builds a fresh "
 	      "namespace\n"
 	      "\n"
 	      "Options:\n"

@@ -193,13 +193,22 @@ int
 own_dir(const char *path, struct mntns_error *e)
 {
 	_cleanup_(closep) int fd = -1;
-	struct stat st;
 
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return err_set(e, -errno, "cannot create %s: %s", path,
 			       strerror(errno));
 	fd = open_nofollow(path, O_PATH | O_DIRECTORY, 0);
-	if (fd < 0 || fstat(fd, &st) < 0)
+	if (fd < 0)
+		return err_set(e, -errno, "%s: %s", path, strerror(errno));
+	return own_dir_fd(fd, path, e);
+}
+
+int
+own_dir_fd(int fd, const char *path, struct mntns_error *e)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
 		return err_set(e, -errno, "%s: %s", path, strerror(errno));
 	if (st.st_uid != 0 || (st.st_mode & 077))
 		return err_set(e, -EPERM,

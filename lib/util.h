@@ -119,6 +119,8 @@ int open_nofollow(const char *path, int flags, mode_t mode);
  * missing, refused if anyone else could have made or changed it.
  */
 int own_dir(const char *path, struct mntns_error *e);
+/* The check of own_dir() on an open directory @fd, named @path. */
+int own_dir_fd(int fd, const char *path, struct mntns_error *e);
 
 /* Parses a decimal uid/gid without sign, blanks or overflow. */
 int parse_id(const char *s, size_t len, unsigned *out);

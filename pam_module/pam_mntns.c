@@ -29,6 +29,8 @@ struct options {
 	bool scope_given; /* on the PAM line: wins over the config */
 	bool debug;
 	bool nofail;
+	bool max_given; /* on the PAM line: wins over the config */
+	unsigned max_namespaces;
 };
 
 static int
@@ -37,6 +39,7 @@ parse_args(pam_handle_t *pamh, int argc, const char **argv, struct options *o)
 	int i;
 
 	memset(o, 0, sizeof(*o));
+	o->max_namespaces = SESSION_MAX_NAMESPACES;
 	for (i = 0; i < argc; i++) {
 		if (!strncmp(argv[i], "conf=", 5) && argv[i][5] == '/')
 			o->conf = argv[i] + 5;
@@ -49,6 +52,11 @@ parse_args(pam_handle_t *pamh, int argc, const char **argv, struct options *o)
 			o->scope_given = true;
 			o->scope =
 				argv[i][6] == 'u' ? SCOPE_USER : SCOPE_SESSION;
+		} else if (!strncmp(argv[i], "max_namespaces=", 15) &&
+			   conf_parse_count(argv[i] + 15) >= 0) {
+			o->max_given = true;
+			o->max_namespaces =
+				(unsigned)conf_parse_count(argv[i] + 15);
 		} else {
 			pam_syslog(pamh, LOG_ERR,
 				   "unknown or malformed argument '%s'",
@@ -61,7 +69,7 @@ parse_args(pam_handle_t *pamh, int argc, const char **argv, struct options *o)
 
 /*
  * The config's "set" lines under the PAM line's arguments: a flag given on
- * either is on, and a scope on the PAM line wins.  Lines of a config that
+ * either is on, and a scope or max_namespaces on the PAM line wins.  Lines of a config that
  * failed to load count too, so that "set nofail" covers a typo elsewhere.
  */
 static void
@@ -72,6 +80,8 @@ merge_settings(struct options *o, const struct conf_settings *s)
 	if (!o->scope_given && s->scope != CONF_SCOPE_UNSET)
 		o->scope = s->scope == CONF_SCOPE_USER ? SCOPE_USER
 						       : SCOPE_SESSION;
+	if (!o->max_given && s->max_given)
+		o->max_namespaces = s->max_namespaces;
 }
 
 /*
@@ -197,12 +207,44 @@ log_done(pam_handle_t *pamh, const struct login *l, struct session_state *st)
 			   ns, st->mounts);
 }
 
+/*
+ * A login with no rule keeps no namespace of its own, but when it starts
+ * inside one this module made (sudo -i, su - from a user's shell) it goes
+ * back to the view that one was built from: the host's.
+ */
+static int
+no_rule(pam_handle_t *pamh, const struct options *o, int flags,
+	const char *user, struct login *l)
+{
+	char who[64], ns[NS_NAME_MAX];
+	struct ns_ident to;
+	int r;
+
+	mask_text(who, sizeof(who), user);
+	if (o->debug)
+		pam_syslog(pamh, LOG_DEBUG, "no rule applies to %s", who);
+	r = session_host_view(user, &to, &l->err);
+	if (r < 0)
+		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &l->err);
+	if (r == 0)
+		return PAM_IGNORE;
+	if (o->debug) {
+		ns_add_inode(&to);
+		ns_name(&to, ns);
+		pam_syslog(pamh, LOG_DEBUG,
+			   "%s: left the namespace this login started in for "
+			   "the view it was built from, %s",
+			   who, ns);
+	}
+	return PAM_SUCCESS;
+}
+
 static int
 open_session(pam_handle_t *pamh, struct options *o, int flags, const char *user,
 	     struct login *l)
 {
+	struct session_args a = {.service = service_name(pamh)};
 	struct session_state *st;
-	char who[64];
 	int r;
 
 	r = conf_load(&l->conf, o->conf, &l->err);
@@ -210,7 +252,7 @@ open_session(pam_handle_t *pamh, struct options *o, int flags, const char *user,
 	if (r < 0)
 		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &l->err);
 	if (l->conf.nrules == 0)
-		return PAM_IGNORE;
+		return no_rule(pamh, o, flags, user, l);
 	r = ident_lookup(&l->id, user, &l->err);
 	if (r < 0)
 		return fail(pamh, o, flags,
@@ -219,12 +261,8 @@ open_session(pam_handle_t *pamh, struct options *o, int flags, const char *user,
 	r = plan_for_user(&l->plan, &l->conf, &l->id, &l->err);
 	if (r < 0)
 		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &l->err);
-	if (l->plan.n == 0) {
-		if (o->debug)
-			pam_syslog(pamh, LOG_DEBUG, "no rule applies to %s",
-				   mask_text(who, sizeof(who), l->id.user));
-		return PAM_IGNORE;
-	}
+	if (l->plan.n == 0)
+		return no_rule(pamh, o, flags, l->id.user, l);
 	if (o->debug)
 		log_plan(pamh, &l->plan);
 	st = prepare_state(pamh, o->debug);
@@ -233,8 +271,11 @@ open_session(pam_handle_t *pamh, struct options *o, int flags, const char *user,
 		return fail(pamh, o, flags, PAM_BUF_ERR, -ENOMEM, user,
 			    &l->err);
 	}
-	r = session_open(&l->plan, &l->id, o->scope, service_name(pamh), st,
-			 &l->err);
+	a.plan = &l->plan;
+	a.id = &l->id;
+	a.scope = o->scope;
+	a.max_namespaces = o->max_namespaces;
+	r = session_open(&a, st, &l->err);
 	if (r < 0) {
 		/* Replacing an entry frees the state and allocates nothing. */
 		pam_set_data(pamh, MODULE_DATA, NULL, NULL);
@@ -290,7 +331,9 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	if (o.debug || ms->debug)
 		pam_syslog(pamh, LOG_DEBUG, "closing session in %s%s", ns,
 			   r == -ENOENT ? " (its record was gone)"
-			   : r < 0	? " (its record could not be removed)"
-					: "");
+			   : r == 1 ? " (processes remain in it: its record "
+				      "stays)"
+			   : r < 0  ? " (its record could not be removed)"
+				    : "");
 	return PAM_SUCCESS;
 }

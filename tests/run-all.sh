@@ -5,24 +5,33 @@
 #
 # T=NAME runs only the suites and root test files named NAME: "style",
 # "unit/test_lint" or "test_lint", "security/t-race" or "t-race" (every
-# file of that name, in whichever suite).
+# file of that name, in whichever suite), or a folder: "unit", "pam".
+# T="NAME NAME..." runs each of them.
 set -u
 cd "$(dirname "$0")/.."
 export B=${B:-build}
 export TOP=$PWD
 T=${T:-}
-T=${T#tests/}
-T=${T%.sh}
 LOG=$(mktemp)
 OUT=$(mktemp)
 HOST=$(mktemp)
 trap 'rm -f "$LOG" "$OUT" "$HOST"' EXIT
 matched=0
 
-# wanted NAME: NAME is to run (T is empty, NAME, or NAME's last part).
+# wanted NAME: NAME is to run (T is empty, or one of its words is NAME,
+# NAME's last part or NAME's folder).
 wanted() {
-	[ -z "$T" ] || [ "$T" = "$1" ] || [ "$T" = "${1##*/}" ] || return 1
-	matched=$((matched + 1))
+	local w
+	[ -z "$T" ] && return 0
+	for w in $T; do
+		w=${w#tests/}
+		w=${w%.sh}
+		if [ "$w" = "$1" ] || [ "$w" = "${1##*/}" ] || [ "$w" = "${1%%/*}" ]; then
+			matched=$((matched + 1))
+			return 0
+		fi
+	done
+	return 1
 }
 
 suite() {

@@ -550,7 +550,19 @@ add_rule(struct conf *c, const struct where *w, char **f, size_t nf)
 }
 
 #define SETTING_USAGE                                                          \
-	"expected 'set debug', 'set nofail' or 'set scope=session|user'"
+	"expected 'set debug', 'set nofail', 'set scope=session|user' or "     \
+	"'set max_namespaces=N'"
+
+/* A count for max_namespaces=: decimal, 0 (no cap) to 100000. */
+long
+conf_parse_count(const char *s)
+{
+	unsigned v;
+
+	if (parse_id(s, strlen(s), &v) < 0 || v > 100000)
+		return -1;
+	return (long)v;
+}
 
 static int
 parse_setting(struct conf *c, const struct where *w, char **f, size_t nf)
@@ -570,7 +582,17 @@ parse_setting(struct conf *c, const struct where *w, char **f, size_t nf)
 	else if (!strncmp(f[1], "scope=", 6))
 		return bad(w, "unknown scope '%s' (expected session or user)",
 			   f[1] + 6);
-	else if (!strncmp(f[1], "conf=", 5))
+	else if (!strncmp(f[1], "max_namespaces=", 15)) {
+		long n = conf_parse_count(f[1] + 15);
+
+		if (n < 0)
+			return bad(w,
+				   "max_namespaces must be a number from 0 "
+				   "(no cap) to 100000, not '%s'",
+				   f[1] + 15);
+		s->max_given = true;
+		s->max_namespaces = (unsigned)n;
+	} else if (!strncmp(f[1], "conf=", 5))
 		return bad(w, "conf= is a module argument only, not a "
 			      "setting");
 	else

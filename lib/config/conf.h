@@ -76,7 +76,9 @@ struct conf_settings {
 	enum conf_scope scope;
 	bool debug;
 	bool nofail;
-	size_t nlines; /* setting lines read */
+	bool max_given;
+	unsigned max_namespaces; /* live namespaces per user; 0: no cap */
+	size_t nlines;		 /* setting lines read */
 };
 
 /* One error of a load: a struct mntns_error, kept compact. */
@@ -131,6 +133,9 @@ int conf_keep_error(struct conf *c, int rc, struct mntns_error *e);
 int conf_first_error(const struct conf *c, size_t from, struct mntns_error *e);
 
 void conf_free(struct conf *c);
+
+/* A count for max_namespaces=: decimal, 0 (no cap) to 100000; -1 if not. */
+long conf_parse_count(const char *s);
 
 /* The drop-in directory belonging to @path, malloc'd. */
 char *conf_dropin_dir(const char *path);

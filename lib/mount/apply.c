@@ -12,8 +12,12 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "apply.h"
 #include "resolve.h"
@@ -336,14 +340,85 @@ ns_restore(struct ns_saved *s, int err, struct mntns_error *e)
 		       msg, strerror(errno));
 }
 
+/*
+ * The kernel charges a new mount namespace to the effective uid of its
+ * maker (user.max_mnt_namespaces counts per uid).  Made with root's, every
+ * namespace a user kept alive would count against root's limit, and one
+ * user could stop everyone's logins; so the namespace is made with the
+ * user's euid and CAP_SYS_ADMIN raised again for the one call.  Only the
+ * calling thread's credentials change (the raw system call; the module
+ * runs single-threaded, see switch_error()).  Returns 0, -errno from
+ * unshare, or -ENOTRECOVERABLE when root's euid could not come back.
+ */
 static int
-enter_new_ns(int base_fd, struct mntns_error *e)
+unshare_charged(uid_t uid)
 {
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct cap[2];
+	int dumpable, err = 0;
+
+	if (uid == 0 || geteuid() != 0)
+		return unshare(CLONE_NEWNS | CLONE_THREAD) < 0 ? -errno : 0;
+	dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	if (syscall(SYS_setresuid, -1, uid, -1) < 0)
+		return -errno;
+	/* Leaving euid 0 cleared the effective set; permitted is kept. */
+	if (syscall(SYS_capget, &hdr, cap) < 0)
+		err = -errno;
+	cap[0].effective |= 1U << CAP_SYS_ADMIN;
+	if (!err && syscall(SYS_capset, &hdr, cap) < 0)
+		err = -errno;
+	if (!err && unshare(CLONE_NEWNS | CLONE_THREAD) < 0)
+		err = -errno;
+	/* Back to euid 0: the kernel gives the effective set back. */
+	if (syscall(SYS_setresuid, -1, 0, -1) < 0)
+		return -ENOTRECOVERABLE;
+	if (dumpable >= 0)
+		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
+	return err;
+}
+
+static int
+unshare_error(int err, uid_t uid, struct mntns_error *e)
+{
+	char max[32] = "?";
+	FILE *f;
+
+	if (err == -ENOTRECOVERABLE)
+		return err_set(e, err,
+			       "cannot take back root's euid after "
+			       "making the namespace");
+	if (err != -ENOSPC) {
+		errno = -err;
+		return switch_error("unshare(CLONE_NEWNS)", e);
+	}
+	f = fopen("/proc/sys/user/max_mnt_namespaces", "re");
+	if (f) {
+		if (!fgets(max, sizeof(max), f))
+			snprintf(max, sizeof(max), "?");
+		max[strcspn(max, "\n")] = '\0';
+		fclose(f);
+	}
+	return err_set(e, err,
+		       "unshare(CLONE_NEWNS): uid %u has as many mount "
+		       "namespaces as the kernel allows one user "
+		       "(user.max_mnt_namespaces = %s); namespaces kept alive "
+		       "by that user's processes or open files count; "
+		       "pam_mntns_helper list shows them",
+		       (unsigned)uid, max);
+}
+
+static int
+enter_new_ns(int base_fd, uid_t uid, struct mntns_error *e)
+{
+	int r;
+
 	if (base_fd >= 0 && setns(base_fd, CLONE_NEWNS) < 0)
 		return switch_error("cannot enter the namespace to build from",
 				    e);
-	if (unshare(CLONE_NEWNS | CLONE_THREAD) < 0)
-		return switch_error("unshare(CLONE_NEWNS)", e);
+	r = unshare_charged(uid);
+	if (r < 0)
+		return unshare_error(r, uid, e);
 	/* Before anything else: host mounts flow in, nothing flows out. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return err_set(e, -errno, "cannot make / a recursive slave: %s",
@@ -352,13 +427,13 @@ enter_new_ns(int base_fd, struct mntns_error *e)
 }
 
 int
-apply_plan(const struct plan *p, int base_fd, struct apply_result *res,
-	   struct mntns_error *e)
+apply_plan(const struct plan *p, int base_fd, uid_t uid,
+	   struct apply_result *res, struct mntns_error *e)
 {
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	r = enter_new_ns(base_fd, e);
+	r = enter_new_ns(base_fd, uid, e);
 	if (r == 0)
 		r = apply_entries(p, res, e);
 	if (r == 0)

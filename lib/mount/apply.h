@@ -44,11 +44,12 @@ void ns_saved_close(struct ns_saved *s);
 
 /*
  * A new namespace built from the current one (or from @base_fd's, when
- * not -1): "/" made recursively slave, then every entry of @p.  On error
- * the caller restores; @e names the failing path.
+ * not -1), charged to @uid's count of namespaces: "/" made recursively
+ * slave, then every entry of @p.  On error the caller restores; @e names
+ * the failing path.
  */
-int apply_plan(const struct plan *p, int base_fd, struct apply_result *res,
-	       struct mntns_error *e);
+int apply_plan(const struct plan *p, int base_fd, uid_t uid,
+	       struct apply_result *res, struct mntns_error *e);
 
 /* Joins the namespace @nsfd, checking before and after that it is @expect. */
 int apply_join(int nsfd, const struct ns_ident *expect, struct mntns_error *e);

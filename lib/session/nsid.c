@@ -4,11 +4,13 @@
  * one (NS_GET_MNTNS_ID, statmount(2)), the inode elsewhere; a process
  * vouches for a namespace only while a pidfd proves it alive in it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/nsfs.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
@@ -186,12 +188,32 @@ proc_start_time(pid_t pid, uint64_t *out)
 	return 0;
 }
 
+/* The real uid of @pid from /proc/PID/status. */
+static int
+proc_uid(pid_t pid, uid_t *out)
+{
+	char path[64], buf[2048], *p;
+	unsigned u;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	n = read_small(AT_FDCWD, path, buf, sizeof(buf));
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : n;
+	p = strstr(buf, "\nUid:");
+	if (!p || sscanf(p + 5, "%u", &u) != 1)
+		return -EIO;
+	*out = (uid_t)u;
+	return 0;
+}
+
 int
-open_ns_of(pid_t pid, const struct ns_ident *ns, uint64_t start)
+open_ns_of_user(pid_t pid, const struct ns_ident *ns, uint64_t start, uid_t uid)
 {
 	_cleanup_(closep) int pidfd = -1, nsfd = -1;
 	struct ns_ident got;
 	uint64_t st;
+	uid_t owner;
 	char path[64];
 
 	if (pid <= 0)
@@ -209,7 +231,58 @@ open_ns_of(pid_t pid, const struct ns_ident *ns, uint64_t start)
 		return -ESRCH;
 	if (start && (proc_start_time(pid, &st) < 0 || st != start))
 		return -ESRCH;
+	if (uid != (uid_t)-1 && (proc_uid(pid, &owner) < 0 || owner != uid))
+		return -ESRCH;
 	if (pidfd_send_signal(pidfd, 0, NULL, 0) < 0)
 		return -ESRCH;
 	return steal_fd(&nsfd);
+}
+
+int
+open_ns_of(pid_t pid, const struct ns_ident *ns, uint64_t start)
+{
+	return open_ns_of_user(pid, ns, start, (uid_t)-1);
+}
+
+int
+ns_find_process(const struct ns_ident *ns, uid_t uid, pid_t skip, pid_t *pid,
+		uint64_t *start)
+{
+	char want[NS_NAME_MAX], link[NS_NAME_MAX], name[64];
+	struct dirent *de;
+	ssize_t n;
+	pid_t p;
+	DIR *d;
+	int fd = -ESRCH;
+
+	if (!ns->ino)
+		return -ESRCH;
+	snprintf(want, sizeof(want), "mnt:[%" PRIu64 "]", ns->ino);
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	while (fd < 0 && (de = readdir(d))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		p = (pid_t)atoi(de->d_name);
+		if (p == skip)
+			continue;
+		/* The link's text names the inode: cheap to compare. */
+		snprintf(name, sizeof(name), "%s/ns/mnt", de->d_name);
+		n = readlinkat(dirfd(d), name, link, sizeof(link) - 1);
+		if (n < 0)
+			continue;
+		link[n] = '\0';
+		if (strcmp(link, want))
+			continue;
+		fd = open_ns_of_user(p, ns, 0, uid);
+		if (fd >= 0 && !ns->id && proc_start_time(p, start) < 0) {
+			close(fd);
+			fd = -ESRCH;
+		}
+		if (fd >= 0)
+			*pid = p;
+	}
+	closedir(d);
+	return fd >= 0 ? fd : -ESRCH;
 }

@@ -67,4 +67,23 @@ int proc_start_time(pid_t pid, uint64_t *out);
  */
 int open_ns_of(pid_t pid, const struct ns_ident *ns, uint64_t start);
 
+/*
+ * open_ns_of() that also requires the process's real uid to be @uid
+ * (unless @uid is (uid_t)-1): a process of that user vouches.
+ */
+int open_ns_of_user(pid_t pid, const struct ns_ident *ns, uint64_t start,
+		    uid_t uid);
+
+/*
+ * Looks through /proc for a live process other than @skip in namespace
+ * @ns (which must carry its inode), one of @uid's unless @uid is
+ * (uid_t)-1.  Returns an fd to the namespace and sets *@pid (and *@start
+ * when @ns has no kernel ID), or -ESRCH.  The cost grows with the number
+ * of processes on the host, never with its mount table.  Without kernel
+ * namespace IDs an inode may name a newer namespace: callers scan only
+ * for a namespace known to be alive (their own).
+ */
+int ns_find_process(const struct ns_ident *ns, uid_t uid, pid_t skip,
+		    pid_t *pid, uint64_t *start);
+
 #endif

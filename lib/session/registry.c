@@ -18,29 +18,53 @@
 
 /* ---- files under MNTNS_RUN_DIR ----------------------------------------- */
 
-_printf_(3, 4) static void run_path(char *buf, size_t len, const char *fmt, ...)
+int
+registry_open(bool create, struct mntns_error *e)
+{
+	_cleanup_(closep) int fd = -1;
+	int r;
+
+	fd = open_nofollow(MNTNS_RUN_DIR, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0 && errno == ENOENT && create) {
+		r = own_dir(MNTNS_RUN_DIR, e);
+		if (r < 0)
+			return r;
+		fd = open_nofollow(MNTNS_RUN_DIR, O_RDONLY | O_DIRECTORY, 0);
+	}
+	if (fd < 0)
+		return errno == ENOENT && !create
+			       ? -ENOENT
+			       : err_set(e, -errno, "cannot open %s: %s",
+					 MNTNS_RUN_DIR, strerror(errno));
+	r = own_dir_fd(fd, MNTNS_RUN_DIR, e);
+	if (r < 0)
+		return r;
+	return steal_fd(&fd);
+}
+
+_printf_(3, 4) static void rel_path(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	n = snprintf(buf, len, "%s/", MNTNS_RUN_DIR);
 	va_start(ap, fmt);
-	vsnprintf(buf + n, len - (size_t)n, fmt, ap);
+	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
 }
 
+/* Only root can write in the run directory: what is there is ours. */
 static int
-ensure_tree(uid_t uid, struct mntns_error *e)
+ensure_tree(int run, uid_t uid, struct mntns_error *e)
 {
-	char path[128];
-	int r;
+	char path[64];
 
-	run_path(path, sizeof(path), "users/%u", (unsigned)uid);
-	if ((r = own_dir(MNTNS_RUN_DIR, e)) < 0 ||
-	    (r = own_dir(MNTNS_RUN_DIR "/ns", e)) < 0 ||
-	    (r = own_dir(MNTNS_RUN_DIR "/users", e)) < 0)
-		return r;
-	return uid == (uid_t)-1 ? 0 : own_dir(path, e);
+	rel_path(path, sizeof(path), "users/%u", (unsigned)uid);
+	if ((mkdirat(run, "ns", 0700) < 0 && errno != EEXIST) ||
+	    (mkdirat(run, "users", 0700) < 0 && errno != EEXIST) ||
+	    (uid != (uid_t)-1 && mkdirat(run, path, 0700) < 0 &&
+	     errno != EEXIST))
+		return err_set(e, -errno, "cannot create a directory in %s: %s",
+			       MNTNS_RUN_DIR, strerror(errno));
+	return 0;
 }
 
 /*
@@ -51,23 +75,24 @@ ensure_tree(uid_t uid, struct mntns_error *e)
  * the previous value of "current") and is replaced.
  */
 static int
-write_record(const char *path, uid_t uid, const char *text,
+write_record(int run, const char *path, uid_t uid, const char *text,
 	     struct mntns_error *e)
 {
 	int r, tries;
 
 	for (tries = 0; tries < 3; tries++) {
-		if (symlink(text, path) == 0)
+		if (symlinkat(text, run, path) == 0)
 			return 0;
-		if (errno == EEXIST && unlink(path) == 0)
+		if (errno == EEXIST && unlinkat(run, path, 0) == 0)
 			continue;
 		if (errno != ENOENT)
 			break;
-		r = ensure_tree(uid, e);
+		r = ensure_tree(run, uid, e);
 		if (r < 0)
 			return r;
 	}
-	return err_set(e, -errno, "cannot write %s: %s", path, strerror(errno));
+	return err_set(e, -errno, "cannot write %s/%s: %s", MNTNS_RUN_DIR, path,
+		       strerror(errno));
 }
 
 /*
@@ -105,14 +130,16 @@ printable(char *dst, size_t len, const char *s)
 
 /*
  * Record texts are a few space-separated KEY=VALUE words, short enough
- * (under 60 bytes for common values) that tmpfs keeps them inside the
- * symlink's inode: a longer target costs a page of its own, allocated at
- * login and freed at logout.  The keys:
+ * that tmpfs keeps them inside the symlink's inode: a longer target
+ * costs a page of its own, allocated at login and freed at logout.  The
+ * keys:
  *   k  "u" for a scope=user namespace (absent: scope=session)
  *   u  uid             p  PID of the session that made it (or member)
  *   t  that PID's start time, only without kernel namespace IDs
- *   n  namespace ID    i  its inode, only without namespace IDs
- *   b  ID of the namespace it was built from, j its inode (without IDs)
+ *   v  a process that was still in the namespace when its creator left
+ *      (absent: p), w its start time, only without namespace IDs
+ *   n  namespace ID    i  its inode (for the /proc walk; alone without IDs)
+ *   b  ID of the namespace it was built from, j its inode
  *   q  a process of that namespace
  *   s  the PAM service, last (printable, no blanks)
  * A record's own modification time says when it was made.
@@ -121,6 +148,9 @@ static int
 put_ident(char *buf, size_t len, char id_key, char ino_key,
 	  const struct ns_ident *ns)
 {
+	if (ns->id && ns->ino)
+		return snprintf(buf, len, " %c=%" PRIu64 " %c=%" PRIu64, id_key,
+				ns->id, ino_key, ns->ino);
 	if (ns->id)
 		return snprintf(buf, len, " %c=%" PRIu64, id_key, ns->id);
 	return snprintf(buf, len, " %c=%" PRIu64, ino_key, ns->ino);
@@ -128,9 +158,9 @@ put_ident(char *buf, size_t len, char id_key, char ino_key,
 
 /* " t=START" when it is needed, else nothing. */
 static int
-put_start(char *buf, size_t len, uint64_t start)
+put_start(char *buf, size_t len, char key, uint64_t start)
 {
-	return start ? snprintf(buf, len, " t=%" PRIu64, start)
+	return start ? snprintf(buf, len, " %c=%" PRIu64, key, start)
 		     : snprintf(buf, len, "%s", "");
 }
 
@@ -144,21 +174,44 @@ ns_record_format(const struct ns_record *r, char text[RECORD_MAX])
 	n = (size_t)snprintf(text, RECORD_MAX, "%su=%u p=%d",
 			     r->scope == SCOPE_USER ? "k=u " : "",
 			     (unsigned)r->uid, (int)r->pid);
-	n += (size_t)put_start(text + n, RECORD_MAX - n, r->start);
+	n += (size_t)put_start(text + n, RECORD_MAX - n, 't', r->start);
+	if (r->voucher && r->voucher != r->pid) {
+		n += (size_t)snprintf(text + n, RECORD_MAX - n, " v=%d",
+				      (int)r->voucher);
+		n += (size_t)put_start(text + n, RECORD_MAX - n, 'w',
+				       r->vstart);
+	}
 	n += (size_t)put_ident(text + n, RECORD_MAX - n, 'n', 'i', &r->ns);
 	n += (size_t)put_ident(text + n, RECORD_MAX - n, 'b', 'j', &r->base);
 	snprintf(text + n, RECORD_MAX - n, " q=%d s=%s", (int)r->base_pid, svc);
 }
 
-int
-ns_record_write(const struct ns_record *r, struct mntns_error *e)
+/* ns/KEY, and its copy users/UID/KEY that a user's logins count. */
+static void
+ns_record_paths(const struct ns_ident *ns, uid_t uid, char global[64],
+		char own[64])
 {
-	char key[NS_KEY_MAX], path[128], text[RECORD_MAX];
+	char key[NS_KEY_MAX];
 
-	ns_key(&r->ns, key);
-	run_path(path, sizeof(path), "ns/%s", key);
+	ns_key(ns, key);
+	rel_path(global, 64, "ns/%s", key);
+	rel_path(own, 64, "users/%u/%s", (unsigned)uid, key);
+}
+
+int
+ns_record_write(int run, const struct ns_record *r, struct mntns_error *e)
+{
+	char global[64], own[64], text[RECORD_MAX];
+	int err;
+
+	ns_record_paths(&r->ns, r->uid, global, own);
 	ns_record_format(r, text);
-	return write_record(path, (uid_t)-1, text, e);
+	err = write_record(run, own, r->uid, text, e);
+	if (err == 0)
+		err = write_record(run, global, (uid_t)-1, text, e);
+	if (err < 0)
+		unlinkat(run, own, 0);
+	return err;
 }
 
 /* The value of word "@key=" in a record's text; NULL when absent. */
@@ -190,16 +243,23 @@ record_u64(const char *text, char key, uint64_t *out)
 	return errno || (*end && *end != ' ') ? -EINVAL : 0;
 }
 
-/* A namespace: its ID under @id_key, or its inode under @ino_key. */
+/* Optional numbers may be absent; present, they must be numbers. */
+static bool
+optional_ok(int r)
+{
+	return r == 0 || r == -ENOENT;
+}
+
+/* A namespace: its ID under @id_key and/or its inode under @ino_key. */
 static int
 record_ident(const char *text, char id_key, char ino_key, struct ns_ident *ns)
 {
-	int r = record_u64(text, id_key, &ns->id);
+	int a = record_u64(text, id_key, &ns->id);
+	int b = record_u64(text, ino_key, &ns->ino);
 
-	ns->ino = 0;
-	if (r == -ENOENT)
-		r = record_u64(text, ino_key, &ns->ino);
-	return r;
+	if (!optional_ok(a) || !optional_ok(b) || (a && b))
+		return -EINVAL;
+	return 0;
 }
 
 static void
@@ -211,22 +271,17 @@ record_str(const char *text, char key, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)n, v ? v : "");
 }
 
-/* Optional numbers may be absent; present, they must be numbers. */
-static bool
-optional_ok(int r)
-{
-	return r == 0 || r == -ENOENT;
-}
-
 int
 ns_record_parse(const char *t, struct ns_record *r)
 {
-	uint64_t uid, pid, base_pid;
+	uint64_t uid, pid, base_pid, voucher;
 	char scope[8];
 
 	memset(r, 0, sizeof(*r));
 	if (record_u64(t, 'u', &uid) || record_u64(t, 'p', &pid) ||
 	    !optional_ok(record_u64(t, 't', &r->start)) ||
+	    !optional_ok(record_u64(t, 'v', &voucher)) ||
+	    !optional_ok(record_u64(t, 'w', &r->vstart)) ||
 	    record_ident(t, 'n', 'i', &r->ns) ||
 	    record_ident(t, 'b', 'j', &r->base) ||
 	    record_u64(t, 'q', &base_pid))
@@ -236,6 +291,9 @@ ns_record_parse(const char *t, struct ns_record *r)
 	r->scope = !strcmp(scope, "u") ? SCOPE_USER : SCOPE_SESSION;
 	r->uid = (uid_t)uid;
 	r->pid = (pid_t)pid;
+	r->voucher = voucher ? (pid_t)voucher : r->pid;
+	if (!voucher)
+		r->vstart = r->start;
 	r->base_pid = (pid_t)base_pid;
 	return 0;
 }
@@ -255,17 +313,14 @@ read_ns_record_at(int dirfd, const char *name, struct ns_record *r)
 }
 
 int
-ns_record_read(const struct ns_ident *ns, struct ns_record *r)
+ns_record_read(int run, const struct ns_ident *ns, struct ns_record *r)
 {
-	char key[NS_KEY_MAX], path[128], text[RECORD_MAX];
+	char key[NS_KEY_MAX], path[64];
 	int n;
 
 	ns_key(ns, key);
-	run_path(path, sizeof(path), "ns/%s", key);
-	n = read_record(AT_FDCWD, path, text, sizeof(text), NULL);
-	if (n < 0)
-		return n;
-	n = ns_record_parse(text, r);
+	rel_path(path, sizeof(path), "ns/%s", key);
+	n = read_ns_record_at(run, path, r);
 	/* Without kernel IDs an inode may name a newer namespace. */
 	if (n == 0 && !ns_ident_equal(&r->ns, ns))
 		return -ENOENT;
@@ -273,13 +328,15 @@ ns_record_read(const struct ns_ident *ns, struct ns_record *r)
 }
 
 int
-ns_record_remove(const struct ns_ident *ns)
+ns_record_remove(int run, const struct ns_record *r)
 {
-	char key[NS_KEY_MAX], path[128];
+	char global[64], own[64];
+	int err;
 
-	ns_key(ns, key);
-	run_path(path, sizeof(path), "ns/%s", key);
-	return unlink(path) < 0 ? -errno : 0;
+	ns_record_paths(&r->ns, r->uid, global, own);
+	unlinkat(run, own, 0);
+	err = unlinkat(run, global, 0) < 0 ? -errno : 0;
+	return err;
 }
 
 int
@@ -293,33 +350,37 @@ open_base_ns(const struct ns_record *r, pid_t *pid)
 		fd = open_ns_of(1, &r->base, 0);
 		*pid = 1;
 	}
+	/* Else any process there: namespace IDs are never reused. */
+	if (fd == -ESRCH && r->base.id)
+		fd = ns_find_process(&r->base, (uid_t)-1, 0, pid, NULL);
 	return fd;
 }
 
 /* ---- scope=user members ------------------------------------------------ */
 
 int
-user_lock(uid_t uid, struct mntns_error *e)
+user_lock(int run, uid_t uid, struct mntns_error *e)
 {
 	_cleanup_(closep) int fd = -1;
-	char path[128];
+	char path[64];
 	int r;
 
-	run_path(path, sizeof(path), "users/%u/lock", (unsigned)uid);
-	fd = open_nofollow(path, O_RDWR | O_CREAT, 0600);
+	rel_path(path, sizeof(path), "users/%u/lock", (unsigned)uid);
+	fd = openat(run, path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 && errno == ENOENT) {
-		r = ensure_tree(uid, e);
+		r = ensure_tree(run, uid, e);
 		if (r < 0)
 			return r;
-		fd = open_nofollow(path, O_RDWR | O_CREAT, 0600);
+		fd = openat(run, path,
+			    O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	}
 	if (fd < 0)
-		return err_set(e, -errno, "cannot open %s: %s", path,
-			       strerror(errno));
+		return err_set(e, -errno, "cannot open %s/%s: %s",
+			       MNTNS_RUN_DIR, path, strerror(errno));
 	while (flock(fd, LOCK_EX) < 0)
 		if (errno != EINTR)
-			return err_set(e, -errno, "cannot lock %s: %s", path,
-				       strerror(errno));
+			return err_set(e, -errno, "cannot lock %s/%s: %s",
+				       MNTNS_RUN_DIR, path, strerror(errno));
 	return steal_fd(&fd);
 }
 
@@ -331,44 +392,63 @@ member_format(const struct member_record *m, char text[RECORD_MAX])
 
 	printable(svc, sizeof(svc), m->service);
 	n = (size_t)snprintf(text, RECORD_MAX, "p=%d", (int)m->pid);
-	n += (size_t)put_start(text + n, RECORD_MAX - n, m->start);
+	n += (size_t)put_start(text + n, RECORD_MAX - n, 't', m->start);
 	n += (size_t)put_ident(text + n, RECORD_MAX - n, 'n', 'i', &m->ns);
 	snprintf(text + n, RECORD_MAX - n, " s=%s", svc);
 }
 
 int
-member_write(uid_t uid, const struct member_record *m, struct mntns_error *e)
+member_write(int run, uid_t uid, const struct member_record *m,
+	     struct mntns_error *e)
 {
-	char path[128], text[RECORD_MAX];
+	char path[64], text[RECORD_MAX];
 
-	run_path(path, sizeof(path), "users/%u/%d", (unsigned)uid, (int)m->pid);
+	rel_path(path, sizeof(path), "users/%u/%d", (unsigned)uid, (int)m->pid);
 	member_format(m, text);
-	return write_record(path, uid, text, e);
+	return write_record(run, path, uid, text, e);
 }
 
 int
-user_current_swap(uid_t uid, const struct ns_ident *ns, struct mntns_error *e)
+user_current_read(int run, uid_t uid, struct ns_ident *ns)
 {
-	char path[128], text[RECORD_MAX];
-	struct ns_ident old;
+	char path[64], text[RECORD_MAX];
+	int r;
 
-	run_path(path, sizeof(path), "users/%u/current", (unsigned)uid);
-	if (read_record(AT_FDCWD, path, text, sizeof(text), NULL) >= 0 &&
-	    record_ident(text, 'n', 'i', &old) == 0 &&
-	    !ns_ident_equal(&old, ns))
-		ns_record_remove(&old);
+	rel_path(path, sizeof(path), "users/%u/current", (unsigned)uid);
+	r = read_record(run, path, text, sizeof(text), NULL);
+	if (r < 0)
+		return r;
+	return record_ident(text, 'n', 'i', ns);
+}
+
+int
+user_current_write(int run, uid_t uid, const struct ns_ident *ns,
+		   struct mntns_error *e)
+{
+	char path[64], text[RECORD_MAX];
+
+	rel_path(path, sizeof(path), "users/%u/current", (unsigned)uid);
 	/* put_ident() writes a leading blank: the text starts after it. */
 	put_ident(text, sizeof(text), 'n', 'i', ns);
-	return write_record(path, uid, text + 1, e);
+	return write_record(run, path, uid, text + 1, e);
 }
 
 int
-member_remove(uid_t uid, pid_t pid)
+user_retire(int run, uid_t uid)
 {
-	char path[128];
+	char path[64];
 
-	run_path(path, sizeof(path), "users/%u/%d", (unsigned)uid, (int)pid);
-	return unlink(path) < 0 ? -errno : 0;
+	rel_path(path, sizeof(path), "users/%u/current", (unsigned)uid);
+	return unlinkat(run, path, 0) < 0 ? -errno : 0;
+}
+
+int
+member_remove(int run, uid_t uid, pid_t pid)
+{
+	char path[64];
+
+	rel_path(path, sizeof(path), "users/%u/%d", (unsigned)uid, (int)pid);
+	return unlinkat(run, path, 0) < 0 ? -errno : 0;
 }
 
 int
@@ -390,6 +470,13 @@ static bool
 is_pid_name(const char *s)
 {
 	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+/* A namespace record's name: "id-N" or "ino-N" (see ns_key()). */
+static bool
+is_ns_name(const char *s)
+{
+	return !strncmp(s, "id-", 3) || !strncmp(s, "ino-", 4);
 }
 
 /*
@@ -426,29 +513,59 @@ visit_member(int dirfd, const char *name, member_fn fn, void *ctx)
 	return r;
 }
 
-int
-members_each(uid_t uid, member_fn fn, void *ctx)
+/* Calls @visit for each entry of users/UID for which @want is true. */
+static int
+user_dir_each(int run, uid_t uid, bool (*want)(const char *),
+	      int (*visit)(int dirfd, const char *name, void *ctx), void *ctx)
 {
 	struct dirent *de;
-	char path[128];
+	char path[64];
 	DIR *d;
-	int r = 0;
+	int fd, r = 0;
 
-	run_path(path, sizeof(path), "users/%u", (unsigned)uid);
-	d = opendir(path);
-	if (!d)
+	rel_path(path, sizeof(path), "users/%u", (unsigned)uid);
+	fd = openat(run, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
 	while (r == 0 && (de = readdir(d)))
-		if (is_pid_name(de->d_name))
-			r = visit_member(dirfd(d), de->d_name, fn, ctx);
+		if (want(de->d_name))
+			r = visit(dirfd(d), de->d_name, ctx);
 	closedir(d);
 	return r;
 }
 
-/* ---- walking the namespace records ------------------------------------- */
+struct member_walk {
+	member_fn fn;
+	void *ctx;
+};
+
+static int
+visit_member_cb(int dirfd, const char *name, void *ctx)
+{
+	struct member_walk *w = ctx;
+
+	return visit_member(dirfd, name, w->fn, w->ctx);
+}
+
+int
+members_each(int run, uid_t uid, member_fn fn, void *ctx)
+{
+	struct member_walk w = {fn, ctx};
+
+	return user_dir_each(run, uid, is_pid_name, visit_member_cb, &w);
+}
+
+/* ---- is anyone left in a namespace? ------------------------------------- */
 
 struct member_ns {
 	const struct ns_ident *ns;
+	pid_t skip;
+	pid_t pid;
 	int fd;
 };
 
@@ -457,54 +574,147 @@ find_member_ns(const struct member_record *m, int nsfd, void *ctx)
 {
 	struct member_ns *w = ctx;
 
-	if (!ns_ident_equal(&m->ns, w->ns))
+	if (m->pid == w->skip || !ns_ident_equal(&m->ns, w->ns))
 		return 0;
 	w->fd = fcntl(nsfd, F_DUPFD_CLOEXEC, 3);
+	w->pid = m->pid;
 	return w->fd < 0 ? -errno : 1;
 }
 
-int
-open_recorded_ns(const struct ns_record *r)
+/* A live scope=user session of @uid in @ns other than @skip: its fd. */
+static int
+open_member_ns(int run, uid_t uid, const struct ns_ident *ns, pid_t skip)
 {
-	struct member_ns w = {&r->ns, -1};
-	int fd = open_ns_of(r->pid, &r->ns, r->start);
+	struct member_ns w = {ns, skip, 0, -1};
 
-	if (fd != -ESRCH || r->scope != SCOPE_USER)
-		return fd;
-	if (members_each(r->uid, find_member_ns, &w) < 0 || w.fd < 0)
+	if (members_each(run, uid, find_member_ns, &w) < 0 || w.fd < 0)
 		return -ESRCH;
 	return w.fd;
 }
 
+/*
+ * Someone in the namespace of @r, a process of @uid unless that is -1:
+ * its sessions first, then the process the record names, then (with
+ * kernel namespace IDs, which are never reused) any process on the host.
+ * A process found that way is written into the record for next time.
+ */
 static int
-visit_ns(int dirfd, const char *name, ns_fn fn, void *ctx)
+open_ns_vouched(int run, struct ns_record *r, uid_t uid, pid_t skip)
 {
+	uint64_t start = 0;
+	pid_t pid = 0;
+	int fd = -ESRCH;
+
+	/* A session of the user's vouches without a uid check (it may be
+	 * root's su): cheapest first, as joins go through here. */
+	if (r->scope == SCOPE_USER)
+		fd = open_member_ns(run, r->uid, &r->ns, skip);
+	if (fd == -ESRCH && r->pid != skip && r->scope != SCOPE_USER)
+		fd = open_ns_of_user(r->pid, &r->ns, r->start, uid);
+	if (fd == -ESRCH && r->voucher != r->pid && r->voucher != skip)
+		fd = open_ns_of_user(r->voucher, &r->ns, r->vstart, uid);
+	if (fd != -ESRCH || !r->ns.id)
+		return fd;
+	fd = ns_find_process(&r->ns, uid, skip, &pid, &start);
+	if (fd >= 0 && pid != r->voucher) {
+		r->voucher = pid;
+		r->vstart = start;
+		ns_record_write(run, r, NULL);
+	}
+	return fd;
+}
+
+int
+open_recorded_ns(int run, struct ns_record *r)
+{
+	return open_ns_vouched(run, r, (uid_t)-1, 0);
+}
+
+int
+open_user_ns(int run, struct ns_record *r)
+{
+	return open_ns_vouched(run, r, r->uid, 0);
+}
+
+int
+ns_record_leave(int run, struct ns_record *r, pid_t self)
+{
+	uint64_t start = 0;
+	pid_t pid = 0;
+	int fd;
+
+	/* The caller is in the namespace: its inode cannot be reused
+	 * while the walk runs, so the walk is safe even without IDs. */
+	fd = open_member_ns(run, r->uid, &r->ns, self);
+	if (fd < 0)
+		fd = ns_find_process(&r->ns, (uid_t)-1, self, &pid, &start);
+	if (fd < 0)
+		return ns_record_remove(run, r) < 0 ? -ENOENT : 0;
+	close(fd);
+	if (pid && pid != r->voucher) {
+		r->voucher = pid;
+		r->vstart = start;
+		return ns_record_write(run, r, NULL) < 0 ? -EIO : 1;
+	}
+	return 1;
+}
+
+/* ---- walking the namespace records ------------------------------------- */
+
+struct ns_walk {
+	int run;
+	ns_fn fn;
+	void *ctx;
+};
+
+static int
+visit_ns(int dirfd, const char *name, void *ctx)
+{
+	struct ns_walk *w = ctx;
 	struct ns_record rec;
 	int nsfd, r;
 
 	if (read_ns_record_at(dirfd, name, &rec) < 0)
 		return 0;
-	nsfd = open_recorded_ns(&rec);
-	if (!record_live(dirfd, name, nsfd))
+	nsfd = open_recorded_ns(w->run, &rec);
+	if (nsfd == -ESRCH) {
+		ns_record_remove(w->run, &rec);
 		return 0;
-	r = fn(&rec, nsfd, ctx);
+	}
+	if (nsfd < 0)
+		return 0;
+	r = w->fn(&rec, nsfd, w->ctx);
 	close(nsfd);
 	return r;
 }
 
 int
-ns_records_each(ns_fn fn, void *ctx)
+ns_records_each(int run, ns_fn fn, void *ctx)
 {
+	struct ns_walk w = {run, fn, ctx};
 	struct dirent *de;
 	DIR *d;
-	int r = 0;
+	int fd, r = 0;
 
-	d = opendir(MNTNS_RUN_DIR "/ns");
-	if (!d)
+	fd = openat(run, "ns", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
 	while (r == 0 && (de = readdir(d)))
-		if (de->d_name[0] != '.')
-			r = visit_ns(dirfd(d), de->d_name, fn, ctx);
+		if (is_ns_name(de->d_name))
+			r = visit_ns(dirfd(d), de->d_name, &w);
 	closedir(d);
 	return r;
+}
+
+int
+user_ns_each(int run, uid_t uid, ns_fn fn, void *ctx)
+{
+	struct ns_walk w = {run, fn, ctx};
+
+	return user_dir_each(run, uid, is_ns_name, visit_ns, &w);
 }

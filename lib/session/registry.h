@@ -1,19 +1,24 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What the module made, for the helper's list/enter and for scope=user:
- * root-only records under /run/pam_mntns.
+ * root-only records under /run/pam_mntns, reached through a directory fd
+ * opened before the login changes its view (registry_open()), so that no
+ * mount of a plan can redirect them.
  *
- *   ns/KEY           one per namespace the module made: its owner, scope,
- *                    creator and the namespace it was built from
+ *   ns/KEY           one per namespace the module made, while any process
+ *                    is in it: its owner, scope, creator, a process left
+ *                    in it, and the namespace it was built from
+ *   users/UID/KEY    the same record, so that a user's logins count and
+ *                    prune that user's namespaces alone
  *   users/UID/lock   serializes the scope=user logins of one user
  *   users/UID/PID    one per scope=user session: the namespace it is in
- *   users/UID/current  the user's scope=user namespace
+ *   users/UID/current  the user's scope=user namespace (retire removes it)
  *
  * Each record is a symlink whose target is its text ("key=value" lines),
  * made with one symlink(2) and never followed.
  *
  * Nothing here is trusted because it exists: a record counts only while
- * its process is alive and in the namespace the record names, checked
+ * a process is alive and in the namespace the record names, checked
  * through a pidfd.  Stale records are removed by whoever meets them.
  */
 #ifndef MNTNS_REGISTRY_H
@@ -34,6 +39,8 @@ struct ns_record {
 	char service[64];     /* PAM service of the creating session */
 	pid_t pid;	      /* the creating session's process */
 	uint64_t start;	      /* its start time (clock ticks), 0 if unneeded */
+	pid_t voucher;	      /* a process in the namespace (at first: pid) */
+	uint64_t vstart;      /* its start time, 0 if unneeded */
 	struct ns_ident base; /* the namespace it was built from */
 	pid_t base_pid;	      /* a process that was in the base */
 	int64_t created;      /* seconds since the epoch (when read) */
@@ -58,16 +65,37 @@ int ns_record_parse(const char *text, struct ns_record *r);
 void member_format(const struct member_record *m, char text[RECORD_MAX]);
 int member_parse(const char *text, struct member_record *m);
 
-int ns_record_write(const struct ns_record *r, struct mntns_error *e);
+/*
+ * An fd (O_CLOEXEC) to MNTNS_RUN_DIR, refused unless it is root's with no
+ * group or other permissions.  With @create it is made when missing;
+ * without, -ENOENT says nothing was ever recorded.  Every call below
+ * takes it as @run.
+ */
+int registry_open(bool create, struct mntns_error *e);
+
+int ns_record_write(int run, const struct ns_record *r, struct mntns_error *e);
 /* Reads ns/KEY for @ns: 0 found, -ENOENT none, other -errno. */
-int ns_record_read(const struct ns_ident *ns, struct ns_record *r);
-int ns_record_remove(const struct ns_ident *ns);
+int ns_record_read(int run, const struct ns_ident *ns, struct ns_record *r);
+int ns_record_remove(int run, const struct ns_record *r);
 
 /*
- * Opens the namespace @r describes if someone still vouches for it: its
- * creator, or for scope=user any member, alive and in it; -ESRCH if not.
+ * Opens the namespace @r describes if someone still lives in it: its
+ * creator, a scope=user session, the process last found there, or any
+ * process on the host (kernels with namespace IDs only); -ESRCH if not.
+ * A process found by that last walk is written into the record.
  */
-int open_recorded_ns(const struct ns_record *r);
+int open_recorded_ns(int run, struct ns_record *r);
+
+/* The same, but only a session of @r's user or a process with that real
+ * uid vouches: what a scope=user login may join. */
+int open_user_ns(int run, struct ns_record *r);
+
+/*
+ * A session in the namespace of @r ends (the caller, @self, is still in
+ * it): keeps the record while any other process is in the namespace
+ * (returns 1), else removes it (0; -ENOENT if it was gone already).
+ */
+int ns_record_leave(int run, struct ns_record *r, pid_t self);
 
 /*
  * Finds a process in the namespace @r was built from (its recorded one,
@@ -76,18 +104,18 @@ int open_recorded_ns(const struct ns_record *r);
 int open_base_ns(const struct ns_record *r, pid_t *pid);
 
 /* Takes the per-user lock (blocking); returns the fd to close. */
-int user_lock(uid_t uid, struct mntns_error *e);
-int member_write(uid_t uid, const struct member_record *m,
+int user_lock(int run, uid_t uid, struct mntns_error *e);
+int member_write(int run, uid_t uid, const struct member_record *m,
 		 struct mntns_error *e);
-int member_remove(uid_t uid, pid_t pid);
+int member_remove(int run, uid_t uid, pid_t pid);
 
-/*
- * Under the user's lock, when no member is left: makes @ns the user's
- * scope=user namespace and drops the record of the previous one, whose
- * sessions are all gone (killed ones never closed).
- */
-int user_current_swap(uid_t uid, const struct ns_ident *ns,
-		      struct mntns_error *e);
+/* The user's scope=user namespace: 0, or -ENOENT when there is none. */
+int user_current_read(int run, uid_t uid, struct ns_ident *ns);
+/* Under the user's lock: makes @ns the one the next login joins. */
+int user_current_write(int run, uid_t uid, const struct ns_ident *ns,
+		       struct mntns_error *e);
+/* The next scope=user login of @uid builds a fresh namespace. */
+int user_retire(int run, uid_t uid);
 
 /*
  * Calls @fn for each live scope=user session of @uid, with an fd to its
@@ -95,14 +123,15 @@ int user_current_swap(uid_t uid, const struct ns_ident *ns,
  * @fn returns 0 to go on, > 0 to stop (that value is returned), < 0 error.
  */
 typedef int (*member_fn)(const struct member_record *m, int nsfd, void *ctx);
-int members_each(uid_t uid, member_fn fn, void *ctx);
+int members_each(int run, uid_t uid, member_fn fn, void *ctx);
 
 /*
  * Calls @fn for each namespace record whose namespace is still alive
- * (its creator, or for scope=user any member, vouches for it), with the
- * record and an fd to the namespace; stale records are removed.
+ * (open_recorded_ns()), with the record and an fd to the namespace;
+ * stale records are removed.  user_ns_each() visits one user's only.
  */
 typedef int (*ns_fn)(const struct ns_record *r, int nsfd, void *ctx);
-int ns_records_each(ns_fn fn, void *ctx);
+int ns_records_each(int run, ns_fn fn, void *ctx);
+int user_ns_each(int run, uid_t uid, ns_fn fn, void *ctx);
 
 #endif

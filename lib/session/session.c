@@ -17,15 +17,17 @@ struct base {
 	int fd; /* -1: the current view */
 	struct ns_ident ns;
 	pid_t pid;
+	uid_t outer_uid; /* whose namespace the login starts in, if ours */
 };
 
 /*
  * A login that starts inside a namespace this module made (su -l bob
  * from alice's shell) is built from the view that one was built from,
- * never from alice's.
+ * never from alice's.  Records live as long as any process is in their
+ * namespace, so a namespace of ours always has one.
  */
 static int
-find_base(int cur_fd, const struct identity *id, struct base *b,
+find_base(int run, int cur_fd, const char *user, struct base *b,
 	  struct mntns_error *e)
 {
 	struct ns_record outer;
@@ -33,13 +35,14 @@ find_base(int cur_fd, const struct identity *id, struct base *b,
 
 	b->fd = -1;
 	b->pid = getppid();
+	b->outer_uid = (uid_t)-1;
 	r = ns_ident_of(cur_fd, &b->ns);
 	if (r == 0)
-		r = ns_record_read(&b->ns, &outer);
+		r = ns_record_read(run, &b->ns, &outer);
 	/* Without kernel IDs a record may name a newer namespace with a
 	 * reused inode: it counts only while a recorded process vouches. */
 	if (r == 0 && !b->ns.id) {
-		r = open_recorded_ns(&outer);
+		r = open_recorded_ns(run, &outer);
 		if (r >= 0)
 			close(r);
 		r = r >= 0 ? 0 : r == -ESRCH ? -ENOENT : r;
@@ -51,14 +54,15 @@ find_base(int cur_fd, const struct identity *id, struct base *b,
 			       "cannot read the record of the current "
 			       "namespace: %s",
 			       strerror(-r));
+	b->outer_uid = outer.uid;
 	b->fd = open_base_ns(&outer, &b->pid);
 	if (b->fd < 0)
 		return err_set(e, b->fd,
 			       "this login starts inside the namespace made "
 			       "for uid %u, and no process is left in the "
 			       "view that one was built from; refusing to "
-			       "build %s's view from it",
-			       (unsigned)outer.uid, id->user);
+			       "give %s that view",
+			       (unsigned)outer.uid, user);
 	b->ns = outer.base;
 	return 0;
 }
@@ -75,7 +79,7 @@ start_time_if_needed(const struct ns_ident *ns)
 }
 
 static int
-record_member(const struct identity *id, const char *service,
+record_member(int run, const struct identity *id, const char *service,
 	      const struct ns_ident *ns, struct mntns_error *e)
 {
 	struct member_record m = {
@@ -85,12 +89,12 @@ record_member(const struct identity *id, const char *service,
 	};
 
 	snprintf(m.service, sizeof(m.service), "%s", service);
-	return member_write(id->uid, &m, e);
+	return member_write(run, id->uid, &m, e);
 }
 
 static int
-record_ns(const struct identity *id, enum scope scope, const char *service,
-	  const struct ns_ident *ns, const struct base *b,
+record_ns(int run, const struct identity *id, enum scope scope,
+	  const char *service, const struct ns_ident *ns, const struct base *b,
 	  struct mntns_error *e)
 {
 	struct ns_record rec = {
@@ -103,142 +107,211 @@ record_ns(const struct identity *id, enum scope scope, const char *service,
 		.base_pid = b->pid,
 	};
 
+	rec.voucher = rec.pid;
+	rec.vstart = rec.start;
 	snprintf(rec.service, sizeof(rec.service), "%s", service);
-	return ns_record_write(&rec, e);
+	return ns_record_write(run, &rec, e);
 }
 
 static int
-create_ns(const struct plan *p, const struct identity *id, enum scope scope,
-	  const char *service, int cur_fd, struct session_state *st,
+count_ns(const struct ns_record *r, int nsfd, void *ctx)
+{
+	(void)r;
+	(void)nsfd;
+	++*(unsigned *)ctx;
+	return 0;
+}
+
+/*
+ * A user's live namespaces are capped: each holds a copy of the host's
+ * mount table in kernel memory, and its records a little of /run.
+ * Counting prunes the records of namespaces nobody is left in.
+ */
+static int
+check_cap(int run, const struct identity *id, unsigned max,
 	  struct mntns_error *e)
 {
+	unsigned n = 0;
+	int r;
+
+	if (max == 0)
+		return 0;
+	r = user_ns_each(run, id->uid, count_ns, &n);
+	if (r < 0)
+		return err_set(e, r, "cannot read the namespaces of %s: %s",
+			       id->user, strerror(-r));
+	if (n >= max)
+		return err_set(
+			e, -EUSERS,
+			"%s already has %u live mount namespaces, the "
+			"most max_namespaces=%u allows; pam_mntns_helper "
+			"list shows them and the processes left in them",
+			id->user, n, max);
+	return 0;
+}
+
+static int
+create_ns(int run, const struct session_args *a, int cur_fd,
+	  struct session_state *st, struct mntns_error *e)
+{
+	const struct identity *id = a->id;
 	struct apply_result res;
 	struct base b;
 	int r;
 
-	r = find_base(cur_fd, id, &b, e);
-	if (r < 0)
+	r = find_base(run, cur_fd, id->user, &b, e);
+	if (r == 0)
+		r = check_cap(run, id, a->max_namespaces, e);
+	if (r < 0) {
+		closep(&b.fd);
 		return r;
-	r = apply_plan(p, b.fd, &res, e);
+	}
+	r = apply_plan(a->plan, b.fd, id->uid, &res, e);
 	closep(&b.fd);
 	if (r < 0)
 		return r;
+	/* Records carry the inode too: the /proc walk compares it. */
+	ns_add_inode(&res.ns);
 	st->ns = res.ns;
 	st->mounts = res.mounts;
-	if (scope == SCOPE_USER) {
-		r = user_current_swap(id->uid, &res.ns, e);
+	if (a->scope == SCOPE_USER) {
+		r = user_current_write(run, id->uid, &res.ns, e);
 		if (r == 0)
-			r = record_member(id, service, &res.ns, e);
+			r = record_member(run, id, a->service, &res.ns, e);
 		if (r < 0)
 			return r;
 	}
-	r = record_ns(id, scope, service, &res.ns, &b, e);
-	if (r < 0 && scope == SCOPE_USER)
-		member_remove(id->uid, getpid());
+	r = record_ns(run, id, a->scope, a->service, &res.ns, &b, e);
+	if (r < 0 && a->scope == SCOPE_USER)
+		member_remove(run, id->uid, getpid());
 	return r;
 }
 
-struct candidate {
-	struct ns_ident ns;
-	int fd;
-};
-
+/*
+ * The user's scope=user namespace if a session or a process of that user
+ * is still in it (a detached tmux, a nohup job), else -ESRCH.
+ */
 static int
-take_first(const struct member_record *m, int nsfd, void *ctx)
+open_current(int run, uid_t uid, struct ns_ident *ns)
 {
-	struct candidate *c = ctx;
+	struct ns_record rec;
+	int r;
 
-	c->fd = fcntl(nsfd, F_DUPFD_CLOEXEC, 3);
-	if (c->fd < 0)
-		return -errno;
-	c->ns = m->ns;
-	return 1;
+	r = user_current_read(run, uid, ns);
+	if (r == 0)
+		r = ns_record_read(run, ns, &rec);
+	if (r == 0 && rec.uid != uid)
+		r = -ESRCH;
+	if (r == -ENOENT || r == -EINVAL)
+		return -ESRCH;
+	if (r < 0)
+		return r;
+	*ns = rec.ns;
+	return open_user_ns(run, &rec);
 }
 
 /* scope=user: join the user's live namespace, or make it. */
 static int
-open_user_scope(const struct plan *p, const struct identity *id,
-		const char *service, int cur_fd, struct session_state *st,
-		struct mntns_error *e)
+open_user_scope(int run, const struct session_args *a, int cur_fd,
+		struct session_state *st, struct mntns_error *e)
 {
-	_cleanup_(closep) int lock = -1;
-	struct candidate c = {.fd = -1};
+	const struct identity *id = a->id;
+	_cleanup_(closep) int lock = -1, fd = -1;
+	struct ns_ident ns;
 	int r;
 
-	lock = user_lock(id->uid, e);
+	lock = user_lock(run, id->uid, e);
 	if (lock < 0)
 		return lock;
-	r = members_each(id->uid, take_first, &c);
-	if (r < 0)
-		return err_set(e, r, "cannot read the sessions of %s: %s",
-			       id->user, strerror(-r));
-	if (c.fd < 0)
-		return create_ns(p, id, SCOPE_USER, service, cur_fd, st, e);
-	r = apply_join(c.fd, &c.ns, e);
-	close(c.fd);
+	fd = open_current(run, id->uid, &ns);
+	if (fd == -ESRCH)
+		return create_ns(run, a, cur_fd, st, e);
+	if (fd < 0)
+		return err_set(e, fd, "cannot read the namespace of %s: %s",
+			       id->user, strerror(-fd));
+	r = apply_join(fd, &ns, e);
 	if (r == 0)
-		r = record_member(id, service, &c.ns, e);
-	st->ns = c.ns;
+		r = record_member(run, id, a->service, &ns, e);
+	st->ns = ns;
 	st->joined = true;
 	return r;
 }
 
 int
-session_open(const struct plan *p, const struct identity *id, enum scope scope,
-	     const char *service, struct session_state *st,
+session_open(const struct session_args *a, struct session_state *st,
 	     struct mntns_error *e)
 {
 	struct ns_saved saved = NS_SAVED_INIT;
+	_cleanup_(closep) int run = -1;
 	int r;
 
 	memset(st, 0, sizeof(*st));
-	st->scope = scope;
-	st->uid = id->uid;
+	st->scope = a->scope;
+	st->uid = a->id->uid;
 	st->pid = getpid();
+	/* Opened in the caller's view, before any switch. */
+	run = registry_open(true, e);
+	if (run < 0)
+		return run;
 	r = ns_save(&saved, e);
 	if (r == 0)
-		r = scope == SCOPE_USER
-			    ? open_user_scope(p, id, service, saved.ns, st, e)
-			    : create_ns(p, id, scope, service, saved.ns, st, e);
+		r = a->scope == SCOPE_USER
+			    ? open_user_scope(run, a, saved.ns, st, e)
+			    : create_ns(run, a, saved.ns, st, e);
 	if (r < 0 && saved.ns >= 0)
 		r = ns_restore(&saved, r, e);
 	ns_saved_close(&saved);
 	return r;
 }
 
-struct same_ns {
-	const struct ns_ident *ns;
-	pid_t self;
-	bool found;
-};
-
-static int
-other_member(const struct member_record *m, int nsfd, void *ctx)
+int
+session_host_view(const char *user, struct ns_ident *to, struct mntns_error *e)
 {
-	struct same_ns *s = ctx;
+	struct ns_saved saved = NS_SAVED_INIT;
+	_cleanup_(closep) int run = -1;
+	struct base b = {.fd = -1};
+	int r;
 
-	(void)nsfd;
-	if (m->pid == s->self || !ns_ident_equal(&m->ns, s->ns))
-		return 0;
-	s->found = true;
-	return 1;
+	memset(to, 0, sizeof(*to));
+	run = registry_open(false, e);
+	if (run == -ENOENT)
+		return 0; /* nothing was ever made: this is the host's view */
+	if (run < 0)
+		return run;
+	r = ns_save(&saved, e);
+	if (r == 0)
+		r = find_base(run, saved.ns, user, &b, e);
+	if (r == 0 && b.fd >= 0) {
+		r = apply_join(b.fd, &b.ns, e);
+		if (r == 0)
+			*to = b.ns;
+		else
+			r = ns_restore(&saved, r, e);
+	}
+	closep(&b.fd);
+	ns_saved_close(&saved);
+	return r < 0 ? r : to->id || to->ino ? 1 : 0;
 }
 
 int
 session_close(const struct session_state *st)
 {
-	_cleanup_(closep) int lock = -1;
-	struct same_ns s = {.ns = &st->ns, .self = st->pid};
+	_cleanup_(closep) int run = -1, lock = -1;
+	struct ns_record rec;
+	int r;
 
-	if (st->scope == SCOPE_SESSION)
-		return ns_record_remove(&st->ns);
-	lock = user_lock(st->uid, NULL);
-	if (lock < 0)
-		return lock;
-	member_remove(st->uid, st->pid);
-	members_each(st->uid, other_member, &s);
-	/* The last session of the namespace: nobody may join it again. */
-	if (!s.found)
-		ns_record_remove(&st->ns);
-	return 0;
+	run = registry_open(false, NULL);
+	if (run < 0)
+		return run;
+	if (st->scope == SCOPE_USER) {
+		lock = user_lock(run, st->uid, NULL);
+		if (lock < 0)
+			return lock;
+		member_remove(run, st->uid, st->pid);
+	}
+	r = ns_record_read(run, &st->ns, &rec);
+	if (r < 0)
+		return r;
+	/* Kept while a detached tmux or a nohup job lives in it. */
+	return ns_record_leave(run, &rec, st->pid);
 }

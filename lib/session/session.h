@@ -28,17 +28,43 @@ struct session_state {
 	size_t mounts; /* mounts made (0 when joined) */
 };
 
+/* What a login asks for. */
+struct session_args {
+	const struct plan *plan;
+	const struct identity *id;
+	enum scope scope;
+	const char *service;
+	unsigned max_namespaces; /* live namespaces per user; 0: no cap */
+};
+
+#define SESSION_MAX_NAMESPACES 256
+
 /*
  * Puts the calling process into the session's namespace: a new one with
- * @p applied, or with scope=user the user's existing one.  On failure the
- * process is back where it was (or -ENOTRECOVERABLE says it is not).
+ * the plan applied, or with scope=user the user's existing one while any
+ * session or process of the user is in it.  On failure the process is
+ * back where it was (or -ENOTRECOVERABLE says it is not).
  */
-int session_open(const struct plan *p, const struct identity *id,
-		 enum scope scope, const char *service,
-		 struct session_state *st, struct mntns_error *e);
+int session_open(const struct session_args *a, struct session_state *st,
+		 struct mntns_error *e);
 
-/* Removes the session's records; the namespace itself dies with its
- * last process. */
+/*
+ * A login with no rule (root under "*,!root", an "@admins ... none"
+ * member): when it starts inside a namespace this module made (sudo -i
+ * or su - from a user's shell), it goes back to the view that one was
+ * built from, the host's.  Returns 1 (and the view in @to) when it moved,
+ * 0 when it already was in a view of no record, < 0 when that view
+ * cannot be proven (the process stays where it was).
+ */
+int session_host_view(const char *user, struct ns_ident *to,
+		      struct mntns_error *e);
+
+/*
+ * A session ends: its records go, unless a process is left in its
+ * namespace (a detached tmux, a nohup job): then the namespace record
+ * stays, for list, for nested logins and for scope=user to join, and the
+ * result is 1.  -ENOENT: the record was gone already.
+ */
 int session_close(const struct session_state *st);
 
 #endif

@@ -202,6 +202,22 @@ C
 	return 1
 }
 
+# e2e_scope_user [scope=user]: puts scope=user on (or takes it off) the
+# sshd-mntns-test and su-l stacks of the sandbox's private /etc/pam.d;
+# sshd reads its stack for each connection.
+e2e_scope_user() {
+	sed -i "s|^\(session required $MODULE conf=$W/e2e.conf\) scope=user\$|\1|" \
+		/etc/pam.d/su-l /etc/pam.d/sshd-mntns-test
+	[ -z "$1" ] || sed -i "s|^\(session required $MODULE conf=$W/e2e.conf\)\$|\1 $1|" \
+		/etc/pam.d/su-l /etc/pam.d/sshd-mntns-test
+}
+
+# e2e_ssh CMD: runs CMD in an ssh login of $TU2 (at most 60 s); its
+# output, stderr included.
+e2e_ssh() {
+	timeout 60 "${E2E_SSH_CMD[@]}" "$TU2@127.0.0.1" "$1" </dev/null 2>&1
+}
+
 e2e_sshd_stop() {
 	kill "$E2E_SSHD_PID" 2>/dev/null
 	wait_pid "$E2E_SSHD_PID" 10 >/dev/null 2>&1

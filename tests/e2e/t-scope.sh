@@ -5,16 +5,6 @@
 . "$(dirname "$0")/../lib/root.sh"
 . tests/e2e/lib.sh
 
-# e2e_scope_user [scope=user]: puts scope=user on (or takes it off) the
-# sshd-mntns-test and su-l stacks of the sandbox's private /etc/pam.d;
-# sshd reads its stack for each connection.
-e2e_scope_user() {
-	sed -i "s|^\(session required $MODULE conf=$W/e2e.conf\) scope=user\$|\1|" \
-		/etc/pam.d/su-l /etc/pam.d/sshd-mntns-test
-	[ -z "$1" ] || sed -i "s|^\(session required $MODULE conf=$W/e2e.conf\)\$|\1 $1|" \
-		/etc/pam.d/su-l /etc/pam.d/sshd-mntns-test
-}
-
 test_e2e_scope_user_ssh_and_su() {
 	e2e_setup || return
 	if ! e2e_sshd_start; then
@@ -44,6 +34,8 @@ test_e2e_scope_user_ssh_and_su() {
 		"$(field ns "$out")" "$ns_ssh"
 	touch "$E2E/go-scope"
 	e2e_wait "$ssh_pid" 20
+	# The namespace lives while a process is in it: sshd's may be exiting.
+	ns_gone "$ns_ssh"
 	out=$("${E2E_ENV[@]}" su -l "$TU2" -c 'ls -A /tmp' 2>&1)
 	expect_no_match "scope=user: after both logins ended, /tmp is fresh" \
 		"$out" '^shared-by-ssh$'

@@ -150,13 +150,12 @@ hlp_valid_json() {
 # for hlp_release NAME.
 hlp_hold() {
 	local name=$1 svc=$2 user=$3 probe=${4:-:} i=0
-	rm -f "$W/hlp-go-$name"
 	session "$svc" "$user" -r -- sh -c "$probe
 		echo ns=\$(readlink /proc/self/ns/mnt | tr -dc 0-9)
 		echo shell=\$\$
 		echo client=\$PPID
 		echo READY
-		while [ ! -e $W/hlp-go-$name ]; do sleep 0.05; done" \
+		exec sleep 100000" \
 		>"$W/hlp-hold-$name" 2>&1 &
 	eval "HLP_HOLD_$name=\$!"
 	track_pid $!
@@ -172,7 +171,9 @@ hlp_held() {
 	field "$2" "$(cat "$W/hlp-hold-$1")"
 }
 
+# hlp_release NAME: ends the held session (its shell became a sleep, so
+# that the processes in the namespace stay the same while it is held).
 hlp_release() {
-	touch "$W/hlp-go-$1"
+	kill "$(hlp_held "$1" shell)" 2>/dev/null
 	eval "wait \$HLP_HOLD_$1"
 }

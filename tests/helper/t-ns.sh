@@ -40,6 +40,8 @@ test_helper_list() {
 	# A killed session never closes: its record must not be listed.
 	kill -KILL "$(hlp_held b client)"
 	hlp_release b 2>/dev/null
+	# Its shell keeps the namespace (listed as lingering) until it exits.
+	ns_gone "$(hlp_held b ns)"
 	hlp_run list-none-after-kill "$HELPER" list
 }
 

@@ -80,7 +80,10 @@ users_remove() {
 	# Users some suites add for load tests (fixed names, so a run that
 	# was killed is cleaned up by the next one).
 	for u in $(seq -f 'mntnst-p%g' 1 20); do
-		id "$u" >/dev/null 2>&1 && userdel "$u" >/dev/null 2>&1
+		if id "$u" >/dev/null 2>&1; then
+			pkill -KILL -u "$u" 2>/dev/null
+			userdel "$u" >/dev/null 2>&1
+		fi
 	done
 	getent group "$TEST_GROUP" >/dev/null && groupdel "$TEST_GROUP"
 	return 0
@@ -201,6 +204,20 @@ as_user() {
 	local u=$1
 	shift
 	setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- "$@"
+}
+
+# ns_gone INODE: waits (at most 60 s) until no process is left in the
+# mount namespace mnt:[INODE]; 1 if one still is.
+ns_gone() {
+	local i=0
+	while [ $i -lt 600 ]; do
+		grep -qx "mnt:\[$1\]" <(for f in /proc/[0-9]*/ns/mnt; do
+			readlink "$f" 2>/dev/null
+		done) || return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
 }
 
 # wait_file PATH SECONDS: waits until PATH exists; 1 on timeout.

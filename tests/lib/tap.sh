@@ -81,11 +81,13 @@ field() {
 # prints the plan "1..N" (a file whose output lacks it stopped early) and
 # exits 1 if a check failed.
 run_tests() {
-	local t
+	local t s
 	for t in $(declare -F | awk -v only="${TEST_ONLY:-}" \
 		'$3 ~ /^test_/ && (only == "" || $3 ~ only) {print $3}'); do
 		echo "# $t"
+		s=$SECONDS
 		"$t"
+		echo "# $t: $((SECONDS - s)) s"
 	done
 	echo "1..$T_N"
 	exit $((T_FAILED > 0))

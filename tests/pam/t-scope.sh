@@ -43,6 +43,14 @@ release() {
 	eval "wait \$HOLD_PID_$1"
 }
 
+# The namespaces recorded, after list has pruned the records of those
+# nobody is left in (a session that closed last may have met another's
+# process on its way out).
+recorded() {
+	"$HELPER" list >/dev/null
+	ls /run/pam_mntns/ns | wc -l
+}
+
 test_scope_user_shared() {
 	scope_conf
 	local ns1 ns2 ns3 out
@@ -73,7 +81,7 @@ test_scope_user_shared() {
 	release b
 	# The last session has ended: nothing may join that namespace again.
 	expect_eq "scope=user: no record remains after the last session" \
-		"$(ls /run/pam_mntns/ns | wc -l)" 0
+		"$(recorded)" 0
 	out=$(session user-scope mntnst1 -r -- sh -c 'ls -A /tmp; cat /var/tmp/va')
 	expect_no_match "scope=user: after the last session, /tmp is fresh" \
 		"$out" '^shared$'
@@ -107,6 +115,8 @@ test_scope_user_killed_session() {
 	done
 	touch "$W/go-k"
 	wait "$HOLD_PID_k" 2>/dev/null
+	# Its shell, still in the namespace, keeps it until it has exited.
+	ns_gone "$(field ns "$(cat "$W/hold-k")")"
 	out=$(session user-scope mntnst1 -r -- sh -c \
 		'ls -A /tmp; echo ns=$(readlink /proc/self/ns/mnt | tr -dc 0-9)')
 	expect_eq "after SIGKILL: the next login succeeds" "$(field open "$out")" \
@@ -119,28 +129,41 @@ test_scope_user_killed_session() {
 		"$(ls /run/pam_mntns/ns | wc -l)" 0
 }
 
+# 20 users, each with a process left from an earlier session (a nohup
+# job, a detached tmux), then 10 logins of each at once: every login
+# joins its user's lingering namespace.
 test_scope_user_parallel() {
 	scope_conf
-	local u n=0 i users="" pids="" fails ok_count
+	local u n=0 i users="" pids="" fails ok_count ns
+	rm -rf "$W/go-par" "$W/ling" "$W"/par-*
+	# Where the users' lingering processes say which namespace they are in.
+	mkdir -m 1777 "$W/ling"
 	for i in $(seq 1 20); do
-		users="$users mntnst-p$i"
-		useradd -M -s /bin/sh "mntnst-p$i" 2>/dev/null
+		u=mntnst-p$i
+		users="$users $u"
+		useradd -M -s /bin/sh "$u" 2>/dev/null
+		session user-scope "$u" -r -- sh -c "setsid sh -c '
+			echo \$(readlink /proc/self/ns/mnt | tr -dc 0-9) >$W/ling/$u
+			while [ ! -e $W/ling/stop ]; do sleep 1; done' \
+			</dev/null >/dev/null 2>&1 &" >/dev/null 2>&1
 	done
-	rm -f "$W/go-par"
+	for u in $users; do wait_file "$W/ling/$u" 60 || break; done
+	expect_eq "20 users leave a process behind after logout" \
+		"$(cat "$W"/ling/* 2>/dev/null | sort -u | wc -l)" 20
 	for i in $(seq 1 10); do
 		for u in $users; do
 			n=$((n + 1))
 			session user-scope "$u" -r -- sh -c "
 				echo ns=\$(readlink /proc/self/ns/mnt | tr -dc 0-9)
 				echo READY
-				while [ ! -e $W/go-par ]; do sleep 0.1; done" \
+				while [ ! -e $W/go-par ]; do sleep 1; done" \
 				>"$W/par-$u-$i" 2>&1 &
 			pids="$pids $!"
 			track_pid $!
 		done
 	done
 	i=0
-	while [ "$(cat "$W"/par-* | grep -c '^READY$')" -lt 200 ] && [ $i -lt 600 ]; do
+	while [ "$(cat "$W"/par-* | grep -c '^READY$')" -lt 200 ] && [ $i -lt 3000 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -148,23 +171,28 @@ test_scope_user_parallel() {
 	expect_eq "200 parallel logins over 20 users: all succeed" "$ok_count" 200
 	fails=0
 	for u in $users; do
-		[ "$(cat "$W"/par-"$u"-* | sed -n 's/^ns=//p' | sort -u | wc -l)" -eq 1 ] ||
+		ns=$(cat "$W/ling/$u" 2>/dev/null)
+		[ "$(cat "$W"/par-"$u"-* | sed -n 's/^ns=//p' | sort -u)" = "$ns" ] ||
 			fails=$((fails + 1))
 	done
-	expect_eq "each user has exactly one namespace (checked live)" "$fails" 0
+	expect_eq "each user's 10 logins joined the namespace its lingering process is in" \
+		"$fails" 0
 	expect_eq "20 users, 20 distinct namespaces" \
 		"$(cat "$W"/par-* | sed -n 's/^ns=//p' | sort -u | wc -l)" 20
-	touch "$W/go-par"
+	expect_eq "list shows the 20 namespaces" \
+		"$("$HELPER" list | awk '$1 ~ /^mntnst-p/ {print $3}' | sort -u | wc -l)" 20
+	touch "$W/go-par" "$W/ling/stop"
 	wait $pids
+	for u in $users; do pkill -KILL -u "$u" 2>/dev/null; done
 	fails=0
 	for u in $users; do
 		flock -n "/run/pam_mntns/users/$(id -u "$u")/lock" true ||
 			fails=$((fails + 1))
 	done
 	expect_eq "no lock is held afterwards" "$fails" 0
-	expect_eq "no record is left afterwards" "$(ls /run/pam_mntns/ns | wc -l)" 0
 	for u in $users; do userdel "$u"; done
-	rm -f "$W"/par-*
+	expect_eq "no record is left afterwards" "$(recorded)" 0
+	rm -rf "$W"/par-* "$W/ling"
 }
 
 # su -l bob from inside alice's namespace: bob's view is built from the
@@ -223,6 +251,32 @@ test_scope_user_su_shared() {
 	out=$(wrapped su -l mntnst1 -c 'ls -A /tmp')
 	expect_no_match "scope=user via su -l: after the last logout /tmp is fresh" \
 		"$out" '^from-su$'
+}
+
+# A namespace a user keeps alive through an open descriptor, with no
+# process in it, still counts against that user: list shows who holds it.
+test_scope_list_held() {
+	scope_conf
+	local pid holder
+	mkdir -p -m 1777 "$W/held"
+	rm -f "$W/held/"*
+	hold h session-scope mntnst1
+	pid=$(pgrep -u mntnst1 -f "go-h" | head -n 1)
+	as_user mntnst1 sh -c "exec 3</proc/$pid/ns/mnt; touch $W/held/ready
+		while [ ! -e $W/held/stop ]; do sleep 0.2; done" &
+	holder=$!
+	track_pid "$holder"
+	wait_file "$W/held/ready" 30
+	release h
+	expect_match "list names the process holding a namespace nobody is in" \
+		"$("$HELPER" list)" "^PID [0-9]+ \\(mntnst1\\) holds 1 mount namespace that no process is in"
+	expect_match "list --json too" "$("$HELPER" list --json)" \
+		'^ +"namespaces": 1$'
+	touch "$W/held/stop"
+	wait "$holder"
+	expect_no_match "once the descriptor is closed, nothing is held" \
+		"$("$HELPER" list)" "holds"
+	rm -rf "$W/held"
 }
 
 run_tests

@@ -92,4 +92,38 @@ test_settings_scope() {
 		"70-bad.conf:1: unknown scope 'everyone'"
 }
 
+# A user's live namespaces are capped (max_namespaces=, default 256): with
+# two sessions of a user open, a third login is refused, with the cause.
+test_settings_max_namespaces() {
+	rules_conf
+	echo 'set max_namespaces=2' | dropin 60-max
+	service capped "conf=$W/set.conf"
+	service capped-arg "conf=$W/set.conf" max_namespaces=3
+	mkdir -p "$W/cap" && chmod 1777 "$W/cap"
+	rm -f "$W/cap/"*
+	local out i pids=""
+	for i in 1 2; do
+		session capped mntnst1 -r -- sh -c "touch $W/cap/ready$i
+			while [ ! -e $W/cap/go ]; do sleep 0.1; done" >/dev/null 2>&1 &
+		pids="$pids $!"
+		track_pid $!
+		wait_file "$W/cap/ready$i" 30
+	done
+	: >"$SYSLOG"
+	out=$(session capped mntnst1 -- true)
+	expect_eq "set max_namespaces=2: a third namespace is refused" \
+		"$(field open "$out")" PAM_SESSION_ERR
+	expect_match "... and the log names the cap" "$(cat "$SYSLOG")" \
+		"user mntnst1: mntnst1 already has 2 live mount namespaces, the most max_namespaces=2 allows"
+	expect_eq "another user is not affected" \
+		"$(field open "$(session capped mntnst2 -- true)")" PAM_SUCCESS
+	expect_eq "max_namespaces=3 on the PAM line wins over the config" \
+		"$(field open "$(session capped-arg mntnst1 -- true)")" PAM_SUCCESS
+	touch "$W/cap/go"
+	wait $pids
+	expect_eq "once they have ended, the next login succeeds" \
+		"$(field open "$(session capped mntnst1 -- true)")" PAM_SUCCESS
+	rm -rf "$W/cap"
+}
+
 run_tests

@@ -12,6 +12,9 @@
  *                                   until DIR/resume exists
  *   MNTNS_FAULT_COUNT=1             print every NAME's call count when
  *                                   the module is unloaded
+ *   MNTNS_FAULT_ENOSPC=1            the failing unshare says ENOSPC, as
+ *                                   at the kernel's namespace limit
+ *   MNTNS_FAULT_EUID=1              print "unshare: euid=N" at each call
  *
  * Each failure made is reported on stderr as "fault: NAME#N".  syscall(2)
  * is counted as "openat2" for SYS_openat2 and as "syscall" otherwise.
@@ -244,7 +247,14 @@ WRAPS(int, unshare, (int flags));
 int
 __wrap_unshare(int flags)
 {
-	FAIL_IF(F_UNSHARE, EIO, -1);
+	char msg[64];
+
+	if (getenv("MNTNS_FAULT_EUID")) {
+		snprintf(msg, sizeof(msg), "unshare: euid=%u\n",
+			 (unsigned)geteuid());
+		say(msg);
+	}
+	FAIL_IF(F_UNSHARE, getenv("MNTNS_FAULT_ENOSPC") ? ENOSPC : EIO, -1);
 	return __real_unshare(flags);
 }
 

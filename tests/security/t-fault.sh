@@ -67,7 +67,10 @@ sec_fault_check() {
 			echo "$1: PAM_SUCCESS with only part of the plan"
 		;;
 	PAM_SESSION_ERR | PAM_BUF_ERR)
+		# Unless going back failed too, and the log says so: then
+		# the login fails, even with nofail (test_sec_fault_restore_fails).
 		[ "$(field ns_after "$out")" = "$(field ns_before "$out")" ] ||
+			printf '%s\n' "$log" | grep -q "returning to the original namespace failed" ||
 			echo "$1: $code but the caller is in another namespace"
 		[ -z "$(field new_mount "$out")" ] ||
 			echo "$1: $code with mounts left: $(field new_mount "$out")"
@@ -154,6 +157,28 @@ test_sec_fault_restore_fails() {
 		expect_eq "$spec with nofail: still PAM_SESSION_ERR" \
 			"$(field open "$out")" PAM_SESSION_ERR
 	done
+	sec_fault_reset
+}
+
+# SECURITY.md 16: the namespace is made with the user's euid, so that the
+# kernel's per-uid count of namespaces charges the user, never root; and
+# root's euid is back at once (the rest of the login runs as before).
+test_sec_fault_ns_charged_to_user() {
+	local out
+	sec_fault_conf
+	sec_fault_reset
+	out=$(MNTNS_FAULT_EUID=1 session sec-fault "$TU2" -- sh -c 'echo euid_after=$(id -u)')
+	expect_eq "the namespace is made with $TU2's euid" \
+		"$(sed -n 's/^unshare: euid=//p' <<<"$out")" "$(id -u "$TU2")"
+	expect_eq "... and the login goes on as root (PAM_SUCCESS, then euid 0)" \
+		"$(field open "$out") $(field euid_after "$out")" "PAM_SUCCESS 0"
+	sec_fault_reset
+	: >"$SYSLOG"
+	out=$(MNTNS_FAULT=unshare:1 MNTNS_FAULT_ENOSPC=1 session sec-fault "$TU2")
+	expect_eq "at the kernel's limit: PAM_SESSION_ERR" "$(field open "$out")" \
+		PAM_SESSION_ERR
+	expect_match "... and the log names the user's count and the limit" \
+		"$(cat "$SYSLOG")" "user $TU2: unshare\\(CLONE_NEWNS\\): uid $(id -u "$TU2") has as many mount namespaces as the kernel allows one user \\(user.max_mnt_namespaces = [0-9]+\\)"
 	sec_fault_reset
 }
 

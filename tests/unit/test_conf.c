@@ -1040,6 +1040,32 @@ test_settings_errors(void **state)
 			   "conf= is a module argument only");
 	/* A bad setting fails the load like a bad rule (fail closed). */
 	assert_parse_error("set nofail\nset scope=\n", 2, "unknown scope ''");
+	assert_parse_error("set max_namespaces=-1\n", 1,
+			   "max_namespaces must be a number from 0 (no cap) "
+			   "to 100000, not '-1'");
+	assert_parse_error("set max_namespaces=100001\n", 1,
+			   "max_namespaces must be a number");
+	assert_parse_error("set max_namespaces=\n", 1,
+			   "max_namespaces must be a number");
+	assert_parse_error("set max_namespaces=1x\n", 1,
+			   "max_namespaces must be a number");
+}
+
+static void
+test_settings_max_namespaces(void **state)
+{
+	struct conf c = {0};
+
+	(void)state;
+	assert_parses(&c, "set max_namespaces=32\n");
+	assert_true(c.settings.max_given);
+	assert_int_equal(c.settings.max_namespaces, 32);
+	assert_parses(&c, "set max_namespaces=0\n");
+	assert_int_equal(c.settings.max_namespaces, 0);
+	conf_free(&c);
+	assert_parses(&c, "* /tmp tmpfs\n");
+	assert_false(c.settings.max_given);
+	conf_free(&c);
 }
 
 static void
@@ -1767,6 +1793,7 @@ main(void)
 		cmocka_unit_test(test_settings_unset),
 		cmocka_unit_test(test_settings_user_named_set),
 		cmocka_unit_test(test_settings_errors),
+		cmocka_unit_test(test_settings_max_namespaces),
 		cmocka_unit_test(test_rule_origin),
 		cmocka_unit_test(test_many_rules),
 		cmocka_unit_test(test_design_example),

@@ -44,7 +44,8 @@ assert_ns_records_equal(const struct ns_record *a, const struct ns_record *b)
 
 /* ---- namespace records --------------------------------------------------- */
 
-/* With kernel namespace IDs: no inode and no start time is written. */
+/* With kernel namespace IDs: the IDs and (for the /proc walk) the inodes
+ * of the namespace and of its base, no start time. */
 static void
 test_ns_record_user_scope(void **state)
 {
@@ -62,11 +63,14 @@ test_ns_record_user_scope(void **state)
 	char text[RECORD_MAX], back[RECORD_MAX];
 
 	ns_record_format(&r, text);
-	assert_string_equal(text, "k=u u=1000 p=4242 n=4097 b=1 q=1 s=sshd");
+	assert_string_equal(text, "k=u u=1000 p=4242 n=4097 i=4026532001 b=1 "
+				  "j=4026531841 q=1 s=sshd");
 	store_and_read(state, "rec", text, back);
 	assert_int_equal(ns_record_parse(back, &got), 0);
-	r.ns.ino = r.base.ino = 0;
 	assert_ns_records_equal(&got, &r);
+	assert_int_equal(got.ns.ino, 4026532001);
+	/* No v= word: the creator is the process that vouches. */
+	assert_int_equal(got.voucher, 4242);
 	assert_int_equal(got.created, 0);
 }
 
@@ -159,6 +163,7 @@ test_ns_record_malformed(void **state)
 		"u=1 p=1 t=soon n=2 b=1 q=1", /* optional, but a number */
 		"u=1 p=1 n=2x b=1 q=1 s=x",   /* trailing junk */
 		"u=1 p=1 n=99999999999999999999 b=1 q=1", /* too large */
+		"u=1 p=1 v=x n=2 b=1 q=1",		  /* bad voucher */
 	};
 	struct ns_record got;
 	size_t i;
@@ -171,6 +176,44 @@ test_ns_record_malformed(void **state)
 	assert_int_equal(ns_record_parse("u=1 p=1 n=2 b=1 q=1", &got), 0);
 	assert_string_equal(got.service, "");
 	assert_int_equal(got.scope, SCOPE_SESSION);
+}
+
+/* A session left, a process stayed: it vouches for the namespace. */
+static void
+test_ns_record_voucher(void **state)
+{
+	struct ns_record r =
+				 {
+					 .ns = {.id = 77, .ino = 4026532077},
+					 .uid = 1001,
+					 .service = "su-l",
+					 .pid = 500,
+					 .voucher = 612,
+					 .base = {.id = 1},
+					 .base_pid = 1,
+				 },
+			 got;
+	char text[RECORD_MAX], back[RECORD_MAX];
+
+	ns_record_format(&r, text);
+	assert_string_equal(text, "u=1001 p=500 v=612 n=77 i=4026532077 b=1 "
+				  "q=1 s=su-l");
+	store_and_read(state, "voucher", text, back);
+	assert_int_equal(ns_record_parse(back, &got), 0);
+	assert_int_equal(got.pid, 500);
+	assert_int_equal(got.voucher, 612);
+	assert_int_equal(got.vstart, 0);
+	/* Without IDs the voucher's start time comes along. */
+	r.ns.id = r.base.id = 0;
+	r.base.ino = 4026531841;
+	r.start = 11;
+	r.vstart = 22;
+	ns_record_format(&r, text);
+	assert_string_equal(text, "u=1001 p=500 t=11 v=612 w=22 i=4026532077 "
+				  "j=4026531841 q=1 s=su-l");
+	assert_int_equal(ns_record_parse(text, &got), 0);
+	assert_int_equal(got.vstart, 22);
+	assert_int_equal(got.start, 11);
 }
 
 /* ---- scope=user members -------------------------------------------------- */
@@ -232,6 +275,7 @@ main(void)
 		T(test_ns_record_extremes),
 		T(test_ns_record_hostile_service),
 		T(test_ns_record_malformed),
+		T(test_ns_record_voucher),
 		T(test_member_round_trip),
 		T(test_member_inode_and_start),
 #undef T
