@@ -3,7 +3,7 @@
 # error, it holds what make install installs with Fedora's paths, its
 # config is %config(noreplace), its scriptlets handle the tmpfiles entry
 # and the prepare unit, and building it writes nothing outside the build
-# directory.
+# directory.  The authselect lines it ships go where the README says.
 
 . "$(dirname "$0")/../lib/root.sh"
 
@@ -77,6 +77,8 @@ test_install_rpm() {
 	expect_match "the config is %config(noreplace)" \
 		"$(rpmq -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' "$rpm")" \
 		'^/etc/security/pam_mntns\.conf cn$'
+	expect_match "the authselect snippet is in the documentation" \
+		"$(rpmq -qlp "$rpm")" '^/usr/share/doc/pam_mntns/authselect/session-lines$'
 	expect_match "the license is marked as such" \
 		"$(rpmq -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' "$rpm")" \
 		'^/usr/share/licenses/pam_mntns/LICENSE l$'
@@ -114,6 +116,39 @@ rpm_unpacked() {
 		"$(nm -D --defined-only "$root/usr/lib64/security/pam_mntns.so" | awk '{print $3}' | sort | tr '\n' ' ')" \
 		"pam_sm_close_session pam_sm_open_session "
 	rm -rf "$root"
+}
+
+# The documented way to add conf/authselect/session-lines to a custom
+# authselect profile, tried on a session section written like those of
+# authselect's profiles.
+test_install_authselect_lines() {
+	local d=$W/authselect expr f
+	mkdir -p "$d"
+	cat >"$d/system-auth" <<'P'
+session     optional                    pam_keyinit.so revoke
+-session    optional                    pam_systemd.so
+session     optional                    pam_oddjob_mkhomedir.so    {include if "with-mkhomedir"}
+session     [success=1 default=ignore]  pam_succeed_if.so service in crond quiet use_uid
+session     required                    pam_unix.so
+P
+	cp "$d/system-auth" "$d/password-auth"
+	cp "$d/system-auth" "$W/authselect-orig"
+	expr=$(sed -n "s|^sed -i '\(.*\)' \\\\\$|\1|p" conf/authselect/README.md)
+	expect_match "conf/authselect/README.md names the shipped lines" \
+		"$expr" '/usr/share/doc/pam_mntns/authselect/session-lines$'
+	expect_true "README.md gives the same command" \
+		grep -qF "sed -i '$expr'" README.md
+	cp conf/authselect/session-lines "$d/lines"
+	(cd "$d" && sed -i "${expr%% /usr/*} lines" system-auth password-auth)
+	for f in system-auth password-auth; do
+		expect_eq "$f: the lines follow mkhomedir, before the profile's own crond skip" \
+			"$(grep -o 'pam_[a-z_]*\.so' "$d/$f" | tr '\n' ' ')" \
+			'pam_keyinit.so pam_systemd.so pam_oddjob_mkhomedir.so pam_succeed_if.so pam_mntns.so pam_succeed_if.so pam_unix.so '
+		expect_eq "$f: without the with-mntns feature it is as it was" \
+			"$(grep -v '{include if "with-mntns"}$' "$d/$f" | md5sum)" \
+			"$(md5sum <"$W/authselect-orig")"
+	done
+	rm -rf "$d" "$W/authselect-orig"
 }
 
 run_tests
