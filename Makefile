@@ -20,7 +20,9 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wno-format-truncation
-HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
+# A distribution's own _FORTIFY_SOURCE (Fedora's is 3) wins over ours.
+HARDEN := $(if $(findstring _FORTIFY_SOURCE,$(CFLAGS) $(CPPFLAGS)),,\
+	-D_FORTIFY_SOURCE=2) -fstack-protector-strong -fPIC
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -43,7 +45,7 @@ ADMIN_OBJ := $(ADMIN_SRC:%.c=$(B)/%.o)
 MODULE := $(B)/pam_mntns.so
 HELPER := $(B)/pam_mntns_helper
 
-.PHONY: all clean install uninstall deb check deps demo tests
+.PHONY: all clean install uninstall deb rpm check check-unit deps demo tests
 all: $(MODULE) $(HELPER)
 
 $(B)/gen-optmap: tools/gen-optmap.c
@@ -63,7 +65,7 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -MMD -MP -c -o $@ $<
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
 
 $(B)/libmntns.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
@@ -122,6 +124,10 @@ tests: all $(UNIT_TESTS) $(TEST_TOOLS) $(TEST_BUILD)
 check: tests
 	@B=$(B) T="$(T)" tests/run-all.sh
 
+# The unit tests alone: no root, no test tools; what a package build runs.
+check-unit: $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do tests/unit/run-unit.sh $$t || exit 1; done
+
 # ---- installation -----------------------------------------------------
 
 UNITS := $(wildcard conf/systemd/*.service)
@@ -130,7 +136,8 @@ install: all
 	install -d $(DESTDIR)$(SECUREDIR) $(DESTDIR)$(SBINDIR) \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(SYSCONFDIR)/security/pam_mntns.d \
-		$(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(PAMCONFIGDIR)
+		$(DESTDIR)$(TMPFILESDIR) \
+		$(if $(PAMCONFIGDIR),$(DESTDIR)$(PAMCONFIGDIR))
 	install -m 0644 $(MODULE) $(DESTDIR)$(SECUREDIR)/pam_mntns.so
 	install -m 0755 $(HELPER) $(DESTDIR)$(SBINDIR)/pam_mntns_helper
 	install -m 0644 man/pam_mntns.8 man/pam_mntns_helper.8 \
@@ -138,7 +145,9 @@ install: all
 	install -m 0644 man/pam_mntns.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 conf/tmpfiles.d/pam_mntns.conf \
 		$(DESTDIR)$(TMPFILESDIR)/pam_mntns.conf
-	install -m 0644 conf/pam-configs/mntns $(DESTDIR)$(PAMCONFIGDIR)/mntns
+	@# PAMCONFIGDIR= (empty): no pam-auth-update profile, as on Fedora.
+	$(if $(PAMCONFIGDIR),install -m 0644 conf/pam-configs/mntns \
+		$(DESTDIR)$(PAMCONFIGDIR)/mntns)
 	install -d $(DESTDIR)$(UNITDIR)
 	$(foreach u,$(UNITS),sed 's|/usr/sbin/|$(SBINDIR)/|' $(u) \
 		>$(DESTDIR)$(UNITDIR)/$(notdir $(u)) && \
@@ -156,7 +165,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man8/pam_mntns_helper.8 \
 		$(DESTDIR)$(MANDIR)/man5/pam_mntns.conf.5 \
 		$(DESTDIR)$(TMPFILESDIR)/pam_mntns.conf \
-		$(DESTDIR)$(PAMCONFIGDIR)/mntns \
+		$(if $(PAMCONFIGDIR),$(DESTDIR)$(PAMCONFIGDIR)/mntns) \
 		$(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(UNITS)))
 
 # A Debian package, built from a copy of the tree in $(B)/deb so that
@@ -170,12 +179,40 @@ deb:
 		dpkg-buildpackage -us -uc -b
 	cd $(B)/deb && lintian --fail-on error *.changes
 
+# An RPM for Fedora and RHEL (rpm/pam_mntns.spec), built from a tarball
+# of the tree.  rpmbuild's tree, database, temporary files and HOME are
+# all under $(B)/rpm, so nothing lands outside the build directory.  A
+# host without systemd-rpm-macros (Debian) gets rpm/macros.fallback.
+RPM_TOP = $(abspath $(B))/rpm
+RPM_TAR = $(RPM_TOP)/SOURCES/pam_mntns-$(VERSION).tar.gz
+RPM_FOREIGN = $(if $(shell rpm --eval '%{?_unitdir}' 2>/dev/null),,yes)
+RPM_MACROS = $(if $(RPM_FOREIGN),--load=$(CURDIR)/rpm/macros.fallback)
+# Debian's rpm has an empty database: BuildRequires cannot be checked.
+RPM_NODEPS = $(if $(RPM_FOREIGN),--nodeps)
+# The filters of rpm/pam_mntns.rpmlintrc are for a foreign host; a Fedora
+# host's rpmlint may not need them all.
+RPMLINT_FLAGS = $(if $(RPM_FOREIGN),,--ignore-unused-rpmlintrc)
+RPMBUILD_FLAGS ?=
+RPMLINT ?= rpmlint
+RPM_ENV = env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL HOME=$(RPM_TOP) \
+	XDG_CONFIG_HOME=$(RPM_TOP) XDG_CACHE_HOME=$(RPM_TOP)
+rpm:
+	rm -rf $(RPM_TOP) && mkdir -p $(RPM_TOP)/SOURCES $(RPM_TOP)/db \
+		$(RPM_TOP)/tmp
+	tar --exclude=./$(B) --exclude=./build --exclude=./.git \
+		--transform 's,^\.,pam_mntns-$(VERSION),' -czf $(RPM_TAR) .
+	$(RPM_ENV) rpmbuild -bb $(RPM_NODEPS) $(RPM_MACROS) $(RPMBUILD_FLAGS) \
+		--define '_topdir $(RPM_TOP)' --define '_dbpath $(RPM_TOP)/db' \
+		--define '_tmppath $(RPM_TOP)/tmp' rpm/pam_mntns.spec
+	$(RPM_ENV) $(RPMLINT) $(RPMLINT_FLAGS) -r rpm/pam_mntns.rpmlintrc \
+		rpm/pam_mntns.spec $(RPM_TOP)/RPMS/*/*.rpm
+
 # ---- the rest ---------------------------------------------------------
 
 DEB_DEPS := gcc make pkg-config libpam0g-dev libmount-dev libcmocka-dev \
 	pamtester libpam-wrapper libnss-wrapper mandoc clang-format \
 	util-linux bsdutils login passwd \
-	dpkg-dev debhelper fakeroot lintian \
+	dpkg-dev debhelper fakeroot lintian rpm rpmlint \
 	openssh-server expect valgrind clang libclang-rt-14-dev sudo tmux
 
 deps:

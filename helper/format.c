@@ -64,6 +64,8 @@ rule_options_format(const struct rule *r, char *buf, size_t len)
 	buf[0] = '\0';
 	if (r->fsdata)
 		append_word(buf, len, r->fsdata);
+	if (r->selinux)
+		append_word(buf, len, r->selinux);
 	if (r->mode >= 0) {
 		snprintf(mode, sizeof(mode), "mode=%04o", (unsigned)r->mode);
 		append_word(buf, len, mode);

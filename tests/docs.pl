@@ -70,7 +70,8 @@ while ($optmap =~ /\{ "(\w+)",/g) {
 	check($page{'man/pam_mntns.conf.5'} =~ /\b\Q$o\E\b/,
 	      "option '$o' is in pam_mntns.conf(5)");
 }
-for my $w ('mode=', 'size=', 'nr_inodes=') {
+for my $w ('mode=', 'size=', 'nr_inodes=', 'context=', 'fscontext=',
+	'defcontext=', 'rootcontext=') {
 	check(index($page{'man/pam_mntns.conf.5'}, $w) >= 0,
 	      "option '$w' is in pam_mntns.conf(5)");
 }

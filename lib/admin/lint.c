@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "decide.h"
 #include "describe.h"
@@ -16,6 +17,8 @@
 #include "resolve.h"
 
 #define REFUSES "the module refuses the logins this rule applies to"
+/* Where an SELinux kernel shows its mode, once its policy is loaded. */
+#define SELINUXFS_ENFORCE "/sys/fs/selinux/enforce"
 
 struct lint {
 	const struct conf *c;
@@ -284,6 +287,21 @@ lint_size(struct lint *l, const struct rule *r)
 	       "kernel's default)");
 }
 
+/*
+ * Without SELinux, tmpfs refuses context options as unknown (mount(8)
+ * drops them silently; the module passes them on and fails closed).
+ */
+static void
+lint_selinux(struct lint *l, const struct rule *r)
+{
+	if (!r->selinux || access(SELINUXFS_ENFORCE, F_OK) == 0)
+		return;
+	report(l, r,
+	       "SELinux is not enabled on this host (no %s): the kernel "
+	       "refuses %s; " REFUSES,
+	       SELINUXFS_ENFORCE, r->selinux);
+}
+
 static const char *
 trusted_dir(const char *target)
 {
@@ -533,6 +551,7 @@ lint_rule(struct lint *l, size_t i)
 			lint_source(l, r, tpi, spi);
 		if (r->method == METHOD_TMPFS)
 			lint_size(l, r);
+		lint_selinux(l, r);
 		if (r->method == METHOD_RO)
 			lint_ro(l, r);
 		if (r->method == METHOD_HIDE)

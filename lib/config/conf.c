@@ -331,16 +331,17 @@ parse_mode(const struct where *w, const char *v, int *mode)
 	return 0;
 }
 
+/* Appends @word to the comma list *@list (NULL: empty). */
 static int
-add_fsdata(struct rule *r, const char *word)
+add_word(char **list, const char *word)
 {
 	char *s;
 
-	if (asprintf(&s, "%s%s%s", r->fsdata ? r->fsdata : "",
-		     r->fsdata ? "," : "", word) < 0)
+	if (asprintf(&s, "%s%s%s", *list ? *list : "", *list ? "," : "", word) <
+	    0)
 		return -ENOMEM;
-	free(r->fsdata);
-	r->fsdata = s;
+	free(*list);
+	*list = s;
 	return 0;
 }
 
@@ -359,7 +360,102 @@ parse_fs_word(const struct where *w, const char *word, struct rule *r)
 			   "an optional %s suffix)",
 			   word,
 			   is_size ? "k, m, g, t, p, e or %" : "k, m or g");
-	return add_fsdata(r, word);
+	return add_word(&r->fsdata, word);
+}
+
+/*
+ * SELinux's mount options: the kernel reads them for any file system, but
+ * only a new one, a tmpfs here, can take them; a bind mount shows files
+ * with the labels they have.
+ */
+static const char *const selinux_names[] = {
+	"context=",
+	"fscontext=",
+	"defcontext=",
+	"rootcontext=",
+};
+
+static const char *
+selinux_name(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(selinux_names); i++)
+		if (!strncmp(word, selinux_names[i], strlen(selinux_names[i])))
+			return selinux_names[i];
+	return NULL;
+}
+
+/* Whether the comma list @list has an option @name ("context="). */
+static bool
+has_option(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	/* A value holds no '=', so a match after a comma starts a word. */
+	for (p = list; p && (p = strstr(p, name)); p += n)
+		if (p == list || p[-1] == ',')
+			return true;
+	return false;
+}
+
+/*
+ * A context is USER:ROLE:TYPE[:LEVEL]; whether the policy knows it is
+ * the kernel's to say.  A value with a comma (categories, s0:c0,c1) is
+ * written in double quotes, as for mount(8), and passed on with them.
+ */
+static int
+check_context(const struct where *w, const char *word, size_t nlen)
+{
+	const char *v = word + nlen;
+	size_t n = strlen(v), i, colons = 0;
+
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+		v++;
+		n -= 2;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i] == '"' || v[i] == '\\' || v[i] == '=' ||
+		    (unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f)
+			return bad(w,
+				   "invalid character in '%s' (a context has "
+				   "no quotes inside, backslashes, '=', "
+				   "blanks or control characters)",
+				   word);
+		colons += v[i] == ':';
+	}
+	if (colons < 2)
+		return bad(w,
+			   "'%s' is not an SELinux context (expected "
+			   "USER:ROLE:TYPE[:LEVEL], e.g. "
+			   "%.*ssystem_u:object_r:tmp_t:s0)",
+			   word, (int)nlen, word);
+	return 0;
+}
+
+static int
+parse_selinux(const struct where *w, const char *word, const char *name,
+	      struct rule *r)
+{
+	const char *other = !strcmp(name, "context=")	   ? "defcontext="
+			    : !strcmp(name, "defcontext=") ? "context="
+							   : NULL;
+	int nlen = (int)strlen(name), ret;
+
+	if (r->method != METHOD_TMPFS)
+		return bad(w,
+			   "option '%.*s' applies only to tmpfs (a bind "
+			   "mount keeps the labels of the files it shows: "
+			   "relabel those instead)",
+			   nlen - 1, name);
+	if (has_option(r->selinux, name))
+		return bad(w, "option '%.*s' is given twice", nlen - 1, name);
+	if (other && has_option(r->selinux, other))
+		return bad(w, "options 'context' and 'defcontext' cannot be "
+			      "combined (context= labels every file)");
+	ret = check_context(w, word, (size_t)nlen);
+	return ret < 0 ? ret : add_word(&r->selinux, word);
 }
 
 static const struct mount_flag_word *
@@ -377,6 +473,7 @@ static int
 parse_option(const struct where *w, const char *word, struct rule *r)
 {
 	const struct mount_flag_word *f;
+	const char *name;
 
 	if (!*word)
 		return bad(w, "empty word in OPTIONS");
@@ -389,6 +486,8 @@ parse_option(const struct where *w, const char *word, struct rule *r)
 	}
 	if (!strncmp(word, "size=", 5) || !strncmp(word, "nr_inodes=", 10))
 		return parse_fs_word(w, word, r);
+	if ((name = selinux_name(word)))
+		return parse_selinux(w, word, name, r);
 	f = flag_word(word);
 	if (!f)
 		return bad(w, "unknown option '%s'", word);
@@ -400,6 +499,20 @@ parse_option(const struct where *w, const char *word, struct rule *r)
 		r->ms_clr &= ~f->flag;
 	}
 	return 0;
+}
+
+/*
+ * The end of the option at @s: the next comma outside double quotes
+ * (which only a context value has), or its NUL; NULL if a quote is open.
+ */
+static char *
+option_end(char *s)
+{
+	bool quoted = false;
+
+	for (; *s && (quoted || *s != ','); s++)
+		quoted ^= *s == '"';
+	return quoted ? NULL : s;
 }
 
 static int
@@ -414,9 +527,13 @@ parse_options(const struct where *w, char *field, struct rule *r)
 		return bad(w, "method %s takes no OPTIONS (use '-')",
 			   method_name(r->method));
 	for (word = field; word; word = next) {
-		next = strchr(word, ',');
-		if (next)
+		next = option_end(word);
+		if (!next)
+			return bad(w, "unbalanced '\"' in OPTIONS");
+		if (*next)
 			*next++ = '\0';
+		else
+			next = NULL;
 		ret = parse_option(w, word, r);
 		if (ret < 0)
 			return ret;
@@ -488,6 +605,7 @@ rule_free(struct rule *r)
 	free(r->target);
 	free(r->source);
 	free(r->fsdata);
+	free(r->selinux);
 }
 
 static int

@@ -50,6 +50,7 @@ struct rule {
 	bool instance; /* bind source names a per-user instance */
 	unsigned long ms_set, ms_clr; /* MS_RDONLY, MS_NOSUID, ... */
 	char *fsdata;		      /* tmpfs size=/nr_inodes=, or NULL */
+	char *selinux;		      /* tmpfs context=... as written */
 	int mode;		      /* mode=, or -1 */
 	const char *file;	      /* owned by struct conf */
 	unsigned line;

@@ -89,10 +89,7 @@ mount_tmpfs(const struct plan_entry *pe, int tfd, const struct stat *tst,
 	if (r < 0)
 		return r;
 	r = mount_on(tfd, "tmpfs", set, data);
-	if (r < 0)
-		return err_set(e, r, "cannot mount tmpfs on %s: %s", pe->target,
-			       strerror(-r));
-	return 0;
+	return r < 0 ? tmpfs_mount_error(pe, r, e) : 0;
 }
 
 /* An empty, read-only tmpfs no one may enter, for a hidden directory. */

@@ -165,14 +165,31 @@ tmpfs_data(const struct plan_entry *pe, const struct stat *root, char *buf,
 {
 	int n;
 
-	n = snprintf(buf, len, "%s%smode=%04o,uid=%u,gid=%u",
+	/* The SELinux options as written: quotes are the kernel's syntax. */
+	n = snprintf(buf, len, "%s%s%s%smode=%04o,uid=%u,gid=%u",
 		     pe->fsdata ? pe->fsdata : "", pe->fsdata ? "," : "",
+		     pe->selinux ? pe->selinux : "", pe->selinux ? "," : "",
 		     (unsigned)(root->st_mode & 07777), (unsigned)root->st_uid,
 		     (unsigned)root->st_gid);
 	if (n < 0 || (size_t)n >= len)
 		return err_set(e, -E2BIG, "target %s: tmpfs options too long",
 			       pe->target);
 	return 0;
+}
+
+int
+tmpfs_mount_error(const struct plan_entry *pe, int rc, struct mntns_error *e)
+{
+	/* Without SELinux, tmpfs reports a context option as unknown. */
+	if (rc == -EINVAL && pe->selinux)
+		return err_set(e, rc,
+			       "cannot mount tmpfs on %s with %s: %s (is "
+			       "SELinux enabled? Without it tmpfs has no "
+			       "context options; with it, each context must "
+			       "be valid in the loaded policy)",
+			       pe->target, pe->selinux, strerror(-rc));
+	return err_set(e, rc, "cannot mount tmpfs on %s: %s", pe->target,
+		       strerror(-rc));
 }
 
 void

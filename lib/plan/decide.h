@@ -96,6 +96,13 @@ int tmpfs_data(const struct plan_entry *pe, const struct stat *root, char *buf,
 	       size_t len, struct mntns_error *e);
 
 /*
+ * The error of @pe's tmpfs mount failing with @rc (-errno); a refused
+ * SELinux option is named.
+ */
+int tmpfs_mount_error(const struct plan_entry *pe, int rc,
+		      struct mntns_error *e);
+
+/*
  * The MS_* flags @pe's mount sets and clears (a tmpfs clears none, ro
  * adds MS_RDONLY, a hidden path gets all of MOUNT_MS_FLAGS).
  */

@@ -174,6 +174,7 @@ fill_entry(struct plan_entry *pe, const struct rule *r, struct identity *id,
 	pe->ms_set = r->ms_set;
 	pe->ms_clr = r->ms_clr;
 	pe->fsdata = r->fsdata;
+	pe->selinux = r->selinux;
 	pe->mode = r->mode;
 	pe->uid = id->uid;
 	pe->gid = id->gid;

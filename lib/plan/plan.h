@@ -18,9 +18,10 @@ struct plan_entry {
 	bool instance;		       /* source is a per-user instance */
 	bool target_home, source_home; /* from ~ or %h: must be the user's */
 	unsigned long ms_set, ms_clr;
-	const char *fsdata; /* owned by the rule */
-	int mode;	    /* -1: take TARGET's owner and mode */
-	uid_t uid;	    /* owner when mode >= 0 */
+	const char *fsdata;  /* owned by the rule */
+	const char *selinux; /* owned by the rule: context=... words */
+	int mode;	     /* -1: take TARGET's owner and mode */
+	uid_t uid;	     /* owner when mode >= 0 */
 	gid_t gid;
 	const struct rule *rule; /* the rule that won */
 

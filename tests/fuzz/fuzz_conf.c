@@ -8,6 +8,8 @@
  *     ".." component, no control character), and no TARGET is "/";
  *   - no TARGET appears twice, "none" entries are gone, and a parent
  *     comes before anything below it;
+ *   - SELinux options are on tmpfs entries only, as one piece of mount
+ *     data: quotes balanced, no blank or control character;
  *   - a hostile name, home or group never makes it into a plan: when a
  *     plan for such a user is made at all, the same plan for a user with
  *     marked, safe fields must show none of the marks (else a variable
@@ -148,6 +150,25 @@ is_parent(const char *parent, const char *path)
 	return !strncmp(parent, path, n) && path[n] == '/';
 }
 
+/* SELinux options as mount data: a comma splits only outside quotes. */
+static bool
+selinux_ok(const struct plan_entry *pe)
+{
+	const char *s = pe->selinux;
+	bool quoted = false;
+
+	if (!s)
+		return true;
+	if (pe->method != METHOD_TMPFS)
+		return false;
+	for (; *s; s++) {
+		if ((unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f)
+			return false;
+		quoted ^= *s == '"';
+	}
+	return !quoted;
+}
+
 static void
 check_plan(const struct plan *p)
 {
@@ -160,7 +181,7 @@ check_plan(const struct plan *p)
 			__builtin_trap();
 		if (pe->source && !path_is_normalized(pe->source))
 			__builtin_trap();
-		if (pe->method == METHOD_NONE)
+		if (pe->method == METHOD_NONE || !selinux_ok(pe))
 			__builtin_trap();
 		for (j = i + 1; j < p->n; j++) {
 			if (!strcmp(pe->target, p->entries[j].target))

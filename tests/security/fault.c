@@ -15,6 +15,8 @@
  *   MNTNS_FAULT_ENOSPC=1            the failing unshare says ENOSPC, as
  *                                   at the kernel's namespace limit
  *   MNTNS_FAULT_EUID=1              print "unshare: euid=N" at each call
+ *   MNTNS_TRACE_MOUNT=1             print every mount(2) call's type and
+ *                                   data as "mount: TYPE DATA"
  *
  * Each failure made is reported on stderr as "fault: NAME#N".  syscall(2)
  * is counted as "openat2" for SYS_openat2 and as "syscall" otherwise.
@@ -115,7 +117,7 @@ static const char *const fn_names[F_COUNT] = {
 /* Test code: plain statics are fine here, never in the module. */
 static unsigned long calls[F_COUNT], fail_at[F_COUNT], pause_at[F_COUNT];
 static const char *pause_dir;
-static bool parsed, count_report;
+static bool parsed, count_report, trace_mount;
 
 WRAPS(int, open, (const char *path, int flags, ...));
 WRAPS(ssize_t, write, (int fd, const void *buf, size_t len));
@@ -167,6 +169,7 @@ parse_env(void)
 	parse_spec(getenv("MNTNS_PAUSE"), pause_at);
 	pause_dir = getenv("MNTNS_PAUSE_DIR");
 	count_report = getenv("MNTNS_FAULT_COUNT") != NULL;
+	trace_mount = getenv("MNTNS_TRACE_MOUNT") != NULL;
 }
 
 static void
@@ -239,7 +242,15 @@ int
 __wrap_mount(const char *src, const char *dst, const char *type,
 	     unsigned long fl, const void *data)
 {
+	char msg[1024];
+
 	FAIL_IF(F_MOUNT, EIO, -1);
+	/* The data exactly as the kernel gets it (a tmpfs's is text). */
+	if (trace_mount && type) {
+		snprintf(msg, sizeof(msg), "mount: %s %s\n", type,
+			 data ? (const char *)data : "-");
+		say(msg);
+	}
 	return __real_mount(src, dst, type, fl, data);
 }
 

@@ -832,6 +832,96 @@ test_fsdata_errors(void **state)
 			   "option 'nr_inodes' applies only to tmpfs");
 }
 
+/* SELinux's context options: tmpfs only, kept as written, in rule->selinux. */
+static void
+test_selinux(void **state)
+{
+	struct conf c = {0};
+	const struct rule *r;
+
+	(void)state;
+	r = parse_last(&c, "* /tmp tmpfs - "
+			   "size=1G,rootcontext=system_u:object_r:tmp_t:s0\n");
+	assert_non_null(r);
+	assert_string_equal(r->fsdata, "size=1G");
+	assert_string_equal(r->selinux,
+			    "rootcontext=system_u:object_r:tmp_t:s0");
+	/* A comma inside double quotes is part of the value. */
+	r = parse_last(&c, "* /tmp tmpfs - "
+			   "context=\"system_u:object_r:tmp_t:s0:c0,c1\",ro\n");
+	assert_non_null(r);
+	assert_string_equal(r->selinux,
+			    "context=\"system_u:object_r:tmp_t:s0:c0,c1\"");
+	assert_int_equal(r->ms_set, MS_DEFAULT | MS_RDONLY);
+	r = parse_last(&c, "* /tmp tmpfs - fscontext=u:r:t,"
+			   "defcontext=\"u:r:t:s0-s0:c0.c1023\",mode=0700,"
+			   "rootcontext=\"u:r:t\"\n");
+	assert_non_null(r);
+	assert_null(r->fsdata);
+	assert_string_equal(r->selinux,
+			    "fscontext=u:r:t,defcontext=\"u:r:t:"
+			    "s0-s0:c0.c1023\",rootcontext=\"u:r:t\"");
+	assert_int_equal(r->mode, 0700);
+	/* context= and fscontext= together are the kernel's to judge. */
+	r = parse_last(&c, "* /tmp tmpfs - context=u:r:t,fscontext=u:r:t\n");
+	assert_non_null(r);
+	r = parse_last(&c, "* /tmp tmpfs - size=1G\n");
+	assert_non_null(r);
+	assert_null(r->selinux);
+	conf_free(&c);
+}
+
+static void
+test_selinux_errors(void **state)
+{
+	(void)state;
+	assert_parse_error("* /x bind /y context=u:r:t\n", 1,
+			   "option 'context' applies only to tmpfs (a bind "
+			   "mount keeps the labels of the files it shows: "
+			   "relabel those instead)");
+	assert_parse_error("* /x bind /y/%u rootcontext=u:r:t\n", 1,
+			   "option 'rootcontext' applies only to tmpfs");
+	assert_parse_error("* /x ro - fscontext=u:r:t\n", 1,
+			   "option 'fscontext' applies only to tmpfs");
+	assert_parse_error("* /x hide - defcontext=u:r:t\n", 1,
+			   "method hide takes no OPTIONS");
+	assert_parse_error("* /tmp tmpfs - context=u:r:t,defcontext=u:r:t\n", 1,
+			   "options 'context' and 'defcontext' cannot be "
+			   "combined (context= labels every file)");
+	assert_parse_error("* /tmp tmpfs - defcontext=u:r:t,context=u:r:t\n", 1,
+			   "cannot be combined");
+	assert_parse_error("* /tmp tmpfs - fscontext=u:r:t,fscontext=u:r:t\n",
+			   1, "option 'fscontext' is given twice");
+	assert_parse_error("* /tmp tmpfs - context=\"u:r:t:s0:c0,c1\n", 1,
+			   "unbalanced '\"' in OPTIONS");
+	/* Unquoted, the comma ends the option: c1 is an unknown one. */
+	assert_parse_error("* /tmp tmpfs - context=u:r:t:s0:c0,c1\n", 1,
+			   "unknown option 'c1'");
+	assert_parse_error("* /tmp tmpfs - context=tmp_t\n", 1,
+			   "'context=tmp_t' is not an SELinux context "
+			   "(expected USER:ROLE:TYPE[:LEVEL], e.g. "
+			   "context=system_u:object_r:tmp_t:s0)");
+	assert_parse_error("* /tmp tmpfs - rootcontext=\n", 1,
+			   "'rootcontext=' is not an SELinux context");
+	assert_parse_error("* /tmp tmpfs - rootcontext=\"\"\n", 1,
+			   "is not an SELinux context");
+	assert_parse_error("* /tmp tmpfs - context=u:r:t\"x\"\n", 1,
+			   "invalid character in 'context=u:r:t\"x\"' (a "
+			   "context has no quotes inside, backslashes, '=', "
+			   "blanks or control characters)");
+	assert_parse_error("* /tmp tmpfs - context=u:r:t\\054\n", 1,
+			   "invalid character");
+	assert_parse_error("* /tmp tmpfs - context=u:r:t=x\n", 1,
+			   "invalid character");
+	assert_parse_error("* /tmp tmpfs - context=u:r:\x01\n", 1,
+			   "invalid character");
+	/* Quotes belong to context values only. */
+	assert_parse_error("* /tmp tmpfs - size=\"1G\"\n", 1,
+			   "invalid value in 'size=\"1G\"'");
+	assert_parse_error("* /tmp tmpfs - Context=u:r:t\n", 1,
+			   "unknown option 'Context=u:r:t'");
+}
+
 static void
 test_option_errors(void **state)
 {
@@ -1782,6 +1872,8 @@ main(void)
 		cmocka_unit_test(test_default_flags),
 		cmocka_unit_test(test_fsdata),
 		cmocka_unit_test(test_fsdata_errors),
+		cmocka_unit_test(test_selinux),
+		cmocka_unit_test(test_selinux_errors),
 		cmocka_unit_test(test_option_errors),
 		cmocka_unit_test(test_optmap_matches_libmount),
 		cmocka_unit_test(test_other_libmount_words_refused),

@@ -130,6 +130,42 @@ test_fresh_root(void **state)
 	assert_string_equal(e.msg, "target /tmp: tmpfs options too long");
 }
 
+/* The SELinux options reach mount(2) as written, and a refusal names them. */
+static void
+test_tmpfs_selinux(void **state)
+{
+	struct plan_entry pe = entry(METHOD_TMPFS, "/tmp");
+	struct stat st = stat_of(S_IFDIR | 01777, 0, 0);
+	struct mntns_error e = {0};
+	char data[128];
+
+	(void)state;
+	pe.selinux = "context=\"system_u:object_r:tmp_t:s0:c0,c1\"";
+	assert_int_equal(tmpfs_data(&pe, &st, data, sizeof(data), &e), 0);
+	assert_string_equal(data,
+			    "context=\"system_u:object_r:tmp_t:s0:c0,c1\","
+			    "mode=1777,uid=0,gid=0");
+	pe.fsdata = "size=10%";
+	pe.selinux = "rootcontext=system_u:object_r:tmp_t:s0";
+	assert_int_equal(tmpfs_data(&pe, &st, data, sizeof(data), &e), 0);
+	assert_string_equal(data, "size=10%,rootcontext=system_u:object_r:"
+				  "tmp_t:s0,mode=1777,uid=0,gid=0");
+	assert_int_equal(tmpfs_mount_error(&pe, -EINVAL, &e), -EINVAL);
+	assert_string_equal(e.msg,
+			    "cannot mount tmpfs on /tmp with rootcontext="
+			    "system_u:object_r:tmp_t:s0: Invalid argument (is "
+			    "SELinux enabled? Without it tmpfs has no context "
+			    "options; with it, each context must be valid in "
+			    "the loaded policy)");
+	assert_int_equal(tmpfs_mount_error(&pe, -ENOMEM, &e), -ENOMEM);
+	assert_string_equal(e.msg, "cannot mount tmpfs on /tmp: Cannot "
+				   "allocate memory");
+	pe.selinux = NULL;
+	assert_int_equal(tmpfs_mount_error(&pe, -EINVAL, &e), -EINVAL);
+	assert_string_equal(e.msg, "cannot mount tmpfs on /tmp: Invalid "
+				   "argument");
+}
+
 static void
 test_mount_flags(void **state)
 {
@@ -331,6 +367,7 @@ main(void)
 		cmocka_unit_test(test_target_type),
 		cmocka_unit_test(test_missing_target),
 		cmocka_unit_test(test_fresh_root),
+		cmocka_unit_test(test_tmpfs_selinux),
 		cmocka_unit_test(test_mount_flags),
 		cmocka_unit_test(test_instance_messages),
 		cmocka_unit_test(test_walk_order),
