@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "resolve.h"
+#include "syscalls.h"
 
 const char *
 type_name(mode_t m)
@@ -71,10 +72,8 @@ path_error(const char *what, const char *path, int err, struct mntns_error *e)
 			       "%s %s: not a directory (or a path "
 			       "component is not one)",
 			       what, path);
-	if (err == ENOSYS)
-		return err_set(e, -err, "%s %s: the kernel lacks openat2(2)",
-			       what, path);
-	return err_set(e, -err, "%s %s: %s", what, path, strerror(err));
+	return err_set(e, -err, "%s %s: %s", what, path,
+		       sys_strerror(err, "openat2", "5.6"));
 }
 
 int
