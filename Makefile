@@ -173,7 +173,7 @@ deb:
 
 DEB_DEPS := gcc make pkg-config libpam0g-dev libmount-dev libcmocka-dev \
 	pamtester libpam-wrapper libnss-wrapper mandoc clang-format \
-	util-linux bsdutils login passwd \
+	util-linux bsdutils login passwd binutils \
 	dpkg-dev debhelper fakeroot lintian \
 	openssh-server expect valgrind clang libclang-rt-14-dev
 

@@ -44,6 +44,7 @@ run_suite() {
 suite style tests/style.sh
 suite man tests/man.sh
 suite docs perl tests/docs.pl
+suite glibc tests/glibc.sh
 for t in "$B"/tests/unit/test_*; do
 	[ -x "$t" ] || continue
 	suite "unit/$(basename "$t")" tests/unit/run-unit.sh "$t"
