@@ -188,6 +188,12 @@ open_nofollow(const char *path, int flags, mode_t mode)
 	return sys_openat2(AT_FDCWD, path, &how);
 }
 
+const char *
+open_strerror(int err)
+{
+	return sys_strerror(err, "openat2", "5.6");
+}
+
 int
 own_dir(const char *path, struct mntns_error *e)
 {
@@ -199,7 +205,7 @@ own_dir(const char *path, struct mntns_error *e)
 			       strerror(errno));
 	fd = open_nofollow(path, O_PATH | O_DIRECTORY, 0);
 	if (fd < 0 || fstat(fd, &st) < 0)
-		return err_set(e, -errno, "%s: %s", path, strerror(errno));
+		return err_set(e, -errno, "%s: %s", path, open_strerror(errno));
 	if (st.st_uid != 0 || (st.st_mode & 077))
 		return err_set(e, -EPERM,
 			       "%s is owned by uid %u with mode %04o; it must "

@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 
 #include "resolve.h"
-#include "syscalls.h"
 
 const char *
 type_name(mode_t m)
@@ -72,8 +71,7 @@ path_error(const char *what, const char *path, int err, struct mntns_error *e)
 			       "%s %s: not a directory (or a path "
 			       "component is not one)",
 			       what, path);
-	return err_set(e, -err, "%s %s: %s", what, path,
-		       sys_strerror(err, "openat2", "5.6"));
+	return err_set(e, -err, "%s %s: %s", what, path, open_strerror(err));
 }
 
 int

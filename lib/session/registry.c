@@ -315,7 +315,7 @@ user_lock(uid_t uid, struct mntns_error *e)
 	}
 	if (fd < 0)
 		return err_set(e, -errno, "cannot open %s: %s", path,
-			       strerror(errno));
+			       open_strerror(errno));
 	while (flock(fd, LOCK_EX) < 0)
 		if (errno != EINTR)
 			return err_set(e, -errno, "cannot lock %s: %s", path,
