@@ -89,7 +89,7 @@ $(HELPER): $(HELPER_OBJ) $(B)/libmntns-admin.a $(B)/libmntns.a
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 	$(wildcard tests/unit/test_*.c))
 TEST_TOOLS := $(B)/tests/pam-session $(B)/tests/logshim.so \
-	$(B)/tests/vgshim.so
+	$(B)/tests/vgshim.so $(B)/tests/oldkernel
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libmntns-admin.a $(B)/libmntns.a
 	@mkdir -p $(@D)
@@ -109,6 +109,12 @@ $(B)/tests/logshim.so: tests/lib/logshim.c
 $(B)/tests/vgshim.so: tests/lib/vgshim.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -shared -o $@ $< $(LDFLAGS) -ldl
+
+# Runs a command as on an older kernel (Linux 5.14 unless -k says), with
+# a seccomp filter: for the tests of the fallbacks.
+$(B)/tests/oldkernel: tests/lib/oldkernel.c lib/syscalls.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -o $@ $< $(LDFLAGS)
 
 # Suites with their own build rules add to TEST_BUILD from their fragment.
 TEST_BUILD :=
