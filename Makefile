@@ -91,7 +91,7 @@ $(HELPER): $(HELPER_OBJ) $(B)/libmntns-admin.a $(B)/libmntns.a
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 	$(wildcard tests/unit/test_*.c))
 TEST_TOOLS := $(B)/tests/pam-session $(B)/tests/logshim.so \
-	$(B)/tests/vgshim.so
+	$(B)/tests/vgshim.so $(B)/tests/oldkernel
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libmntns-admin.a $(B)/libmntns.a
 	@mkdir -p $(@D)
@@ -111,6 +111,12 @@ $(B)/tests/logshim.so: tests/lib/logshim.c
 $(B)/tests/vgshim.so: tests/lib/vgshim.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -shared -o $@ $< $(LDFLAGS) -ldl
+
+# Runs a command as on an older kernel (Linux 5.14 unless -k says), with
+# a seccomp filter: for the tests of the fallbacks.
+$(B)/tests/oldkernel: tests/lib/oldkernel.c lib/syscalls.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -o $@ $< $(LDFLAGS)
 
 # Suites with their own build rules add to TEST_BUILD from their fragment.
 TEST_BUILD :=
@@ -211,7 +217,7 @@ rpm:
 
 DEB_DEPS := gcc make pkg-config libpam0g-dev libmount-dev libcmocka-dev \
 	pamtester libpam-wrapper libnss-wrapper mandoc clang-format \
-	util-linux bsdutils login passwd \
+	util-linux bsdutils login passwd binutils \
 	dpkg-dev debhelper fakeroot lintian rpm rpmlint \
 	openssh-server expect valgrind clang libclang-rt-14-dev sudo tmux
 

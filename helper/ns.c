@@ -16,7 +16,6 @@
 #include <string.h>
 #include <linux/nsfs.h>
 #include <sys/ioctl.h>
-#include <sys/pidfd.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -26,6 +25,7 @@
 #include "helper.h"
 #include "ident.h"
 #include "registry.h"
+#include "syscalls.h"
 
 struct live_session {
 	pid_t pid;
@@ -569,10 +569,10 @@ pid_dest(pid_t pid, struct dest *d)
 	_cleanup_(closep) int pidfd = -1;
 	char path[64];
 
-	pidfd = (int)pidfd_open(pid, 0);
+	pidfd = sys_pidfd_open(pid, 0);
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
 	d->fd = pidfd < 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
-	if (d->fd < 0 || pidfd_send_signal(pidfd, 0, NULL, 0) < 0) {
+	if (d->fd < 0 || sys_pidfd_send_signal(pidfd, 0, NULL, 0) < 0) {
 		fprintf(stderr, PROG ": enter: no process with PID %d\n",
 			(int)pid);
 		return -ESRCH;

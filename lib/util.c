@@ -6,13 +6,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 
+#include "syscalls.h"
 #include "util.h"
 
 int
@@ -180,13 +179,19 @@ parse_id(const char *s, size_t len, unsigned *out)
 int
 open_nofollow(const char *path, int flags, mode_t mode)
 {
-	struct open_how how = {
+	struct sys_open_how how = {
 		.flags = (unsigned)(flags | O_NOFOLLOW | O_CLOEXEC),
 		.mode = (flags & O_CREAT) ? mode : 0,
 		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
 
-	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	return sys_openat2(AT_FDCWD, path, &how);
+}
+
+const char *
+open_strerror(int err)
+{
+	return sys_strerror(err, "openat2", "5.6");
 }
 
 int
@@ -199,7 +204,7 @@ own_dir(const char *path, struct mntns_error *e)
 			       strerror(errno));
 	fd = open_nofollow(path, O_PATH | O_DIRECTORY, 0);
 	if (fd < 0)
-		return err_set(e, -errno, "%s: %s", path, strerror(errno));
+		return err_set(e, -errno, "%s: %s", path, open_strerror(errno));
 	return own_dir_fd(fd, path, e);
 }
 

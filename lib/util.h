@@ -114,6 +114,10 @@ bool path_is_normalized(const char *s);
  */
 int open_nofollow(const char *path, int flags, mode_t mode);
 
+/* strerror() of open_nofollow()'s errno, naming openat2(2) on a kernel
+ * that lacks it. */
+const char *open_strerror(int err);
+
 /*
  * A directory of ours under MNTNS_RUN_DIR: created root 0700 when
  * missing, refused if anyone else could have made or changed it.

@@ -21,6 +21,7 @@
 
 #include "apply.h"
 #include "resolve.h"
+#include "syscalls.h"
 #include "target.h"
 #include "walk.h"
 
@@ -115,23 +116,24 @@ bind_tree(int from, int to, unsigned long set, unsigned long clr,
 	  const char *what, struct mntns_error *e)
 {
 	_cleanup_(closep) int tree = -1;
-	struct mount_attr attr = {.attr_set = set, .attr_clr = clr};
+	struct sys_mount_attr attr = {.attr_set = set, .attr_clr = clr};
 
-	tree = open_tree(from, "",
-			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
-				 AT_RECURSIVE);
+	tree = sys_open_tree(from, "",
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				     AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return err_set(e, -errno, "cannot clone %s: %s", what,
-			       strerror(errno));
+			       sys_strerror(errno, "open_tree", "5.2"));
 	if ((set || clr) &&
-	    mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
-			  sizeof(attr)) < 0)
+	    sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) <
+		    0)
 		return err_set(e, -errno, "cannot set flags on %s: %s", what,
-			       strerror(errno));
-	if (move_mount(tree, "", to, "",
-		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			       sys_strerror(errno, "mount_setattr", "5.12"));
+	if (sys_move_mount(tree, "", to, "",
+			   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+	    0)
 		return err_set(e, -errno, "cannot mount %s: %s", what,
-			       strerror(errno));
+			       sys_strerror(errno, "move_mount", "5.2"));
 	return 0;
 }
 

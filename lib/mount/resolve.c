@@ -71,10 +71,7 @@ path_error(const char *what, const char *path, int err, struct mntns_error *e)
 			       "%s %s: not a directory (or a path "
 			       "component is not one)",
 			       what, path);
-	if (err == ENOSYS)
-		return err_set(e, -err, "%s %s: the kernel lacks openat2(2)",
-			       what, path);
-	return err_set(e, -err, "%s %s: %s", what, path, strerror(err));
+	return err_set(e, -err, "%s %s: %s", what, path, open_strerror(err));
 }
 
 int

@@ -205,6 +205,6 @@ inaccessible_node(struct mntns_error *e)
 			fd = open_nofollow(path, O_PATH, 0);
 	}
 	if (fd < 0 || fstat(fd, &st) < 0)
-		return err_set(e, -errno, "%s: %s", path, strerror(errno));
+		return err_set(e, -errno, "%s: %s", path, open_strerror(errno));
 	return check_hidden_node(path, &st, e) ?: steal_fd(&fd);
 }

@@ -12,6 +12,7 @@
 
 #include "decide.h"
 #include "resolve.h"
+#include "syscalls.h"
 
 /* One per-mount flag in the three ways the kernel spells it. */
 enum { AS_MS, AS_ATTR, AS_ST };

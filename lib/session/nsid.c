@@ -8,21 +8,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <linux/nsfs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/pidfd.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 
 #include "nsid.h"
+#include "syscalls.h"
 #include "util.h"
-
-#ifndef NS_GET_MNTNS_ID
-#define NS_GET_MNTNS_ID _IOR(NSIO, 0x5, uint64_t)
-#endif
 
 int
 ns_ident_of(int nsfd, struct ns_ident *out)
@@ -42,14 +36,10 @@ ns_ident_of(int nsfd, struct ns_ident *out)
 	return 0;
 }
 
-#ifndef PIDFD_GET_MNT_NAMESPACE
-#define PIDFD_GET_MNT_NAMESPACE _IO(0xFF, 3)
-#endif
-
 int
 self_ns_open(void)
 {
-	_cleanup_(closep) int pidfd = (int)pidfd_open(getpid(), 0);
+	_cleanup_(closep) int pidfd = sys_pidfd_open(getpid(), 0);
 	int fd = pidfd < 0 ? -1 : ioctl(pidfd, PIDFD_GET_MNT_NAMESPACE, 0);
 
 	/* A kernel before 6.11, or a seccomp filter that refuses either
@@ -57,51 +47,21 @@ self_ns_open(void)
 	return fd >= 0 ? fd : open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 }
 
-/* What statmount(2) tells (Linux 6.8; the namespace ID since 6.11),
- * declared here since the C library's headers predate it. */
-#ifndef STATX_MNT_ID_UNIQUE
-#define STATX_MNT_ID_UNIQUE 0x00004000U
-#endif
-#define MNTNS_SYS_STATMOUNT	  457
-#define MNTNS_STATMOUNT_MNT_NS_ID 0x00000040U
-
-struct mntns_mnt_id_req {
-	uint32_t size, spare;
-	uint64_t mnt_id, param;
-};
-
-struct mntns_statmount {
-	uint32_t size, mnt_opts;
-	uint64_t mask;
-	uint32_t sb_dev_major, sb_dev_minor;
-	uint64_t sb_magic;
-	uint32_t sb_flags, fs_type;
-	uint64_t mnt_id, mnt_parent_id;
-	uint32_t mnt_id_old, mnt_parent_id_old;
-	uint64_t mnt_attr, mnt_propagation, mnt_peer_group, mnt_master;
-	uint64_t propagate_from;
-	uint32_t mnt_root, mnt_point;
-	uint64_t mnt_ns_id;
-	uint64_t spare[32];
-};
-
 int
 self_ns_ident(struct ns_ident *out)
 {
-	struct mntns_mnt_id_req req = {.size = 24,
-				       .param = MNTNS_STATMOUNT_MNT_NS_ID};
-	struct mntns_statmount sm;
+	struct sys_statmount sm;
 	_cleanup_(closep) int fd = -1;
 	struct statx sx;
 
-	/* The namespace of the process's root mount, with no file opened. */
+	/* The namespace of the process's root mount, with no file opened.
+	 * Each step may be missing (lib/syscalls.h): only an answer with
+	 * the namespace ID in it is taken. */
 	if (statx(AT_FDCWD, "/", 0, STATX_MNT_ID_UNIQUE, &sx) == 0 &&
 	    (sx.stx_mask & STATX_MNT_ID_UNIQUE)) {
-		req.mnt_id = sx.stx_mnt_id;
-		memset(&sm, 0, sizeof(sm));
-		if (syscall(MNTNS_SYS_STATMOUNT, &req, &sm, sizeof(sm), 0) ==
-			    0 &&
-		    (sm.mask & MNTNS_STATMOUNT_MNT_NS_ID) && sm.mnt_ns_id) {
+		if (sys_statmount(sx.stx_mnt_id, SYS_STATMOUNT_MNT_NS_ID,
+				  &sm) == 0 &&
+		    (sm.mask & SYS_STATMOUNT_MNT_NS_ID) && sm.mnt_ns_id) {
 			out->id = sm.mnt_ns_id;
 			out->ino = 0;
 			return 0;
@@ -220,7 +180,7 @@ open_ns_of_user(pid_t pid, const struct ns_ident *ns, uint64_t start, uid_t uid)
 		return -ESRCH;
 	/* Pinned first: if it is still alive after the checks, the /proc
 	 * reads below were about this very process, not a PID reuse. */
-	pidfd = (int)pidfd_open(pid, 0);
+	pidfd = sys_pidfd_open(pid, 0);
 	if (pidfd < 0)
 		return errno == ESRCH ? -ESRCH : -errno;
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
@@ -233,7 +193,7 @@ open_ns_of_user(pid_t pid, const struct ns_ident *ns, uint64_t start, uid_t uid)
 		return -ESRCH;
 	if (uid != (uid_t)-1 && (proc_uid(pid, &owner) < 0 || owner != uid))
 		return -ESRCH;
-	if (pidfd_send_signal(pidfd, 0, NULL, 0) < 0)
+	if (sys_pidfd_send_signal(pidfd, 0, NULL, 0) < 0)
 		return -ESRCH;
 	return steal_fd(&nsfd);
 }

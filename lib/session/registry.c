@@ -35,7 +35,7 @@ registry_open(bool create, struct mntns_error *e)
 		return errno == ENOENT && !create
 			       ? -ENOENT
 			       : err_set(e, -errno, "cannot open %s: %s",
-					 MNTNS_RUN_DIR, strerror(errno));
+					 MNTNS_RUN_DIR, open_strerror(errno));
 	r = own_dir_fd(fd, MNTNS_RUN_DIR, e);
 	if (r < 0)
 		return r;
@@ -376,7 +376,7 @@ user_lock(int run, uid_t uid, struct mntns_error *e)
 	}
 	if (fd < 0)
 		return err_set(e, -errno, "cannot open %s/%s: %s",
-			       MNTNS_RUN_DIR, path, strerror(errno));
+			       MNTNS_RUN_DIR, path, open_strerror(errno));
 	while (flock(fd, LOCK_EX) < 0)
 		if (errno != EINTR)
 			return err_set(e, -errno, "cannot lock %s/%s: %s",

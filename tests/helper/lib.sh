@@ -75,12 +75,20 @@ hlp_reverse_script() {
 	done
 }
 
+# The NSID column: the kernel's namespace ID, or "-" on a kernel without
+# one (before 6.11, or under tests/lib/oldkernel.c).
+if "$B/tests/oldkernel" -p | grep -q '^NS_GET_MNTNS_ID=present$'; then
+	HLP_NSID='[0-9]+' HLP_JSON_ID='[1-9][0-9]*'
+else
+	HLP_NSID=- HLP_JSON_ID=0
+fi
+
 hlp_normalise() {
 	sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/@TIME@/g' \
-		-e 's/mnt:\[[0-9]+\]( +)[0-9]+/mnt:[@INO@]\1@NSID@/g' \
+		-e "s/mnt:\\[[0-9]+\\]( +)$HLP_NSID/mnt:[@INO@]\\1@NSID@/g" \
 		-e 's/mnt:\[[0-9]+\]/mnt:[@INO@]/g' \
 		-e 's/"ino": [0-9]+/"ino": @INO@/' \
-		-e 's/"id": [0-9]+/"id": @NSID@/' \
+		-e "s/\"id\": $HLP_JSON_ID\\b/\"id\": @NSID@/" \
 		-e 's/"created": [0-9]+/"created": @EPOCH@/'
 }
 

@@ -7,7 +7,8 @@
  * under valgrind every session would stop at its first path.  This does
  * the same with older calls valgrind knows: a component-by-component
  * walk with O_NOFOLLOW for openat2, a bind mount on /proc/self/fd paths
- * for the rest, whether the module calls the libc wrapper or syscall(2).
+ * for the rest.  The module makes them all through syscall(2)
+ * (lib/syscalls.h), which is what this replaces.
  * It is not a security boundary: it lets valgrind see the module's own
  * code on the path a real login takes.
  */
@@ -15,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,18 +24,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "syscalls.h"
+
 typedef long (*syscall_fn)(long, long, long, long, long, long, long);
 
 long syscall(long nr, ...);
-int open_tree(int dfd, const char *path, unsigned int flags);
-int mount_setattr(int dfd, const char *path, unsigned int flags,
-		  struct mount_attr *attr, size_t size);
-int move_mount(int from, const char *fpath, int to, const char *tpath,
-	       unsigned int flags);
 
 /* Opens @path one component at a time, refusing any symlink on the way. */
 static int
-walk(int dirfd, const char *path, const struct open_how *how)
+walk(int dirfd, const char *path, const struct sys_open_how *how)
 {
 	char comp[NAME_MAX + 1];
 	const char *p = path, *end;
@@ -86,24 +83,17 @@ static struct {
 	unsigned long set, clr;
 } tree = {-1, 0, 0};
 
-int
-open_tree(int dfd, const char *path, unsigned int flags)
+static int
+emu_open_tree(int dfd)
 {
-	(void)path;
-	(void)flags;
 	tree.fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
 	tree.set = tree.clr = 0;
 	return tree.fd < 0 ? -1 : fcntl(tree.fd, F_DUPFD_CLOEXEC, 3);
 }
 
-int
-mount_setattr(int dfd, const char *path, unsigned int flags,
-	      struct mount_attr *attr, size_t size)
+static int
+emu_mount_setattr(const struct sys_mount_attr *attr)
 {
-	(void)dfd;
-	(void)path;
-	(void)flags;
-	(void)size;
 	tree.set = attr->attr_set;
 	tree.clr = attr->attr_clr;
 	return 0;
@@ -118,18 +108,13 @@ attr_to_ms(unsigned long a)
 	       ((a & MOUNT_ATTR_NOEXEC) ? MS_NOEXEC : 0);
 }
 
-int
-move_mount(int from, const char *fpath, int to, const char *tpath,
-	   unsigned int flags)
+static int
+emu_move_mount(int to)
 {
 	char src[64], dst[64], where[PATH_MAX];
 	ssize_t n;
 	int r;
 
-	(void)from;
-	(void)fpath;
-	(void)tpath;
-	(void)flags;
 	snprintf(src, sizeof(src), "/proc/self/fd/%d", tree.fd);
 	snprintf(dst, sizeof(dst), "/proc/self/fd/%d", to);
 	n = readlink(dst, where, sizeof(where) - 1);
@@ -157,19 +142,15 @@ syscall(long nr, ...)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
 	switch (nr) {
-	case SYS_openat2:
+	case __NR_openat2:
 		return walk((int)a[0], (const char *)a[1],
-			    (const struct open_how *)a[2]);
-	case SYS_open_tree:
-		return open_tree((int)a[0], (const char *)a[1],
-				 (unsigned int)a[2]);
-	case SYS_mount_setattr:
-		return mount_setattr((int)a[0], (const char *)a[1],
-				     (unsigned int)a[2],
-				     (struct mount_attr *)a[3], (size_t)a[4]);
-	case SYS_move_mount:
-		return move_mount((int)a[0], (const char *)a[1], (int)a[2],
-				  (const char *)a[3], (unsigned int)a[4]);
+			    (const struct sys_open_how *)a[2]);
+	case __NR_open_tree:
+		return emu_open_tree((int)a[0]);
+	case __NR_mount_setattr:
+		return emu_mount_setattr((const struct sys_mount_attr *)a[3]);
+	case __NR_move_mount:
+		return emu_move_mount((int)a[2]);
 	}
 	if (!real)
 		real = (syscall_fn)dlsym(RTLD_NEXT, "syscall");

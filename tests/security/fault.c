@@ -19,7 +19,8 @@
  *                                   data as "mount: TYPE DATA"
  *
  * Each failure made is reported on stderr as "fault: NAME#N".  syscall(2)
- * is counted as "openat2" for SYS_openat2 and as "syscall" otherwise.
+ * is counted under the name of the system call for those the module
+ * makes through it (openat2, open_tree, ...) and as "syscall" otherwise.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -41,6 +42,8 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "syscalls.h"
 
 /* Declares __real_NAME and __wrap_NAME with NAME's parameters. */
 #define WRAPS(ret, name, params)                                               \
@@ -277,36 +280,6 @@ __wrap_setns(int fd, int type)
 	return __real_setns(fd, type);
 }
 
-WRAPS(int, open_tree, (int dfd, const char *path, unsigned int flags));
-int
-__wrap_open_tree(int dfd, const char *path, unsigned int flags)
-{
-	FAIL_IF(F_OPEN_TREE, EIO, -1);
-	return __real_open_tree(dfd, path, flags);
-}
-
-WRAPS(int, move_mount,
-      (int from, const char *fpath, int to, const char *tpath,
-       unsigned int flags));
-int
-__wrap_move_mount(int from, const char *fpath, int to, const char *tpath,
-		  unsigned int flags)
-{
-	FAIL_IF(F_MOVE_MOUNT, EIO, -1);
-	return __real_move_mount(from, fpath, to, tpath, flags);
-}
-
-WRAPS(int, mount_setattr,
-      (int dfd, const char *path, unsigned int flags, struct mount_attr *attr,
-       size_t size));
-int
-__wrap_mount_setattr(int dfd, const char *path, unsigned int flags,
-		     struct mount_attr *attr, size_t size)
-{
-	FAIL_IF(F_MOUNT_SETATTR, EIO, -1);
-	return __real_mount_setattr(dfd, path, flags, attr, size);
-}
-
 WRAPS(int, fchdir, (int fd));
 int
 __wrap_fchdir(int fd)
@@ -335,23 +308,6 @@ __wrap_ioctl(int fd, unsigned long req, ...)
 	va_end(ap);
 	FAIL_IF(F_IOCTL, EIO, -1);
 	return __real_ioctl(fd, req, arg);
-}
-
-WRAPS(int, pidfd_open, (pid_t pid, unsigned int flags));
-int
-__wrap_pidfd_open(pid_t pid, unsigned int flags)
-{
-	FAIL_IF(F_PIDFD_OPEN, EIO, -1);
-	return __real_pidfd_open(pid, flags);
-}
-
-WRAPS(int, pidfd_send_signal,
-      (int fd, int sig, siginfo_t *info, unsigned int flags));
-int
-__wrap_pidfd_send_signal(int fd, int sig, siginfo_t *info, unsigned int flags)
-{
-	FAIL_IF(F_PIDFD_SEND_SIGNAL, EIO, -1);
-	return __real_pidfd_send_signal(fd, sig, info, flags);
 }
 
 /* ---- files and directories ------------------------------------------- */
@@ -421,6 +377,28 @@ __wrap_open(const char *path, int flags, ...)
 	return __real_open(path, flags, mode);
 }
 
+/* The module makes these through syscall(2) (lib/syscalls.h): each is
+ * counted under its own name, as if it were a function. */
+static enum fn
+syscall_fn(long nr)
+{
+	switch (nr) {
+	case __NR_openat2:
+		return F_OPENAT2;
+	case __NR_open_tree:
+		return F_OPEN_TREE;
+	case __NR_move_mount:
+		return F_MOVE_MOUNT;
+	case __NR_mount_setattr:
+		return F_MOUNT_SETATTR;
+	case __NR_pidfd_open:
+		return F_PIDFD_OPEN;
+	case __NR_pidfd_send_signal:
+		return F_PIDFD_SEND_SIGNAL;
+	}
+	return F_SYSCALL;
+}
+
 WRAPS(long, syscall, (long nr, ...));
 long
 __wrap_syscall(long nr, ...)
@@ -433,7 +411,7 @@ __wrap_syscall(long nr, ...)
 	for (i = 0; i < 6; i++)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
-	FAIL_IF(nr == SYS_openat2 ? F_OPENAT2 : F_SYSCALL, EIO, -1);
+	FAIL_IF(syscall_fn(nr), EIO, -1);
 	return __real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 

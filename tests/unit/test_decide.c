@@ -9,6 +9,7 @@
 #include <sys/statvfs.h>
 
 #include "decide.h"
+#include "syscalls.h"
 #include "unit.h"
 #include "walk.h"
 
