@@ -106,15 +106,17 @@ mount_hidden_dir(const struct plan_entry *pe, int tfd, unsigned long set,
 
 /*
  * Clones the tree at @from (recursively), sets flags on the whole clone
- * (other flags are kept: nosuid, nodev, noexec are never dropped) and
- * attaches it on @to.
+ * (other flags are kept: nosuid, nodev, noexec are never dropped), makes
+ * it private when @private (see mount_private()) and attaches it on @to.
  */
 static int
-bind_tree(int from, int to, unsigned long set, unsigned long clr,
+bind_tree(int from, int to, unsigned long set, unsigned long clr, bool private,
 	  const char *what, struct mntns_error *e)
 {
 	_cleanup_(closep) int tree = -1;
-	struct mount_attr attr = {.attr_set = set, .attr_clr = clr};
+	struct mount_attr attr = {.attr_set = set,
+				  .attr_clr = clr,
+				  .propagation = private ? MS_PRIVATE : 0};
 
 	tree = open_tree(from, "",
 			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
@@ -122,7 +124,7 @@ bind_tree(int from, int to, unsigned long set, unsigned long clr,
 	if (tree < 0)
 		return err_set(e, -errno, "cannot clone %s: %s", what,
 			       strerror(errno));
-	if ((set || clr) &&
+	if ((set || clr || private) &&
 	    mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
 			  sizeof(attr)) < 0)
 		return err_set(e, -errno, "cannot set flags on %s: %s", what,
@@ -141,20 +143,22 @@ run_mount(void *ctx, size_t i, const struct walk_step *s, struct mntns_error *e)
 	const struct plan_entry *pe = &x->p->entries[i];
 	int sfd = x->sfd[i], tfd = x->tfd[i], r = -EINVAL;
 	unsigned long set, clr;
+	bool priv = mount_private(pe);
 
 	mount_flags(pe, &set, &clr);
 	if (pe->method == METHOD_TMPFS)
 		r = mount_tmpfs(pe, tfd, &s->tst, set, e);
 	else if (pe->method == METHOD_BIND)
-		r = bind_tree(sfd, tfd, ms_to_attr(set), ms_to_attr(clr),
+		r = bind_tree(sfd, tfd, ms_to_attr(set), ms_to_attr(clr), priv,
 			      pe->source, e);
 	else if (pe->method == METHOD_RO)
-		r = bind_tree(tfd, tfd, ms_to_attr(set), ms_to_attr(clr),
+		r = bind_tree(tfd, tfd, ms_to_attr(set), ms_to_attr(clr), priv,
 			      pe->target, e);
 	else if (pe->method == METHOD_HIDE && S_ISDIR(s->tst.st_mode))
 		r = mount_hidden_dir(pe, tfd, set, e);
 	else if (pe->method == METHOD_HIDE)
-		r = bind_tree(sfd, tfd, ms_to_attr(set), 0, pe->target, e);
+		r = bind_tree(sfd, tfd, ms_to_attr(set), 0, priv, pe->target,
+			      e);
 	else
 		return err_set(e, r, "%s: nothing to mount", pe->target);
 	x->mounts += r == 0;
