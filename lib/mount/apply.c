@@ -340,9 +340,78 @@ ns_restore(struct ns_saved *s, int err, struct mntns_error *e)
 		       msg, strerror(errno));
 }
 
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U
+#endif
+
+/* Where @fd (or "/" for AT_FDCWD) is: its mount and inode. */
+static int
+root_where(int fd, struct statx *sx, struct mntns_error *e)
+{
+	if (statx(fd, fd == AT_FDCWD ? "/" : "", AT_EMPTY_PATH,
+		  STATX_INO | STATX_MNT_ID, sx) == 0)
+		return 0;
+	return err_set(e, -errno, "cannot look at the root directory: %s",
+		       strerror(errno));
+}
+
+static bool
+same_place(const struct statx *a, const struct statx *b)
+{
+	if ((a->stx_mask & b->stx_mask & STATX_MNT_ID) &&
+	    a->stx_mnt_id != b->stx_mnt_id)
+		return false;
+	return a->stx_dev_major == b->stx_dev_major &&
+	       a->stx_dev_minor == b->stx_dev_minor && a->stx_ino == b->stx_ino;
+}
+
+/*
+ * Joining its own namespace moves a process to the namespace's root, as
+ * joining any would; a root elsewhere is a chroot.  Root and working
+ * directory are put back at once.
+ */
+int
+refuse_chrooted(struct mntns_error *e)
+{
+	struct ns_saved s = NS_SAVED_INIT;
+	struct statx have, ns_root;
+	int r;
+
+	r = ns_save(&s, e);
+	if (r == 0)
+		r = root_where(s.root, &have, e);
+	if (r == 0 && setns(s.ns, CLONE_NEWNS) < 0)
+		r = switch_error("cannot enter the current namespace", e);
+	if (r == 0) {
+		r = root_where(AT_FDCWD, &ns_root, e);
+		if ((r < 0 || !same_place(&have, &ns_root)) &&
+		    (fchdir(s.root) < 0 || chroot(".") < 0))
+			r = -ENOTRECOVERABLE;
+		if (fchdir(s.cwd) < 0)
+			r = -ENOTRECOVERABLE;
+		if (r == -ENOTRECOVERABLE)
+			err_set(e, r,
+				"cannot return to the root and working "
+				"directory: %s",
+				strerror(errno));
+		else if (r == 0 && !same_place(&have, &ns_root))
+			r = err_set(e, -EPERM,
+				    "the calling process is chrooted (its "
+				    "root is not its mount namespace's "
+				    "root); entering a namespace would take "
+				    "it out of the chroot: refusing");
+	}
+	ns_saved_close(&s);
+	return r;
+}
+
 static int
 enter_new_ns(int base_fd, struct mntns_error *e)
 {
+	int r = base_fd >= 0 ? refuse_chrooted(e) : 0;
+
+	if (r < 0)
+		return r;
 	if (base_fd >= 0 && setns(base_fd, CLONE_NEWNS) < 0)
 		return switch_error("cannot enter the namespace to build from",
 				    e);
@@ -380,6 +449,9 @@ apply_join(int nsfd, const struct ns_ident *expect, struct mntns_error *e)
 	r = ns_ident_of(nsfd, &got);
 	if (r < 0 || !ns_ident_equal(&got, expect))
 		return err_set(e, -ESTALE, "the namespace to join changed");
+	r = refuse_chrooted(e);
+	if (r < 0)
+		return r;
 	if (setns(nsfd, CLONE_NEWNS) < 0)
 		return switch_error("cannot join the namespace", e);
 	r = self_ns(&got, e);
