@@ -673,7 +673,8 @@ join(const struct dest *d)
 
 	if (d->check)
 		r = apply_join(d->fd, &d->ns, &e);
-	else if ((r = setns(d->fd, CLONE_NEWNS)) < 0)
+	else if ((r = refuse_chrooted(&e)) == 0 &&
+		 (r = setns(d->fd, CLONE_NEWNS)) < 0)
 		snprintf(e.msg, sizeof(e.msg), "cannot join the namespace: %s",
 			 strerror(errno));
 	if (r == 0 && chdir("/") < 0) {

@@ -25,6 +25,7 @@ struct lint {
 	lint_fn fn;
 	void *ctx;
 	size_t n;
+	const char *mountinfo; /* the mount table, for automount points */
 };
 
 /* Directories whose content setuid programs and root trust. */
@@ -419,6 +420,76 @@ lint_ro(struct lint *l, const struct rule *r)
 	}
 }
 
+/* A mountinfo path field, its octal escapes (\040) undone, in place. */
+static void
+unescape_octal(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
+		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
+				      (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+/* The mount point of mountinfo line @line if it is an autofs mount. */
+static bool
+autofs_point(char *line, char **point)
+{
+	char *sep = strstr(line, " - "), *f[5], *save = NULL;
+	size_t i;
+
+	if (!sep || strncmp(sep + 3, "autofs ", 7))
+		return false;
+	*sep = '\0';
+	for (i = 0; i < ARRAY_SIZE(f); i++)
+		if (!(f[i] = strtok_r(i ? NULL : line, " ", &save)))
+			return false;
+	unescape_octal(f[4]);
+	*point = f[4];
+	return true;
+}
+
+/*
+ * A read-only tree is cut off from the host's later mounts (see
+ * mount_private()): an automount point at or below it never shows its
+ * mounts in a session.
+ */
+static void
+lint_autofs(struct lint *l, const struct rule *r)
+{
+	_cleanup_(freep) char *top = NULL, *line = NULL;
+	const char *tmpl = r->method == METHOD_RO ? r->target : r->source;
+	FILE *f;
+	size_t len = 0;
+	char *point;
+
+	if (r->method != METHOD_RO &&
+	    (r->method != METHOD_BIND || !(r->ms_set & MS_RDONLY)))
+		return;
+	if (template_literal(tmpl, &top) <= 0 ||
+	    !(f = fopen(l->mountinfo, "re")))
+		return;
+	while (getline(&line, &len, f) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!autofs_point(line, &point) || !at_or_below(point, top))
+			continue;
+		report(l, r,
+		       "%s is read-only in sessions and cut off from the "
+		       "host's later mounts, but the automount point %s is "
+		       "%s it: its automounts never appear in a session",
+		       top, point, strcmp(point, top) ? "below" : "at");
+	}
+	fclose(f);
+}
+
 /* ---- rules that never take effect ------------------------------------- */
 
 /* Every user @a matches, @b matches (as far as is known without NSS). */
@@ -554,6 +625,7 @@ lint_rule(struct lint *l, size_t i)
 		lint_selinux(l, r);
 		if (r->method == METHOD_RO)
 			lint_ro(l, r);
+		lint_autofs(l, r);
 		if (r->method == METHOD_HIDE)
 			lint_hide(l, r);
 		lint_trusted(l, r, tpi, spi);
@@ -563,12 +635,19 @@ lint_rule(struct lint *l, size_t i)
 }
 
 size_t
-lint_conf(const struct conf *c, lint_fn fn, void *ctx)
+lint_conf_mounts(const struct conf *c, const char *mountinfo, lint_fn fn,
+		 void *ctx)
 {
-	struct lint l = {.c = c, .fn = fn, .ctx = ctx};
+	struct lint l = {.c = c, .fn = fn, .ctx = ctx, .mountinfo = mountinfo};
 	size_t i;
 
 	for (i = 0; i < c->nrules; i++)
 		lint_rule(&l, i);
 	return l.n;
+}
+
+size_t
+lint_conf(const struct conf *c, lint_fn fn, void *ctx)
+{
+	return lint_conf_mounts(c, "/proc/self/mountinfo", fn, ctx);
 }

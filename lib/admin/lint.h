@@ -18,6 +18,10 @@ typedef void (*lint_fn)(const struct rule *r, const char *msg, void *ctx);
 /* Runs every check on @c; returns the number of findings. */
 size_t lint_conf(const struct conf *c, lint_fn fn, void *ctx);
 
+/* Likewise, with the mount table read from @mountinfo (for tests). */
+size_t lint_conf_mounts(const struct conf *c, const char *mountinfo, lint_fn fn,
+			void *ctx);
+
 /*
  * The parent directory of path template @tmpl when it has no variable in
  * it ("%%" is a literal percent sign): 1 and a malloc'd path in *@out;

@@ -108,15 +108,17 @@ mount_hidden_dir(const struct plan_entry *pe, int tfd, unsigned long set,
 
 /*
  * Clones the tree at @from (recursively), sets flags on the whole clone
- * (other flags are kept: nosuid, nodev, noexec are never dropped) and
- * attaches it on @to.
+ * (other flags are kept: nosuid, nodev, noexec are never dropped), makes
+ * it private when @private (see mount_private()) and attaches it on @to.
  */
 static int
-bind_tree(int from, int to, unsigned long set, unsigned long clr,
+bind_tree(int from, int to, unsigned long set, unsigned long clr, bool private,
 	  const char *what, struct mntns_error *e)
 {
 	_cleanup_(closep) int tree = -1;
-	struct sys_mount_attr attr = {.attr_set = set, .attr_clr = clr};
+	struct sys_mount_attr attr = {.attr_set = set,
+				      .attr_clr = clr,
+				      .propagation = private ? MS_PRIVATE : 0};
 
 	tree = sys_open_tree(from, "",
 			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
@@ -124,7 +126,7 @@ bind_tree(int from, int to, unsigned long set, unsigned long clr,
 	if (tree < 0)
 		return err_set(e, -errno, "cannot clone %s: %s", what,
 			       sys_strerror(errno, "open_tree", "5.2"));
-	if ((set || clr) &&
+	if ((set || clr || private) &&
 	    sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) <
 		    0)
 		return err_set(e, -errno, "cannot set flags on %s: %s", what,
@@ -144,20 +146,22 @@ run_mount(void *ctx, size_t i, const struct walk_step *s, struct mntns_error *e)
 	const struct plan_entry *pe = &x->p->entries[i];
 	int sfd = x->sfd[i], tfd = x->tfd[i], r = -EINVAL;
 	unsigned long set, clr;
+	bool priv = mount_private(pe);
 
 	mount_flags(pe, &set, &clr);
 	if (pe->method == METHOD_TMPFS)
 		r = mount_tmpfs(pe, tfd, &s->tst, set, e);
 	else if (pe->method == METHOD_BIND)
-		r = bind_tree(sfd, tfd, ms_to_attr(set), ms_to_attr(clr),
+		r = bind_tree(sfd, tfd, ms_to_attr(set), ms_to_attr(clr), priv,
 			      pe->source, e);
 	else if (pe->method == METHOD_RO)
-		r = bind_tree(tfd, tfd, ms_to_attr(set), ms_to_attr(clr),
+		r = bind_tree(tfd, tfd, ms_to_attr(set), ms_to_attr(clr), priv,
 			      pe->target, e);
 	else if (pe->method == METHOD_HIDE && S_ISDIR(s->tst.st_mode))
 		r = mount_hidden_dir(pe, tfd, set, e);
 	else if (pe->method == METHOD_HIDE)
-		r = bind_tree(sfd, tfd, ms_to_attr(set), 0, pe->target, e);
+		r = bind_tree(sfd, tfd, ms_to_attr(set), 0, priv, pe->target,
+			      e);
 	else
 		return err_set(e, r, "%s: nothing to mount", pe->target);
 	x->mounts += r == 0;
@@ -339,6 +343,71 @@ ns_restore(struct ns_saved *s, int err, struct mntns_error *e)
 		       msg, strerror(errno));
 }
 
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U
+#endif
+
+/* Where @fd (or "/" for AT_FDCWD) is: its mount and inode. */
+static int
+root_where(int fd, struct statx *sx, struct mntns_error *e)
+{
+	if (statx(fd, fd == AT_FDCWD ? "/" : "", AT_EMPTY_PATH,
+		  STATX_INO | STATX_MNT_ID, sx) == 0)
+		return 0;
+	return err_set(e, -errno, "cannot look at the root directory: %s",
+		       strerror(errno));
+}
+
+static bool
+same_place(const struct statx *a, const struct statx *b)
+{
+	if ((a->stx_mask & b->stx_mask & STATX_MNT_ID) &&
+	    a->stx_mnt_id != b->stx_mnt_id)
+		return false;
+	return a->stx_dev_major == b->stx_dev_major &&
+	       a->stx_dev_minor == b->stx_dev_minor && a->stx_ino == b->stx_ino;
+}
+
+/*
+ * Joining its own namespace moves a process to the namespace's root, as
+ * joining any would; a root elsewhere is a chroot.  Root and working
+ * directory are put back at once.
+ */
+int
+refuse_chrooted(struct mntns_error *e)
+{
+	struct ns_saved s = NS_SAVED_INIT;
+	struct statx have, ns_root;
+	int r;
+
+	r = ns_save(&s, e);
+	if (r == 0)
+		r = root_where(s.root, &have, e);
+	if (r == 0 && setns(s.ns, CLONE_NEWNS) < 0)
+		r = switch_error("cannot enter the current namespace", e);
+	if (r == 0) {
+		r = root_where(AT_FDCWD, &ns_root, e);
+		if ((r < 0 || !same_place(&have, &ns_root)) &&
+		    (fchdir(s.root) < 0 || chroot(".") < 0))
+			r = -ENOTRECOVERABLE;
+		if (fchdir(s.cwd) < 0)
+			r = -ENOTRECOVERABLE;
+		if (r == -ENOTRECOVERABLE)
+			err_set(e, r,
+				"cannot return to the root and working "
+				"directory: %s",
+				strerror(errno));
+		else if (r == 0 && !same_place(&have, &ns_root))
+			r = err_set(e, -EPERM,
+				    "the calling process is chrooted (its "
+				    "root is not its mount namespace's "
+				    "root); entering a namespace would take "
+				    "it out of the chroot: refusing");
+	}
+	ns_saved_close(&s);
+	return r;
+}
+
 /*
  * The kernel charges a new mount namespace to the effective uid of its
  * maker (user.max_mnt_namespaces counts per uid).  Made with root's, every
@@ -410,8 +479,10 @@ unshare_error(int err, uid_t uid, struct mntns_error *e)
 static int
 enter_new_ns(int base_fd, uid_t uid, struct mntns_error *e)
 {
-	int r;
+	int r = base_fd >= 0 ? refuse_chrooted(e) : 0;
 
+	if (r < 0)
+		return r;
 	if (base_fd >= 0 && setns(base_fd, CLONE_NEWNS) < 0)
 		return switch_error("cannot enter the namespace to build from",
 				    e);
@@ -450,6 +521,9 @@ apply_join(int nsfd, const struct ns_ident *expect, struct mntns_error *e)
 	r = ns_ident_of(nsfd, &got);
 	if (r < 0 || !ns_ident_equal(&got, expect))
 		return err_set(e, -ESTALE, "the namespace to join changed");
+	r = refuse_chrooted(e);
+	if (r < 0)
+		return r;
 	if (setns(nsfd, CLONE_NEWNS) < 0)
 		return switch_error("cannot join the namespace", e);
 	r = self_ns(&got, e);

@@ -51,7 +51,18 @@ void ns_saved_close(struct ns_saved *s);
 int apply_plan(const struct plan *p, int base_fd, uid_t uid,
 	       struct apply_result *res, struct mntns_error *e);
 
-/* Joins the namespace @nsfd, checking before and after that it is @expect. */
+/*
+ * Refuses (-EPERM) a caller whose root is not its mount namespace's root:
+ * setns() would reset root and working directory and take it out of its
+ * chroot.  Joining its own namespace to find out, it puts both back
+ * (-ENOTRECOVERABLE if it cannot).
+ */
+int refuse_chrooted(struct mntns_error *e);
+
+/*
+ * Joins the namespace @nsfd, checking before and after that it is @expect
+ * and, before, that the caller is not chrooted (refuse_chrooted()).
+ */
 int apply_join(int nsfd, const struct ns_ident *expect, struct mntns_error *e);
 
 #endif

@@ -206,6 +206,15 @@ mount_flags(const struct plan_entry *pe, unsigned long *set, unsigned long *clr)
 	}
 }
 
+bool
+mount_private(const struct plan_entry *pe)
+{
+	unsigned long set, clr;
+
+	mount_flags(pe, &set, &clr);
+	return pe->method != METHOD_TMPFS && (set & MS_RDONLY);
+}
+
 unsigned long
 ms_to_attr(unsigned long ms)
 {

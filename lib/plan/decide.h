@@ -109,6 +109,15 @@ int tmpfs_mount_error(const struct plan_entry *pe, int rc,
 void mount_flags(const struct plan_entry *pe, unsigned long *set,
 		 unsigned long *clr);
 
+/*
+ * Whether @pe's mount, a read-only clone of a tree (ro, bind ... ro),
+ * stops receiving mounts from the host: a clone stays a slave like the
+ * rest of the view, and a mount the host makes below it later would
+ * arrive read-write.  Host mounts and unmounts below it are then no
+ * longer seen by the session.
+ */
+bool mount_private(const struct plan_entry *pe);
+
 /* MS_* flags as mount_setattr(2) MOUNT_ATTR_* ones. */
 unsigned long ms_to_attr(unsigned long ms);
 

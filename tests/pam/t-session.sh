@@ -45,6 +45,28 @@ test_session_default_owner_mode() {
 		'^pam_mntns +tmpfs +rw,nosuid,nodev,.*size=8192k'
 }
 
+# Why no sticky bit is added with mode= (SECURITY.md rule 18): without
+# it an instance stays root 1777 like /var/tmp, where the kernel's
+# protected_symlinks and protected_regular work; with it the directory
+# is the user's, and no one else can reach it to plant anything there.
+test_session_default_owner_mode_instance() {
+	local out
+	write_conf nomode <<'C'
+*,!root   /var/tmp   bind   /var/tmp/.nomode/%u    -
+C
+	service nomode "conf=$W/nomode.conf"
+	out=$(session nomode mntnst3 -r -- sh -c "$PROBE_STAT" /var/tmp)
+	expect_match "no mode=: the /var/tmp instance is root 1777, sticky" \
+		"$out" '^root root 1777$'
+	view_conf
+	out=$(session view mntnst1 -r -- true)
+	expect_eq "mode=0700: the session opened" "$(field open "$out")" \
+		PAM_SUCCESS
+	expect_true "mode=0700: another user cannot reach the instance" \
+		as_user mntnst2 sh -c '! ls /var/tmp/.mntns/mntnst1 2>/dev/null &&
+			! touch /var/tmp/.mntns/mntnst1/x 2>/dev/null'
+}
+
 test_session_users_isolated() {
 	view_conf
 	local out1 out2

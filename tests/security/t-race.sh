@@ -108,6 +108,40 @@ C
 	rm -rf "$h/.cache"
 }
 
+# A TARGET below another, looked up by name in the second phase, after
+# its parent is mounted: the user renames the parent's mount point (a
+# mount point in the login's namespace only, so the rename is allowed)
+# and puts a symlink to /etc, or a directory of their own whose "sub" is
+# a symlink to /etc, in its place.  The nested TARGET is created inside
+# the plan's tmpfs or the login is refused; no mount lands outside the
+# user's home.
+test_sec_race_nested_target() {
+	local h=/home/$TU1 kind
+	sec_install
+	sec_conf sec-race-nested <<'C'
+*,!root  ~/.cache      tmpfs  -  size=1M,mode=0700
+*,!root  ~/.cache/sub  tmpfs  -  size=1M
+C
+	for kind in symlink directory; do
+		rm -rf "$h/.cache" "$h/.cache-l"
+		as_user "$TU1" mkdir "$h/.cache"
+		if [ $kind = symlink ]; then
+			as_user "$TU1" ln -s /etc "$h/.cache-l"
+		else
+			as_user "$TU1" mkdir "$h/.cache-l"
+			as_user "$TU1" ln -s /etc "$h/.cache-l/sub"
+		fi
+		sec_race "nested ~/.cache/sub, parent <-> $kind" \
+			sec-race-nested "$TU1" "$TU1" \
+			exchange "$h/.cache" "$h/.cache-l"
+		sec_mounts_only "nested ~/.cache/sub, parent <-> $kind" \
+			"^$h/\.cache(-l)?(/sub)? / pam_mntns count=[0-9]+$"
+	done
+	expect_eq "nested: nothing was made in /etc" "$(ls -d /etc/sub 2>&1)" \
+		"ls: cannot access '/etc/sub': No such file or directory"
+	rm -rf "$h/.cache" "$h/.cache-l"
+}
+
 test_sec_race_source_exchange() {
 	sec_install
 	mkdir -p -m 0755 "$W/sec-race-target"

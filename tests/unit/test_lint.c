@@ -258,6 +258,59 @@ test_lint_ro_with_mount_below(void **state)
 		       "it: that part stays writable");
 }
 
+/* Lints @text against a mount table with autofs mounts in the tmpdir. */
+static void
+lint_with_autofs(void **state, const char *text, struct findings *f)
+{
+	const struct tmpdir *t = *state;
+	char info[PATH_MAX];
+	struct conf c = {0};
+	size_t n;
+	FILE *fp;
+
+	tmp_path(t, "mountinfo", info);
+	fp = fopen(info, "w");
+	assert_non_null(fp);
+	fprintf(fp,
+		"21 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+		"40 21 0:40 / %s/t/auto rw shared:2 - autofs systemd-1 rw\n"
+		"41 21 0:41 / %s/x\\040y rw shared:3 - autofs auto rw\n"
+		"42 21 0:42 / %s/t/tmp rw shared:4 - tmpfs tmpfs rw\n",
+		t->path, t->path, t->path);
+	fclose(fp);
+	memset(f, 0, sizeof(*f));
+	assert_parses_in(&c, *state, text);
+	n = lint_conf_mounts(&c, info, collect, f);
+	assert_int_equal(n, f->n);
+	conf_free(&c);
+}
+
+static void
+test_lint_ro_over_autofs(void **state)
+{
+	struct findings f;
+
+	assert_int_equal(tmp_mkdir(*state, "t", 0755), 0);
+	assert_int_equal(tmp_mkdir(*state, "t/auto", 0755), 0);
+	assert_int_equal(tmp_mkdir(*state, "x y", 0755), 0);
+	assert_int_equal(tmp_mkdir(*state, "d", 0755), 0);
+	assert_int_equal(tmp_mkdir(*state, "e", 0755), 0);
+	lint_with_autofs(state,
+			 "*  @D@/t        ro\n"
+			 "*  @D@/d        bind  @D@/x\\040y  ro\n"
+			 "*  @D@/t/auto   ro\n"
+			 "*  @D@/e        bind  @D@/t      -\n",
+			 &f);
+	assert_int_equal(f.n, 3);
+	assert_finding(&f, 0, 1,
+		       "@D@/t is read-only in sessions and cut off from the "
+		       "host's later mounts, but the automount point "
+		       "@D@/t/auto is below it: its automounts never appear "
+		       "in a session");
+	assert_finding(&f, 1, 2, "the automount point @D@/x y is at it");
+	assert_finding(&f, 2, 3, "the automount point @D@/t/auto is at it");
+}
+
 int
 main(void)
 {
@@ -274,6 +327,7 @@ main(void)
 		T(test_lint_instance_parent),
 		T(test_lint_shadowed),
 		T(test_lint_ro_with_mount_below),
+		T(test_lint_ro_over_autofs),
 #undef T
 	};
 
