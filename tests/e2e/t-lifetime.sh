@@ -188,6 +188,27 @@ test_retire() {
 	stop_job retired
 }
 
+# The README's recipe for scope=session: tmux keeps its socket on the
+# per-user /var/tmp instance, which every session of the user shares.
+test_tmux_scope_session_recipe() {
+	lifetime_setup || return
+	local out
+	e2e_scope_user ""
+	out=$(e2e_ssh "export TMUX_TMPDIR=/var/tmp
+		tmux new-session -d -s keep2 'sleep 100000' && echo started")
+	expect_match "scope=session + TMUX_TMPDIR=/var/tmp: a detached server starts" \
+		"$out" '^started$'
+	out=$(e2e_ssh "export TMUX_TMPDIR=/var/tmp
+		tmux has-session -t keep2 && echo found; ls -A /tmp")
+	expect_match "scope=session + TMUX_TMPDIR=/var/tmp: the next login finds it" \
+		"$out" '^found$'
+	out=$(e2e_ssh "tmux has-session -t keep2 2>/dev/null || echo none")
+	expect_match "scope=session without the recipe: the socket in the old /tmp is out of reach" \
+		"$out" '^none$'
+	e2e_ssh 'TMUX_TMPDIR=/var/tmp tmux kill-server' >/dev/null
+	e2e_scope_user scope=user
+}
+
 test_zz_lifetime_cleanup() {
 	[ -n "${E2E_SSHD_PID:-}" ] || return 0
 	umount /etc/sudoers 2>/dev/null
