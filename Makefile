@@ -186,13 +186,16 @@ deb:
 	cd $(B)/deb && lintian --fail-on error *.changes
 
 # An RPM for Fedora and RHEL (rpm/pam_mntns.spec), built from a tarball
-# of the tree.  rpmbuild's tree, database, temporary files and HOME are
+# of the tree (rpmbuild -tb reads the spec inside it, and rpmlint runs in
+# the build directory: the tree's own path may not be reachable by name,
+# as under the test sandbox's /tmp).  rpmbuild's tree, database, temporary files and HOME are
 # all under $(B)/rpm, so nothing lands outside the build directory.  A
 # host without systemd-rpm-macros (Debian) gets rpm/macros.fallback.
 RPM_TOP = $(abspath $(B))/rpm
 RPM_TAR = $(RPM_TOP)/SOURCES/pam_mntns-$(VERSION).tar.gz
 RPM_FOREIGN = $(if $(shell rpm --eval '%{?_unitdir}' 2>/dev/null),,yes)
-RPM_MACROS = $(if $(RPM_FOREIGN),--load=$(CURDIR)/rpm/macros.fallback)
+# Relative: the tree may lie under a path the test sandbox covers (/tmp).
+RPM_MACROS = $(if $(RPM_FOREIGN),--load=rpm/macros.fallback)
 # Debian's rpm has an empty database: BuildRequires cannot be checked.
 RPM_NODEPS = $(if $(RPM_FOREIGN),--nodeps)
 # The filters of rpm/pam_mntns.rpmlintrc are for a foreign host; a Fedora
@@ -200,18 +203,19 @@ RPM_NODEPS = $(if $(RPM_FOREIGN),--nodeps)
 RPMLINT_FLAGS = $(if $(RPM_FOREIGN),,--ignore-unused-rpmlintrc)
 RPMBUILD_FLAGS ?=
 RPMLINT ?= rpmlint
-RPM_ENV = env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL HOME=$(RPM_TOP) \
+RPM_ENV = env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u TOP -u B -u T HOME=$(RPM_TOP) \
 	XDG_CONFIG_HOME=$(RPM_TOP) XDG_CACHE_HOME=$(RPM_TOP)
 rpm:
 	rm -rf $(RPM_TOP) && mkdir -p $(RPM_TOP)/SOURCES $(RPM_TOP)/db \
 		$(RPM_TOP)/tmp
 	tar --exclude=./$(B) --exclude=./build --exclude=./.git \
 		--transform 's,^\.,pam_mntns-$(VERSION),' -czf $(RPM_TAR) .
-	$(RPM_ENV) rpmbuild -bb $(RPM_NODEPS) $(RPM_MACROS) $(RPMBUILD_FLAGS) \
+	$(RPM_ENV) rpmbuild -tb $(RPM_NODEPS) $(RPM_MACROS) $(RPMBUILD_FLAGS) \
 		--define '_topdir $(RPM_TOP)' --define '_dbpath $(RPM_TOP)/db' \
-		--define '_tmppath $(RPM_TOP)/tmp' rpm/pam_mntns.spec
-	$(RPM_ENV) $(RPMLINT) $(RPMLINT_FLAGS) -r rpm/pam_mntns.rpmlintrc \
-		rpm/pam_mntns.spec $(RPM_TOP)/RPMS/*/*.rpm
+		--define '_tmppath $(RPM_TOP)/tmp' $(RPM_TAR)
+	cp rpm/pam_mntns.spec rpm/pam_mntns.rpmlintrc $(RPM_TOP)/
+	cd $(RPM_TOP) && $(RPM_ENV) $(RPMLINT) $(RPMLINT_FLAGS) \
+		-r pam_mntns.rpmlintrc pam_mntns.spec RPMS/*/*.rpm
 
 # ---- the rest ---------------------------------------------------------
 
