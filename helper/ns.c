@@ -111,17 +111,15 @@ collect_sessions(int run, struct live_ns *ns)
 {
 	const struct ns_record *r = &ns->rec;
 	struct ns_ident cur;
-	int fd;
 
 	if (r->scope == SCOPE_USER) {
 		ns->retired = user_current_read(run, r->uid, &cur) < 0 ||
 			      !ns_ident_equal(&cur, &r->ns);
 		return members_each(run, r->uid, collect_member, ns);
 	}
-	fd = open_ns_of(r->pid, &r->ns, r->start);
-	if (fd < 0)
+	/* open_recorded_ns() tried the creator first. */
+	if (!r->creator_alive)
 		return 0;
-	close(fd);
 	return add_session(ns, r->pid, r->service, r->created);
 }
 
@@ -154,20 +152,6 @@ collect_ns(const struct ns_record *r, int nsfd, void *ctx)
 	return collect_sessions(l->run, ns);
 }
 
-/* The inode a "mnt:[N]" link names, or 0. */
-static uint64_t
-link_ino(int dirfd, const char *name)
-{
-	char link[64];
-	uint64_t ino;
-	ssize_t n = readlinkat(dirfd, name, link, sizeof(link) - 1);
-
-	if (n < 0)
-		return 0;
-	link[n] = '\0';
-	return sscanf(link, "mnt:[%" SCNu64 "]", &ino) == 1 ? ino : 0;
-}
-
 static int
 cmp_u64(const void *a, const void *b)
 {
@@ -197,7 +181,7 @@ held_by(int procfd, const char *pid, const uint64_t *inuse, size_t n)
 	}
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.' &&
-		    (ino = link_ino(dirfd(d), de->d_name)) &&
+		    (ino = ns_link_ino(dirfd(d), de->d_name)) &&
 		    !bsearch(&ino, inuse, n, sizeof(*inuse), cmp_u64))
 			count++;
 	closedir(d);
@@ -226,7 +210,7 @@ count_procs(struct live *l)
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		snprintf(name, sizeof(name), "%s/ns/mnt", de->d_name);
-		if (!(ino = link_ino(dirfd(d), name)))
+		if (!(ino = ns_link_ino(dirfd(d), name)))
 			continue;
 		for (i = 0; i < l->n; i++)
 			if (l->ns[i].rec.ns.ino == ino)

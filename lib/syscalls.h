@@ -51,6 +51,9 @@
 #endif
 #define __NR_statmount 457
 #endif
+#ifndef __NR_listmount
+#define __NR_listmount 458
+#endif
 
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
@@ -142,6 +145,10 @@ sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned int flags)
  *   statx leaves that bit out of stx_mask, and ENOSYS or a missing
  *   STATMOUNT_MNT_NS_ID bit in the answer falls back too, so neither
  *   is ever trusted without the other.
+ * - listmount(2) (6.8) of another namespace, named by its ID (6.11):
+ *   ENOSYS before 6.8 and E2BIG or EINVAL for the longer request before
+ *   6.11; whether a namespace still exists is then found by a walk of
+ *   /proc.
  */
 #ifndef NS_GET_MNTNS_ID
 #define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, uint64_t)
@@ -183,6 +190,25 @@ sys_statmount(uint64_t mnt_id, uint64_t param, struct sys_statmount *out)
 
 	memset(out, 0, sizeof(*out));
 	return (int)syscall(__NR_statmount, &req, out, sizeof(*out), 0);
+}
+
+#define SYS_LSMT_ROOT 0xffffffffffffffffULL
+
+/*
+ * listmount(2) of namespace @ns_id, the first mount under its root only:
+ * 1 (or 0) while the namespace exists, -1 with errno ENOENT once it has
+ * gone.
+ */
+static inline int
+sys_listmount_ns(uint64_t ns_id)
+{
+	struct {
+		struct sys_mnt_id_req req;
+		uint64_t mnt_ns_id;
+	} r = {{.size = 32, .mnt_id = SYS_LSMT_ROOT}, ns_id};
+	uint64_t first;
+
+	return (int)syscall(__NR_listmount, &r, &first, 1, 0);
 }
 
 /*

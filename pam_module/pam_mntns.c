@@ -333,6 +333,8 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 			   r == -ENOENT ? " (its record was gone)"
 			   : r == 1 ? " (processes remain in it: its record "
 				      "stays)"
+			   : r == 2 ? " (its record stays until the next "
+				      "login or list finds the namespace gone)"
 			   : r < 0  ? " (its record could not be removed)"
 				    : "");
 	return PAM_SUCCESS;

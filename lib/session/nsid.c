@@ -100,13 +100,10 @@ ns_name(const struct ns_ident *ns, char name[NS_NAME_MAX])
 void
 ns_add_inode(struct ns_ident *ns)
 {
-	_cleanup_(closep) int fd = -1;
 	struct stat st;
 
-	if (ns->ino)
-		return;
-	fd = self_ns_open();
-	if (fd >= 0 && fstat(fd, &st) == 0)
+	/* One stat(2) through the magic link: nothing is opened. */
+	if (!ns->ino && stat("/proc/self/ns/mnt", &st) == 0)
 		ns->ino = st.st_ino;
 }
 
@@ -205,19 +202,40 @@ open_ns_of(pid_t pid, const struct ns_ident *ns, uint64_t start)
 }
 
 int
+ns_exists(const struct ns_ident *ns)
+{
+	if (!ns->id)
+		return -EOPNOTSUPP;
+	if (sys_listmount_ns(ns->id) >= 0)
+		return 1;
+	return errno == ENOENT ? 0 : -errno;
+}
+
+uint64_t
+ns_link_ino(int dirfd, const char *name)
+{
+	char link[NS_NAME_MAX];
+	uint64_t ino;
+	ssize_t n = readlinkat(dirfd, name, link, sizeof(link) - 1);
+
+	if (n < 0)
+		return 0;
+	link[n] = '\0';
+	return sscanf(link, "mnt:[%" SCNu64 "]", &ino) == 1 ? ino : 0;
+}
+
+int
 ns_find_process(const struct ns_ident *ns, uid_t uid, pid_t skip, pid_t *pid,
 		uint64_t *start)
 {
-	char want[NS_NAME_MAX], link[NS_NAME_MAX], name[64];
+	char name[64];
 	struct dirent *de;
-	ssize_t n;
 	pid_t p;
 	DIR *d;
 	int fd = -ESRCH;
 
 	if (!ns->ino)
 		return -ESRCH;
-	snprintf(want, sizeof(want), "mnt:[%" PRIu64 "]", ns->ino);
 	d = opendir("/proc");
 	if (!d)
 		return -errno;
@@ -229,11 +247,7 @@ ns_find_process(const struct ns_ident *ns, uid_t uid, pid_t skip, pid_t *pid,
 			continue;
 		/* The link's text names the inode: cheap to compare. */
 		snprintf(name, sizeof(name), "%s/ns/mnt", de->d_name);
-		n = readlinkat(dirfd(d), name, link, sizeof(link) - 1);
-		if (n < 0)
-			continue;
-		link[n] = '\0';
-		if (strcmp(link, want))
+		if (ns_link_ino(dirfd(d), name) != ns->ino)
 			continue;
 		fd = open_ns_of_user(p, ns, 0, uid);
 		if (fd >= 0 && !ns->id && proc_start_time(p, start) < 0) {

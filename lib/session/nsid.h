@@ -75,6 +75,22 @@ int open_ns_of_user(pid_t pid, const struct ns_ident *ns, uint64_t start,
 		    uid_t uid);
 
 /*
+ * Whether mount namespace @ns still exists, as the kernel knows it by
+ * its ID (listmount(2), Linux 6.11): 1 yes, 0 no (IDs are never reused,
+ * so a namespace once gone never comes back), or -errno when the kernel
+ * cannot tell (no ID, an older kernel).  A namespace kept by an open
+ * descriptor or a bind mount of its file exists: only 0 is a proof.
+ */
+int ns_exists(const struct ns_ident *ns);
+
+/*
+ * The inode that the "mnt:[N]" link @name under @dirfd names (a
+ * /proc/PID/ns/mnt link or a descriptor in /proc/PID/fd), or 0 when it
+ * names no mount namespace.
+ */
+uint64_t ns_link_ino(int dirfd, const char *name);
+
+/*
  * Looks through /proc for a live process other than @skip in namespace
  * @ns (which must carry its inode), one of @uid's unless @uid is
  * (uid_t)-1.  Returns an fd to the namespace and sets *@pid (and *@start

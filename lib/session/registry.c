@@ -581,14 +581,17 @@ find_member_ns(const struct member_record *m, int nsfd, void *ctx)
 	return w->fd < 0 ? -errno : 1;
 }
 
-/* A live scope=user session of @uid in @ns other than @skip: its fd. */
+/* A live scope=user session of @uid in @ns other than @skip: its fd,
+ * and its process in *@pid. */
 static int
-open_member_ns(int run, uid_t uid, const struct ns_ident *ns, pid_t skip)
+open_member_ns(int run, uid_t uid, const struct ns_ident *ns, pid_t skip,
+	       pid_t *pid)
 {
 	struct member_ns w = {ns, skip, 0, -1};
 
 	if (members_each(run, uid, find_member_ns, &w) < 0 || w.fd < 0)
 		return -ESRCH;
+	*pid = w.pid;
 	return w.fd;
 }
 
@@ -605,15 +608,20 @@ open_ns_vouched(int run, struct ns_record *r, uid_t uid, pid_t skip)
 	pid_t pid = 0;
 	int fd = -ESRCH;
 
+	r->creator_alive = false;
 	/* A session of the user's vouches without a uid check (it may be
 	 * root's su): cheapest first, as joins go through here. */
 	if (r->scope == SCOPE_USER)
-		fd = open_member_ns(run, r->uid, &r->ns, skip);
-	if (fd == -ESRCH && r->pid != skip && r->scope != SCOPE_USER)
+		fd = open_member_ns(run, r->uid, &r->ns, skip, &pid);
+	if (fd == -ESRCH && r->pid != skip && r->scope != SCOPE_USER) {
 		fd = open_ns_of_user(r->pid, &r->ns, r->start, uid);
+		r->creator_alive = fd >= 0;
+	}
 	if (fd == -ESRCH && r->voucher != r->pid && r->voucher != skip)
 		fd = open_ns_of_user(r->voucher, &r->ns, r->vstart, uid);
-	if (fd != -ESRCH || !r->ns.id)
+	/* The walk costs a readlink per process on the host: not for a
+	 * namespace the kernel says is gone. */
+	if (fd != -ESRCH || !r->ns.id || ns_exists(&r->ns) == 0)
 		return fd;
 	fd = ns_find_process(&r->ns, uid, skip, &pid, &start);
 	if (fd >= 0 && pid != r->voucher) {
@@ -643,15 +651,27 @@ ns_record_leave(int run, struct ns_record *r, pid_t self)
 	pid_t pid = 0;
 	int fd;
 
-	/* The caller is in the namespace: its inode cannot be reused
-	 * while the walk runs, so the walk is safe even without IDs. */
-	fd = open_member_ns(run, r->uid, &r->ns, self);
-	if (fd < 0)
-		fd = ns_find_process(&r->ns, (uid_t)-1, self, &pid, &start);
+	/* Only scope=user namespaces have sessions other than their
+	 * creator's; a session left keeps the record as it is. */
+	if (r->scope == SCOPE_USER &&
+	    (fd = open_member_ns(run, r->uid, &r->ns, self, &pid)) >= 0) {
+		close(fd);
+		return 1;
+	}
+	/* Where the kernel can later tell whether the namespace still
+	 * exists, the record stays and whoever reads it next drops it once
+	 * the namespace is gone (open_ns_vouched()): a logout then costs
+	 * no walk of /proc, and the walk that finds a process left behind
+	 * runs only for a namespace that outlived its sessions. */
+	if (ns_exists(&r->ns) == 1)
+		return 2;
+	/* Else the walk runs now, from inside: the caller is in the
+	 * namespace, so its inode cannot be reused while the walk runs. */
+	fd = ns_find_process(&r->ns, (uid_t)-1, self, &pid, &start);
 	if (fd < 0)
 		return ns_record_remove(run, r) < 0 ? -ENOENT : 0;
 	close(fd);
-	if (pid && pid != r->voucher) {
+	if (pid != r->voucher) {
 		r->voucher = pid;
 		r->vstart = start;
 		return ns_record_write(run, r, NULL) < 0 ? -EIO : 1;

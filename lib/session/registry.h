@@ -44,6 +44,7 @@ struct ns_record {
 	struct ns_ident base; /* the namespace it was built from */
 	pid_t base_pid;	      /* a process that was in the base */
 	int64_t created;      /* seconds since the epoch (when read) */
+	bool creator_alive;   /* pid vouched at the last open (not stored) */
 };
 
 struct member_record {
@@ -92,8 +93,11 @@ int open_user_ns(int run, struct ns_record *r);
 
 /*
  * A session in the namespace of @r ends (the caller, @self, is still in
- * it): keeps the record while any other process is in the namespace
- * (returns 1), else removes it (0; -ENOENT if it was gone already).
+ * it).  Returns 1 when another session or process is in the namespace
+ * (the record stays, naming that process); 2 when the kernel can tell
+ * later whether the namespace still exists (the record stays until a
+ * reader finds it gone); else 0 once the record is removed (-ENOENT if
+ * it was gone already).
  */
 int ns_record_leave(int run, struct ns_record *r, pid_t self);
 

@@ -270,6 +270,8 @@ session_host_view(const char *user, struct ns_ident *to, struct mntns_error *e)
 	struct ns_saved saved = NS_SAVED_INIT;
 	_cleanup_(closep) int run = -1;
 	struct base b = {.fd = -1};
+	struct ns_record rec;
+	struct ns_ident cur;
 	int r;
 
 	memset(to, 0, sizeof(*to));
@@ -278,6 +280,11 @@ session_host_view(const char *user, struct ns_ident *to, struct mntns_error *e)
 		return 0; /* nothing was ever made: this is the host's view */
 	if (run < 0)
 		return run;
+	/* The common case, a login from a view that is not ours, costs a
+	 * statmount(2) and a readlink: nothing is saved for it. */
+	if (self_ns_ident(&cur) == 0 &&
+	    ns_record_read(run, &cur, &rec) == -ENOENT)
+		return 0;
 	r = ns_save(&saved, e);
 	if (r == 0)
 		r = find_base(run, saved.ns, user, &b, e);
