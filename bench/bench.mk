@@ -15,6 +15,7 @@ BENCH_STORM_LOGINS ?= 512
 BENCH_MEM_SIZES ?= 1000 5000
 BENCH_MEM_SESSIONS ?= 100
 BENCH_PROFILE_SIZES ?= 20 5000
+PROFILE_PARTS ?= sessions storms
 
 TEST_BUILD += $(BENCH_BIN)
 
@@ -47,12 +48,14 @@ bench: bench-deps all $(BENCH_BIN)
 		BENCH_MEM_SESSIONS="$(BENCH_MEM_SESSIONS)" bench/run.sh --record
 
 # callgrind and perf profiles of permit, the floor, minimal and
-# pam_mntns at 20 and 5000 mounts (bench/profile.sh), kept in the run's
-# directory under bench/results/ (profile-SIZE.txt); RESULTS.md is not
-# touched.
+# pam_mntns at 20 and 5000 mounts, and system-wide perf profiles of
+# storms of 32 logins of the floor and of pam_mntns in both scopes
+# (bench/profile.sh), kept in the run's directory under bench/results/
+# (profile-SIZE.txt, profile-storm-SIZE.txt); RESULTS.md is not touched.
+# PROFILE_PARTS=storms (or sessions) runs one part only.
 bench-profile: bench-deps all $(BENCH_BIN)
 	@B=$(B) BENCH_SIZES="$(BENCH_PROFILE_SIZES)" \
-		bench/run.sh --exec bench/profile.sh
+		PROFILE_PARTS="$(PROFILE_PARTS)" bench/run.sh --exec bench/profile.sh
 
 bench-deps:
 	@DEPS_NAME=bench-deps tools/install-deps.sh $(BENCH_DEB_DEPS)

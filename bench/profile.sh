@@ -4,18 +4,31 @@
 # children of permit, the floor, minimal and pam_mntns at one mount
 # count, written to $O/profile-$SIZE.txt with the raw files beside it.
 #
+# Then a system-wide perf profile of login storms (PROFILE_STORM logins
+# at once, default 32, PROFILE_BURSTS bursts) of the floor, pam_mntns
+# and pam_mntns-user, one column at a time, written to
+# $O/profile-storm-$SIZE.txt: the CPU time per login by what it went to
+# (user space, copying the mount table, ending namespaces, spinning on
+# namespace_sem, fork and exit, page faults, idle).
+#
 # Runs inside the benchmark's sandbox, as run.sh's --exec command, which
 # sets $W (the sandbox directory), $O (the output directory), $SIZE,
-# $MOUNTS and $SPECS (the loadgen column arguments):
+# $MOUNTS, $SPECS and $STORM_SPECS (the loadgen column arguments):
 #
 #   bench/run.sh -s "20 5000" --exec bench/profile.sh
 set -u
-: "${W:?}" "${O:?}" "${SIZE:?}" "${MOUNTS:?}" "${SPECS:?}"
+: "${W:?}" "${O:?}" "${SIZE:?}" "${MOUNTS:?}" "${SPECS:?}" "${STORM_SPECS:?}"
 PROFILED="permit floor minimal pam_mntns"
 PERF_SESSIONS=400
+STORM=${PROFILE_STORM:-32}
+BURSTS=${PROFILE_BURSTS:-16}
+STORM_PROFILED="floor pam_mntns pam_mntns-user"
+STORM_HZ=1000
+# PROFILE_PARTS: "sessions" (one at a time), "storms" or both.
+PARTS=${PROFILE_PARTS:-"sessions storms"}
 
 spec_of() {
-	printf '%s\n' $SPECS | grep "^$1="
+	printf '%s\n' ${2:-$SPECS} | grep "^$1="
 }
 
 # callgrind and perf of the sessions of a few columns at this size.
@@ -142,4 +155,80 @@ profile_report() {
 		}'
 }
 
-profile
+# Storms of one column at a time under a system-wide profile: a login
+# that waits for namespace_sem leaves its CPU idle unless another login
+# can run, so idle time is part of the answer.
+profile_storm() {
+	local s=$SIZE col
+	command -v perf >/dev/null || return 0
+	for col in $STORM_PROFILED; do
+		perf record -q -a -e cpu-clock -F "$STORM_HZ" -g \
+			-o "$O/perf-storm-$s-$col.data" -- "$W/bin/loadgen" \
+			-c "$W/pam.d" -S "$STORM" -n "$BURSTS" -w 1 -N \
+			"$(spec_of "$col" "$STORM_SPECS")" \
+			>"$O/perf-storm-$s-$col.txt" \
+			2>"$O/perf-storm-$s-$col.log" ||
+			echo "bench: perf of a storm of $col failed" >&2
+	done
+	storm_report "$s" >"$O/profile-storm-$s.txt"
+}
+
+storm_report() {
+	local s=$1 col logins=$((STORM * (BURSTS + 1)))
+	echo "# Storms of $STORM logins at $MOUNTS mounts, one column at a time"
+	echo
+	echo "CPU milliseconds per login ($logins logins: $BURSTS bursts and"
+	echo "a warm-up burst; system-wide cpu-clock at $STORM_HZ Hz on $(nproc) CPUs;"
+	echo "\"other\" is every other process, perf included; logins/s from"
+	echo "the load generator, without the warm-up burst)"
+	echo
+	for col in $STORM_PROFILED; do
+		[ -f "$O/perf-storm-$s-$col.data" ] || continue
+		perf script -i "$O/perf-storm-$s-$col.data" -F comm,ip,sym,dso \
+			2>/dev/null | awk -v storm=1 -f bench/perf-classes.awk |
+			awk -v col="$col" '{
+				cls = $3
+				if ($2 != col && cls != "idle") cls = "other"
+				else if (cls ~ /^user:/)
+					cls = cls ~ /(pam_mntns|floor)\.so$/ ? \
+						"user:module" : "user:libs"
+				print col, cls, $1 }'
+	done | awk -v hz="$STORM_HZ" -v n="$logins" -v cols="$STORM_PROFILED" \
+		-v dir="$O" -v s="$s" '
+		{ v[$2, $1] += $3; tot[$1] += $3; k[$2] = 1 }
+		END {
+			nc = split(cols, c, " ")
+			printf "| where |"
+			for (i = 1; i <= nc; i++) printf " %s |", c[i]
+			printf "\n|---|"
+			for (i = 1; i <= nc; i++) printf "---:|"
+			printf "\n| logins/s |"
+			for (i = 1; i <= nc; i++) {
+				f = dir "/perf-storm-" s "-" c[i] ".txt"
+				r = "-"
+				while ((getline line < f) > 0) {
+					split(line, w, " ")
+					if (w[1] == c[i]) r = w[4]
+				}
+				close(f)
+				printf " %s |", r
+			}
+			printf "\n"
+			split("user:module user:libs fork fault copy teardown lock kernel other idle", order, " ")
+			for (j = 1; j in order; j++) {
+				x = order[j]
+				if (!(x in k)) continue
+				printf "| %s |", x
+				for (i = 1; i <= nc; i++)
+					printf " %.2f |", v[x, c[i]] * 1000 / hz / n
+				printf "\n"
+			}
+			printf "| total |"
+			for (i = 1; i <= nc; i++)
+				printf " %.2f |", tot[c[i]] * 1000 / hz / n
+			printf "\n"
+		}'
+}
+
+case " $PARTS " in *" sessions "*) profile ;; esac
+case " $PARTS " in *" storms "*) profile_storm ;; esac

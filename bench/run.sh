@@ -33,7 +33,8 @@
 # --exec CMD runs CMD (with bash) at each size in the prepared sandbox
 # instead of measuring, e.g. bench/profile.sh; it sees $W (the sandbox
 # directory: bin/loadgen, pam.d), $O (the output directory), $SIZE,
-# $MOUNTS and $SPECS (the loadgen column arguments).
+# $MOUNTS, $SPECS and $STORM_SPECS (the loadgen column arguments of
+# logins one at a time and of storms).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 export TOP=$PWD B=${B:-build}
@@ -452,7 +453,8 @@ for s in $SIZES; do
 	echo "$MOUNTS" >"$O/mounts-$s"
 	if [ -n "$EXEC" ]; then
 		SIZE=$s SPECS=$(column_specs l | tr '\n' ' ')
-		export W O SIZE MOUNTS SPECS
+		STORM_SPECS=$(column_specs s | tr '\n' ' ')
+		export W O SIZE MOUNTS SPECS STORM_SPECS
 		bash -c "$EXEC" &
 		track_pid $!
 		wait $! || die "'$EXEC' failed at $s mounts"
