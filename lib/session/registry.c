@@ -298,18 +298,25 @@ ns_record_parse(const char *t, struct ns_record *r)
 	return 0;
 }
 
+/* With @when, r->created from the link's time: one more system call. */
 static int
-read_ns_record_at(int dirfd, const char *name, struct ns_record *r)
+read_ns_record(int dirfd, const char *name, struct ns_record *r, bool when)
 {
 	char text[RECORD_MAX];
-	int64_t made;
-	int n = read_record(dirfd, name, text, sizeof(text), &made);
+	int64_t made = 0;
+	int n = read_record(dirfd, name, text, sizeof(text), when ? &made : NULL);
 
 	if (n >= 0)
 		n = ns_record_parse(text, r);
 	if (n >= 0)
 		r->created = made;
 	return n;
+}
+
+static int
+read_ns_record_at(int dirfd, const char *name, struct ns_record *r)
+{
+	return read_ns_record(dirfd, name, r, true);
 }
 
 int
@@ -320,7 +327,7 @@ ns_record_read(int run, const struct ns_ident *ns, struct ns_record *r)
 
 	ns_key(ns, key);
 	rel_path(path, sizeof(path), "ns/%s", key);
-	n = read_ns_record_at(run, path, r);
+	n = read_ns_record(run, path, r, false);
 	/* Without kernel IDs an inode may name a newer namespace. */
 	if (n == 0 && !ns_ident_equal(&r->ns, ns))
 		return -ENOENT;
@@ -658,12 +665,13 @@ ns_record_leave(int run, struct ns_record *r, pid_t self)
 		close(fd);
 		return 1;
 	}
-	/* Where the kernel can later tell whether the namespace still
-	 * exists, the record stays and whoever reads it next drops it once
-	 * the namespace is gone (open_ns_vouched()): a logout then costs
-	 * no walk of /proc, and the walk that finds a process left behind
-	 * runs only for a namespace that outlived its sessions. */
-	if (ns_exists(&r->ns) == 1)
+	/* With a kernel namespace ID, which is never reused, whoever reads
+	 * the record next can tell whether the namespace is gone
+	 * (open_ns_vouched(): listmount(2) in one call, else a walk, which
+	 * is safe with IDs): the record stays, a logout costs no walk of
+	 * /proc, and the walk that finds a process left behind runs only
+	 * for a namespace that outlived its sessions. */
+	if (r->ns.id)
 		return 2;
 	/* Else the walk runs now, from inside: the caller is in the
 	 * namespace, so its inode cannot be reused while the walk runs. */

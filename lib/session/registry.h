@@ -75,7 +75,8 @@ int member_parse(const char *text, struct member_record *m);
 int registry_open(bool create, struct mntns_error *e);
 
 int ns_record_write(int run, const struct ns_record *r, struct mntns_error *e);
-/* Reads ns/KEY for @ns: 0 found, -ENOENT none, other -errno. */
+/* Reads ns/KEY for @ns (r->created is left 0): 0 found, -ENOENT none,
+ * other -errno. */
 int ns_record_read(int run, const struct ns_ident *ns, struct ns_record *r);
 int ns_record_remove(int run, const struct ns_record *r);
 
@@ -94,10 +95,9 @@ int open_user_ns(int run, struct ns_record *r);
 /*
  * A session in the namespace of @r ends (the caller, @self, is still in
  * it).  Returns 1 when another session or process is in the namespace
- * (the record stays, naming that process); 2 when the kernel can tell
- * later whether the namespace still exists (the record stays until a
- * reader finds it gone); else 0 once the record is removed (-ENOENT if
- * it was gone already).
+ * (the record stays, naming that process); 2 when the namespace has a
+ * kernel ID (the record stays until a reader finds the namespace gone);
+ * else 0 once the record is removed (-ENOENT if it was gone already).
  */
 int ns_record_leave(int run, struct ns_record *r, pid_t self);
 
