@@ -57,8 +57,11 @@ if [ -n "$STORMS" ]; then
 		echo "set logscale x 2; set logscale y; set grid; set key bottom left font ',9'"
 		echo "set xlabel 'C, logins at once'; set ylabel 'logins per second'"
 		for s in $SIZES; do
+			# DESIGN §9's budget for scope=session: 0.9 x the floor's.
+			f=$(head -n 1 "$O/storm-$s.dat" |
+				awk '{ for (i = 1; i <= NF; i++) if ($i == "floor") print i }')
 			echo "set title '$(cat "$O/mounts-$s") mounts'"
-			echo "plot for [i=2:$(head -n 1 "$O/storm-$s.dat" | wc -w)] '$O/storm-$s.dat' using 1:i with linespoints lw 2 pt 7 title columnheader(i)"
+			echo "plot for [i=2:$(head -n 1 "$O/storm-$s.dat" | wc -w)] '$O/storm-$s.dat' using 1:i with linespoints lw 2 pt 7 title columnheader(i)${f:+, '$O/storm-$s.dat' using 1:(0.9*column($f)) with lines dt 2 lw 1 lc rgb 'gray40' title 'budget: 0.9 x floor'}"
 		done
 		echo "unset multiplot"
 	} | gnuplot || echo "bench: gnuplot failed (storms)" >&2

@@ -179,7 +179,8 @@ storm_report() {
 	echo
 	echo "CPU milliseconds per login ($logins logins: $BURSTS bursts and"
 	echo "a warm-up burst; system-wide cpu-clock at $STORM_HZ Hz on $(nproc) CPUs;"
-	echo "\"other\" is every other process, perf included; logins/s from"
+	echo "\"other\" is every other process: the load generator, which forks"
+	echo "and reaps every login, perf itself, kernel threads; logins/s from"
 	echo "the load generator, without the warm-up burst)"
 	echo
 	for col in $STORM_PROFILED; do
