@@ -304,7 +304,8 @@ read_ns_record(int dirfd, const char *name, struct ns_record *r, bool when)
 {
 	char text[RECORD_MAX];
 	int64_t made = 0;
-	int n = read_record(dirfd, name, text, sizeof(text), when ? &made : NULL);
+	int n = read_record(dirfd, name, text, sizeof(text),
+			    when ? &made : NULL);
 
 	if (n >= 0)
 		n = ns_record_parse(text, r);

@@ -126,4 +126,19 @@ test_settings_max_namespaces() {
 	rm -rf "$W/cap"
 }
 
+# Without a cap the records of closed sessions still go at the user's
+# next login (a close may leave its record for the next reader).
+test_settings_max_namespaces_0_prunes() {
+	rules_conf
+	service uncapped "conf=$W/set.conf" max_namespaces=0
+	local uid out
+	uid=$(id -u mntnst1)
+	session uncapped mntnst1 -- true >/dev/null
+	session uncapped mntnst1 -- true >/dev/null
+	out=$(session uncapped mntnst1 -- sh -c "echo n=\$(ls /run/pam_mntns/users/$uid |
+		grep -c -e '^id-' -e '^ino-')")
+	expect_eq "max_namespaces=0: a login still drops the gone namespaces' records" \
+		"$(field n "$out")" 1
+}
+
 run_tests
