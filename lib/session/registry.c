@@ -314,12 +314,6 @@ read_ns_record(int dirfd, const char *name, struct ns_record *r, bool when)
 	return n;
 }
 
-static int
-read_ns_record_at(int dirfd, const char *name, struct ns_record *r)
-{
-	return read_ns_record(dirfd, name, r, true);
-}
-
 int
 ns_record_read(int run, const struct ns_ident *ns, struct ns_record *r)
 {
@@ -703,7 +697,7 @@ visit_ns(int dirfd, const char *name, void *ctx)
 	struct ns_record rec;
 	int nsfd, r;
 
-	if (read_ns_record_at(dirfd, name, &rec) < 0)
+	if (read_ns_record(dirfd, name, &rec, true) < 0)
 		return 0;
 	nsfd = open_recorded_ns(w->run, &rec);
 	if (nsfd == -ESRCH) {
