@@ -65,7 +65,8 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -MMD -MP -c -o $@ $<
 
--include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
+# (build/vm holds a guest's file system, whose *.d files are not ours.)
+-include $(shell find $(B) -path $(B)/vm -prune -o -name '*.d' -type f -print 2>/dev/null)
 
 $(B)/libmntns.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
@@ -91,7 +92,7 @@ $(HELPER): $(HELPER_OBJ) $(B)/libmntns-admin.a $(B)/libmntns.a
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 	$(wildcard tests/unit/test_*.c))
 TEST_TOOLS := $(B)/tests/pam-session $(B)/tests/logshim.so \
-	$(B)/tests/vgshim.so $(B)/tests/oldkernel
+	$(B)/tests/vgshim.so $(B)/tests/oldkernel $(B)/tests/leaderless
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libmntns-admin.a $(B)/libmntns.a
 	@mkdir -p $(@D)
@@ -117,6 +118,11 @@ $(B)/tests/vgshim.so: tests/lib/vgshim.c
 $(B)/tests/oldkernel: tests/lib/oldkernel.c lib/syscalls.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -o $@ $< $(LDFLAGS)
+
+# A process whose thread-group leader has exited, its other thread alive.
+$(B)/tests/leaderless: tests/lib/leaderless.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -o $@ $< $(LDFLAGS) -lpthread
 
 # Suites with their own build rules add to TEST_BUILD from their fragment.
 TEST_BUILD :=

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * list and enter: the live namespaces the module made, from the records
- * under /run/pam_mntns.  lib/session/registry.c vouches for each record through a
- * live process in the recorded namespace (pidfd) and prunes stale ones,
- * so nothing listed or entered is a dead namespace or a reused PID.
+ * list and enter: the namespaces the module made that still exist, from
+ * the records under /run/pam_mntns.  lib/session/vouch.c proves each
+ * (by kernel namespace ID, or through its pin) and prunes the records of
+ * gone ones, so nothing listed or entered is a dead namespace, a reused
+ * PID or one a user put in its place.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,8 +25,8 @@
 #include "apply.h"
 #include "helper.h"
 #include "ident.h"
-#include "registry.h"
 #include "syscalls.h"
+#include "vouch.h"
 
 struct live_session {
 	pid_t pid;
@@ -40,7 +41,10 @@ struct live_ns {
 	size_t n;
 	size_t procs; /* processes in it */
 	bool retired; /* scope=user, and no longer the user's current one */
-	int fd;	      /* the namespace, when kept for enter */
+	enum ns_life life; /* NS_HELD: no process is in it */
+	bool pinned;	   /* held by a pin (kernels without namespace IDs) */
+	bool proven;	   /* an fd to it proves which namespace it is */
+	int fd;		   /* the namespace, when kept for enter */
 };
 
 /* A process holding descriptors of mount namespaces nobody is in. */
@@ -107,7 +111,7 @@ collect_member(const struct member_record *m, int nsfd, void *ctx)
  * are left in it.
  */
 static int
-collect_sessions(int run, struct live_ns *ns)
+collect_sessions(int run, struct live_ns *ns, const struct ns_proof *p)
 {
 	const struct ns_record *r = &ns->rec;
 	struct ns_ident cur;
@@ -115,16 +119,16 @@ collect_sessions(int run, struct live_ns *ns)
 	if (r->scope == SCOPE_USER) {
 		ns->retired = user_current_read(run, r->uid, &cur) < 0 ||
 			      !ns_ident_equal(&cur, &r->ns);
-		return members_each(run, r->uid, collect_member, ns);
+		return vouch_members(run, r->uid, collect_member, ns);
 	}
-	/* open_recorded_ns() tried the creator first. */
-	if (!r->creator_alive)
+	/* vouch_ns() tried the creator first. */
+	if (!p->creator)
 		return 0;
 	return add_session(ns, r->pid, r->service, r->created);
 }
 
 static int
-collect_ns(const struct ns_record *r, int nsfd, void *ctx)
+collect_ns(const struct ns_record *r, const struct ns_proof *p, void *ctx)
 {
 	struct live *l = ctx;
 	struct live_ns *grown, *ns;
@@ -140,16 +144,24 @@ collect_ns(const struct ns_record *r, int nsfd, void *ctx)
 	ns = &grown[l->n++];
 	memset(ns, 0, sizeof(*ns));
 	ns->rec = *r;
+	ns->life = p->life;
+	ns->pinned = p->pinned;
+	ns->proven = p->fd >= 0;
+	ns->fd = -1;
 	uid_name(r->uid, ns->user, sizeof(ns->user));
 	/* Records name a namespace by its ID; lsns(8) shows its inode. */
-	err = ns_ident_of(nsfd, &live);
-	if (err < 0)
-		return err;
-	ns->rec.ns.ino = live.ino;
-	ns->fd = l->keep_fd ? fcntl(nsfd, F_DUPFD_CLOEXEC, 3) : -1;
-	if (l->keep_fd && ns->fd < 0)
-		return -errno;
-	return collect_sessions(l->run, ns);
+	if (p->fd >= 0) {
+		err = ns_ident_of(p->fd, &live);
+		if (err < 0)
+			return err;
+		ns->rec.ns.ino = live.ino;
+	}
+	if (l->keep_fd && p->fd >= 0) {
+		ns->fd = fcntl(p->fd, F_DUPFD_CLOEXEC, 3);
+		if (ns->fd < 0)
+			return -errno;
+	}
+	return collect_sessions(l->run, ns, p);
 }
 
 static int
@@ -202,15 +214,14 @@ count_procs(struct live *l)
 	size_t n = 0, i, count;
 	struct dirent *de;
 	struct stat st;
-	char name[64];
 	DIR *d = opendir("/proc");
 	int r = 0;
 
 	while (d && r == 0 && (de = readdir(d))) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
-		snprintf(name, sizeof(name), "%s/ns/mnt", de->d_name);
-		if (!(ino = ns_link_ino(dirfd(d), name)))
+		/* A process whose leader has exited counts by its threads. */
+		if (!(ino = proc_ns_ino(dirfd(d), de->d_name)))
 			continue;
 		for (i = 0; i < l->n; i++)
 			if (l->ns[i].rec.ns.ino == ino)
@@ -276,10 +287,18 @@ collect(struct live *l)
 	size_t i;
 	int r;
 
+	struct ns_ident here = {0, 0};
+	struct vouch v;
+
 	l->run = registry_open(false, NULL);
 	if (l->run == -ENOENT)
 		return count_procs(l); /* nothing was ever recorded */
-	r = l->run < 0 ? l->run : ns_records_each(l->run, collect_ns, l);
+	/* Pins are seen (and dropped) only from the view they live in. */
+	if (self_ns_ident(&here) == 0)
+		ns_add_inode(&here);
+	v = (struct vouch)VOUCH_INIT(l->run, here);
+	r = l->run < 0 ? l->run : vouch_each(&v, (uid_t)-1, collect_ns, l);
+	vouch_close(&v);
 	closep(&l->run);
 	if (r < 0) {
 		fprintf(stderr, PROG ": cannot read %s: %s\n", MNTNS_RUN_DIR,
@@ -297,21 +316,35 @@ collect(struct live *l)
 }
 
 /* "open": a session is open in it; "lingering": only processes are left;
+ * "held": no process is, a descriptor or a bind mount keeps it;
  * "retired": a scope=user namespace no new login joins. */
 static const char *
 ns_state(const struct live_ns *ns)
 {
 	if (ns->retired)
 		return "retired";
+	if (ns->life == NS_HELD)
+		return "held";
 	return ns->n ? "open" : "lingering";
+}
+
+/* "yes": held by its pin; "no": a kernel without namespace IDs and no
+ * pin, so that nothing proves which namespace it is (no login joins it,
+ * enter does not take it); "-": the kernel's ID proves it, no pin. */
+static const char *
+pin_state(const struct live_ns *ns)
+{
+	if (ns->rec.ns.id)
+		return "-";
+	return ns->pinned ? "yes" : "no";
 }
 
 /* ---- list ------------------------------------------------------------- */
 
-#define NCOLS 10
+#define NCOLS 11
 
 static const char *const headers[NCOLS] = {
-	"USER",	 "UID", "NS",	   "NSID",    "SCOPE",
+	"USER",	 "UID", "NS",	   "NSID",    "PIN",   "SCOPE",
 	"STATE", "PID", "SERVICE", "CREATED", "PROCS",
 };
 
@@ -332,14 +365,20 @@ fill_row(struct row *row, const struct live_ns *ns,
 		snprintf(row->c[3], 64, "%" PRIu64, r->ns.id);
 	else
 		snprintf(row->c[3], 64, "-");
-	snprintf(row->c[4], 64, "%s",
+	snprintf(row->c[4], 64, "%s", pin_state(ns));
+	snprintf(row->c[5], 64, "%s",
 		 r->scope == SCOPE_USER ? "user" : "session");
-	snprintf(row->c[5], 64, "%s", ns_state(ns));
+	snprintf(row->c[6], 64, "%s", ns_state(ns));
 	/* With no session left, the process that keeps it. */
-	snprintf(row->c[6], 64, "%d", s ? (int)s->pid : (int)r->voucher);
-	mask_text(row->c[7], 64, s ? s->service : "-");
-	format_time(s ? s->created : r->created, row->c[8], 64);
-	snprintf(row->c[9], 64, "%zu", ns->procs);
+	if (s)
+		snprintf(row->c[7], 64, "%d", (int)s->pid);
+	else if (ns->life == NS_HELD)
+		snprintf(row->c[7], 64, "-");
+	else
+		snprintf(row->c[7], 64, "%d", (int)r->voucher);
+	mask_text(row->c[8], 64, s ? s->service : "-");
+	format_time(s ? s->created : r->created, row->c[9], 64);
+	snprintf(row->c[10], 64, "%zu", ns->procs);
 }
 
 static void
@@ -418,11 +457,15 @@ json_ns(struct json *j, const struct live_ns *ns)
 	json_str(j, "ns", name);
 	json_int(j, "ino", (long long)ns->rec.ns.ino);
 	json_int(j, "id", (long long)ns->rec.ns.id);
+	json_bool(j, "pinned", ns->pinned);
 	json_str(j, "scope", ns->rec.scope == SCOPE_USER ? "user" : "session");
 	json_str(j, "state", ns_state(ns));
 	json_int(j, "created", ns->rec.created);
 	json_int(j, "processes", (long long)ns->procs);
-	json_int(j, "pid", ns->n ? ns->s[0].pid : ns->rec.voucher);
+	json_int(j, "pid",
+		 ns->n		       ? ns->s[0].pid
+		 : ns->life == NS_HELD ? 0
+				       : ns->rec.voucher);
 	json_open(j, "sessions", '[');
 	for (k = 0; k < ns->n; k++) {
 		json_open(j, NULL, '{');
@@ -527,41 +570,24 @@ parse_pid(const char *s, pid_t *pid)
 	return true;
 }
 
-/*
- * Whether the mount namespace @nsfd belongs to our own user namespace.
- * One that belongs to another (unshare -Urm by an ordinary user) has
- * mounts its maker controls: a root command run there would execute
- * programs that user put in place.
- */
-static bool
-ns_in_our_userns(int nsfd)
-{
-	_cleanup_(closep) int theirs = ioctl(nsfd, NS_GET_USERNS);
-	_cleanup_(closep) int ours =
-		open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
-	struct stat a, b;
-
-	return theirs >= 0 && ours >= 0 && fstat(theirs, &a) == 0 &&
-	       fstat(ours, &b) == 0 && a.st_dev == b.st_dev &&
-	       a.st_ino == b.st_ino;
-}
-
 /* The namespace of @pid, pinned by a pidfd against PID reuse. */
 static int
 pid_dest(pid_t pid, struct dest *d)
 {
 	_cleanup_(closep) int pidfd = -1;
-	char path[64];
 
 	pidfd = sys_pidfd_open(pid, 0);
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
-	d->fd = pidfd < 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	d->fd = pidfd < 0 ? -1 : proc_ns_open(pid);
 	if (d->fd < 0 || sys_pidfd_send_signal(pidfd, 0, NULL, 0) < 0) {
+		closep(&d->fd);
+		d->fd = -1;
 		fprintf(stderr, PROG ": enter: no process with PID %d\n",
 			(int)pid);
 		return -ESRCH;
 	}
-	if (!ns_in_our_userns(d->fd)) {
+	/* The owner of every mount in a user's own namespace is that user:
+	 * a root command there could run that user's programs. */
+	if (ns_owned_here(d->fd) < 0) {
 		fprintf(stderr,
 			PROG ": enter: PID %d is in a mount namespace of "
 			     "another user namespace, whose mounts its owner "
@@ -580,6 +606,8 @@ print_choices(const struct live *l)
 	size_t i, k;
 
 	for (i = 0; i < l->n; i++) {
+		if (l->ns[i].life != NS_LIVE)
+			continue;
 		for (k = 0; k < l->ns[i].n; k++) {
 			format_time(l->ns[i].s[k].created, when, sizeof(when));
 			fprintf(stderr, "  PID %d  mnt:[%" PRIu64 "]  %s  %s\n",
@@ -612,25 +640,41 @@ user_uid(const char *cmd, const char *user, uid_t *uid)
 	return r;
 }
 
-/* The one live namespace in @l, or a message saying why there is none. */
+/* The one live namespace in @l, or a message saying why there is none.
+ * A namespace no process is in (held by a descriptor) is not one. */
 static int
 only_ns(struct live *l, const char *user, struct dest *d)
 {
-	if (l->n == 0) {
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < l->n; i++)
+		if (l->ns[i].life == NS_LIVE)
+			n++, k = i;
+	if (n == 0) {
 		fprintf(stderr, PROG ": enter: %s has no live namespace\n",
 			user);
 		return -ESRCH;
 	}
-	if (l->n > 1) {
+	if (n > 1) {
 		fprintf(stderr,
 			PROG ": enter: %s has %zu live namespaces; "
 			     "enter one by PID:\n",
-			user, l->n);
+			user, n);
 		print_choices(l);
 		return -ESRCH;
 	}
-	d->fd = steal_fd(&l->ns[0].fd);
-	d->ns = l->ns[0].rec.ns;
+	if (l->ns[k].fd < 0) {
+		fprintf(stderr,
+			PROG ": enter: the namespace of %s, mnt:[%" PRIu64
+			     "], has no pin: on a kernel without namespace "
+			     "IDs nothing else proves that it is the one "
+			     "pam_mntns made; enter it by PID if you trust "
+			     "that process\n",
+			user, l->ns[k].rec.ns.ino);
+		return -ESRCH;
+	}
+	d->fd = steal_fd(&l->ns[k].fd);
+	d->ns = l->ns[k].rec.ns;
 	d->check = true;
 	return 0;
 }

@@ -85,6 +85,9 @@ struct sys_open_how {
 #define RESOLVE_NO_MAGICLINKS 0x02
 #define RESOLVE_NO_SYMLINKS   0x04
 #endif
+#ifndef RESOLVE_BENEATH
+#define RESOLVE_BENEATH 0x08
+#endif
 
 static inline int
 sys_openat2(int dfd, const char *path, const struct sys_open_how *how)

@@ -9,7 +9,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 
 #include "syscalls.h"
 #include "util.h"
@@ -25,6 +28,14 @@ err_set(struct mntns_error *e, int rc, const char *fmt, ...)
 		va_end(ap);
 	}
 	return err_locate(e, rc, NULL, 0);
+}
+
+int
+err_fatal(struct mntns_error *e, int rc)
+{
+	if (e)
+		e->fatal = true;
+	return rc;
 }
 
 void
@@ -156,6 +167,23 @@ path_is_normalized(const char *s)
 	}
 }
 
+/* @path is @top or strictly below it ("/a/b" is below "/a", "/ab" not). */
+static bool
+at_or_below(const char *top, const char *path)
+{
+	size_t n = strlen(top);
+
+	if (!strcmp(top, "/"))
+		return true;
+	return !strncmp(top, path, n) && (path[n] == '/' || !path[n]);
+}
+
+bool
+paths_overlap(const char *a, const char *b)
+{
+	return at_or_below(a, b) || at_or_below(b, a);
+}
+
 int
 parse_id(const char *s, size_t len, unsigned *out)
 {
@@ -222,4 +250,90 @@ own_dir_fd(int fd, const char *path, struct mntns_error *e)
 			       path, (unsigned)st.st_uid,
 			       (unsigned)(st.st_mode & 07777));
 	return 0;
+}
+
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 +
+	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * flock(2) has no timeout: try, then sleep a little longer each time
+ * (1 ms doubling up to 50 ms), so that an uncontended lock costs one
+ * call and a contended one is taken soon after it is free.
+ */
+int
+flock_bounded(int fd, unsigned ms)
+{
+	struct timespec t0, nap = {0, 1000000};
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		if (ms_since(&t0) >= (long)ms)
+			return -ETIMEDOUT;
+		nanosleep(&nap, NULL);
+		if (nap.tv_nsec < 50000000)
+			nap.tv_nsec *= 2;
+	}
+}
+
+/* The command of @pid, masked for a message. */
+static void
+proc_comm(int pid, char *buf, size_t len)
+{
+	char path[64], comm[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "re");
+	if (f) {
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = '\0';
+		fclose(f);
+	}
+	comm[strcspn(comm, "\n")] = '\0';
+	mask_text(buf, len, comm[0] ? comm : "?");
+}
+
+/*
+ * /proc/locks names the holder of a flock(2) lock by its PID and the
+ * locked file's device and inode: "1: FLOCK ADVISORY WRITE PID
+ * MAJ:MIN:INODE 0 EOF" (waiters are the lines with "->").
+ */
+void
+lock_holder(int fd, char *buf, size_t len)
+{
+	char line[256], comm[64], want[64];
+	struct stat st;
+	FILE *f;
+	int pid;
+
+	snprintf(buf, len, "an unknown process");
+	if (fstat(fd, &st) < 0)
+		return;
+	snprintf(want, sizeof(want), " %02x:%02x:%lu ", major(st.st_dev),
+		 minor(st.st_dev), (unsigned long)st.st_ino);
+	f = fopen("/proc/locks", "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, " FLOCK ") || strstr(line, "->") ||
+		    !strstr(line, want) ||
+		    sscanf(strstr(line, " FLOCK "), " FLOCK %*s %*s %d",
+			   &pid) != 1)
+			continue;
+		proc_comm(pid, comm, sizeof(comm));
+		snprintf(buf, len, "PID %d (%s)", pid, comm);
+		break;
+	}
+	fclose(f);
 }

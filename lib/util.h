@@ -31,6 +31,9 @@ struct mntns_error {
 	char msg[1024];	     /* what is wrong, without the location */
 	char file[PATH_MAX]; /* the config file it is in, or "" */
 	unsigned line;	     /* the line in @file; 0: the file as a whole */
+	bool fatal;	     /* nofail must not let the login go on: it
+				would stay in, or build from, another
+				user's view */
 };
 
 /*
@@ -42,6 +45,9 @@ int err_set(struct mntns_error *e, int rc, const char *fmt, ...) _printf_(3, 4);
 /* Likewise for an error at @file (NULL: none) and @line of a config. */
 int err_set_at(struct mntns_error *e, int rc, const char *file, unsigned line,
 	       const char *fmt, ...) _printf_(5, 6);
+
+/* Marks the error already in @e fatal (see struct mntns_error). */
+int err_fatal(struct mntns_error *e, int rc);
 
 /* Puts the error already in @e at @file and @line; returns @rc. */
 int err_locate(struct mntns_error *e, int rc, const char *file, unsigned line);
@@ -109,6 +115,12 @@ bool name_is_safe(const char *s);
 bool path_is_normalized(const char *s);
 
 /*
+ * Whether normalized paths @a and @b are one and the same, or one lies
+ * below the other: a mount on either covers the other.
+ */
+bool paths_overlap(const char *a, const char *b);
+
+/*
  * openat2(2) from "/" (for an absolute @path) that refuses a symlink in
  * any component: the one way every path of the engine is opened.
  */
@@ -125,6 +137,26 @@ const char *open_strerror(int err);
 int own_dir(const char *path, struct mntns_error *e);
 /* The check of own_dir() on an open directory @fd, named @path. */
 int own_dir_fd(int fd, const char *path, struct mntns_error *e);
+
+/*
+ * How long a login, a logout or the helper waits for a lock that another
+ * holds.  Each holds it for a few system calls; a holder that stays
+ * longer is stopped (a user may SIGSTOP their own set-user-ID su), and
+ * nobody else's login may hang on it.
+ */
+#define LOCK_WAIT_MS 10000
+
+/*
+ * flock(LOCK_EX) on @fd, waiting at most @ms milliseconds: 0, -ETIMEDOUT,
+ * or another -errno.
+ */
+int flock_bounded(int fd, unsigned ms);
+
+/*
+ * Who holds the lock on @fd, as "PID N (COMMAND)" from /proc/locks, or
+ * "an unknown process".
+ */
+void lock_holder(int fd, char *buf, size_t len);
 
 /* Parses a decimal uid/gid without sign, blanks or overflow. */
 int parse_id(const char *s, size_t len, unsigned *out);

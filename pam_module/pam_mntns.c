@@ -20,6 +20,7 @@
 #include "ident.h"
 #include "plan.h"
 #include "session.h"
+#include "vouch.h"
 
 #define MODULE_DATA "pam_mntns_session"
 
@@ -87,14 +88,14 @@ merge_settings(struct options *o, const struct conf_settings *s)
 /*
  * Reports a failure once: syslog, the user (unless PAM_SILENT), and the
  * return code, which nofail turns into PAM_IGNORE when the session was
- * left in its original namespace.
+ * left in its original namespace and that is not another user's view.
  */
 static int
 fail(pam_handle_t *pamh, const struct options *o, int flags, int code, int err,
      const char *user, const struct mntns_error *e)
 {
 	char who[64], msg[sizeof(e->file) + sizeof(e->msg) + 16];
-	bool ignore = o->nofail && err != -ENOTRECOVERABLE;
+	bool ignore = o->nofail && err != -ENOTRECOVERABLE && !e->fatal;
 
 	/* Log lines stay one line whatever NSS returned (SECURITY.md 8). */
 	mask_text(who, sizeof(who), user);
@@ -140,9 +141,12 @@ struct module_state {
 static void
 free_state(pam_handle_t *pamh, void *data, int status)
 {
+	struct module_state *ms = data;
+
 	(void)pamh;
 	(void)status;
-	free(data);
+	session_state_close(&ms->session);
+	free(ms);
 }
 
 /*
@@ -157,6 +161,7 @@ prepare_state(pam_handle_t *pamh, bool debug)
 	if (!ms)
 		return NULL;
 	ms->debug = debug;
+	ms->session.base_fd = -1;
 	if (pam_set_data(pamh, MODULE_DATA, ms, free_state) != PAM_SUCCESS) {
 		free(ms);
 		return NULL;
@@ -308,6 +313,27 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	return r;
 }
 
+/* What became of the records, for the debug line of a closing session. */
+static const char *
+close_note(int r)
+{
+	switch (r) {
+	case -ENOENT:
+		return " (its record was gone)";
+	case LEAVE_KEPT:
+		return " (processes remain in it: its record stays)";
+	case LEAVE_DEFERRED:
+		return " (its record stays until the next login or list "
+		       "finds the namespace gone)";
+	case LEAVE_GONE:
+	case LEAVE_UNPIN:
+		return "";
+	}
+	return r == -ETIMEDOUT ? " (its user's lock is held: its records are "
+				 "left for the next login)"
+			       : " (its record could not be removed)";
+}
+
 PAM_EXTERN int
 pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
@@ -330,12 +356,6 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	ns_name(&st->ns, ns);
 	if (o.debug || ms->debug)
 		pam_syslog(pamh, LOG_DEBUG, "closing session in %s%s", ns,
-			   r == -ENOENT ? " (its record was gone)"
-			   : r == 1 ? " (processes remain in it: its record "
-				      "stays)"
-			   : r == 2 ? " (its record stays until the next "
-				      "login or list finds the namespace gone)"
-			   : r < 0  ? " (its record could not be removed)"
-				    : "");
+			   close_note(r));
 	return PAM_SUCCESS;
 }

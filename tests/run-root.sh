@@ -17,7 +17,7 @@ LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 status=0
 OLDKERNEL_FILES=(tests/pam/t-session.sh tests/pam/t-scope.sh
-	tests/e2e/t-scope.sh tests/helper/t-ns.sh)
+	tests/e2e/t-scope.sh tests/helper/t-ns.sh tests/security/t-linger.sh)
 
 # run_file FILE [LAUNCHER...]: one test file (run by LAUNCHER); 1 if it
 # failed.

@@ -635,6 +635,8 @@ fill_rule(const struct where *w, char **f, size_t nf, struct rule *r,
 		return ret;
 	if (!strcmp(r->target, "/"))
 		return bad(w, "TARGET / cannot be replaced");
+	if (r->method != METHOD_NONE && paths_overlap(r->target, MNTNS_RUN_DIR))
+		return bad(w, RUN_DIR_REFUSAL, r->target);
 	for (i = 0; i < r->nwho; i++)
 		if (r->who[i].kind == SEL_GROUP)
 			*needs |= CONF_NEEDS_GROUPS;

@@ -146,4 +146,14 @@ const char *method_name(enum mntns_method m);
 /* Renders a rule's WHO field back to text, for display. */
 int selectors_format(const struct rule *r, char *buf, size_t len);
 
+/*
+ * A TARGET at, above or below MNTNS_RUN_DIR is refused (the config when
+ * the TARGET is written out, the plan when a variable makes it so): a
+ * mount there would take the records, pins and marks of the namespaces
+ * out of root's sight inside a user's view.
+ */
+#define RUN_DIR_REFUSAL                                                        \
+	"TARGET %s covers " MNTNS_RUN_DIR ", where pam_mntns keeps its "       \
+	"records; refusing"
+
 #endif

@@ -255,9 +255,8 @@ run_free(struct run *x, struct walk_step *steps)
 	free(steps);
 }
 
-static int
-apply_entries(const struct plan *p, struct apply_result *res,
-	      struct mntns_error *e)
+int
+apply_entries(const struct plan *p, size_t *mounts, struct mntns_error *e)
 {
 	size_t i, n = p->n ? p->n : 1;
 	struct walk_step *steps = calloc(n, sizeof(*steps));
@@ -276,7 +275,7 @@ apply_entries(const struct plan *p, struct apply_result *res,
 		return err_set(e, r, "cannot start applying: %s", strerror(-r));
 	}
 	r = walk_plan(p, steps, &run_ops, &x, e);
-	res->mounts = x.mounts;
+	*mounts = x.mounts;
 	run_free(&x, steps);
 	if (r == 0 && fchdir(here) < 0)
 		r = err_set(e, -errno,
@@ -414,35 +413,83 @@ refuse_chrooted(struct mntns_error *e)
  * namespace a user kept alive would count against root's limit, and one
  * user could stop everyone's logins; so the namespace is made with the
  * user's euid and CAP_SYS_ADMIN raised again for the one call.  Only the
- * calling thread's credentials change (the raw system call; the module
- * runs single-threaded, see switch_error()).  Returns 0, -errno from
- * unshare, or -ENOTRECOVERABLE when root's euid could not come back.
+ * calling thread's credentials change (the raw system calls; the module
+ * runs single-threaded, see switch_error()).
+ *
+ * The caller is left as it was: the kernel clears the parent-death
+ * signal and the dumpable flag on any change of euid, and fills the
+ * effective capabilities from the permitted ones on the way back to euid
+ * 0; all three are put back.
  */
-static int
-unshare_charged(uid_t uid)
-{
-	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+struct caller_creds {
+	struct __user_cap_header_struct hdr;
 	struct __user_cap_data_struct cap[2];
-	int dumpable, err = 0;
+	int dumpable, pdeathsig;
+};
 
-	if (uid == 0 || geteuid() != 0)
-		return unshare(CLONE_NEWNS | CLONE_THREAD) < 0 ? -errno : 0;
-	dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
-	if (syscall(SYS_setresuid, -1, uid, -1) < 0)
-		return -errno;
-	/* Leaving euid 0 cleared the effective set; permitted is kept. */
-	if (syscall(SYS_capget, &hdr, cap) < 0)
-		err = -errno;
-	cap[0].effective |= 1U << CAP_SYS_ADMIN;
-	if (!err && syscall(SYS_capset, &hdr, cap) < 0)
-		err = -errno;
-	if (!err && unshare(CLONE_NEWNS | CLONE_THREAD) < 0)
-		err = -errno;
-	/* Back to euid 0: the kernel gives the effective set back. */
-	if (syscall(SYS_setresuid, -1, 0, -1) < 0)
-		return -ENOTRECOVERABLE;
-	if (dumpable >= 0)
-		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
+static int
+creds_save(struct caller_creds *c, struct mntns_error *e)
+{
+	/* Zeroed first: not every checker (valgrind) knows that capget
+	 * fills both halves of version 3. */
+	memset(c, 0, sizeof(*c));
+	c->hdr = (struct __user_cap_header_struct){_LINUX_CAPABILITY_VERSION_3,
+						   0};
+	c->dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	if (c->dumpable < 0 ||
+	    prctl(PR_GET_PDEATHSIG, (unsigned long)&c->pdeathsig, 0, 0, 0) < 0)
+		return err_set(e, -errno,
+			       "cannot read the caller's process flags "
+			       "(prctl): %s",
+			       strerror(errno));
+	if (syscall(SYS_capget, &c->hdr, c->cap) < 0)
+		return err_set(e, -errno,
+			       "cannot read the caller's capabilities "
+			       "(capget): %s",
+			       strerror(errno));
+	return 0;
+}
+
+/* Back to euid 0 and the saved flags; -ENOTRECOVERABLE if euid 0 is not
+ * back (the caller then keeps the user's euid and no capability). */
+static int
+creds_restore(const struct caller_creds *c, int err, struct mntns_error *e)
+{
+	struct __user_cap_header_struct hdr = c->hdr;
+	struct __user_cap_data_struct none[2] = {{0, 0, 0}, {0, 0, 0}};
+	int saved;
+
+	if (syscall(SYS_setresuid, -1, 0, -1) < 0) {
+		saved = errno;
+		/* Not even the CAP_SYS_ADMIN raised for unshare is left. */
+		none[0].permitted = c->cap[0].permitted;
+		none[1].permitted = c->cap[1].permitted;
+		none[0].inheritable = c->cap[0].inheritable;
+		none[1].inheritable = c->cap[1].inheritable;
+		syscall(SYS_capset, &hdr, none);
+		return err_set(e, -ENOTRECOVERABLE,
+			       "cannot take back root's euid after making the "
+			       "namespace (setresuid): %s; the caller keeps "
+			       "the user's euid and no effective capability",
+			       strerror(saved));
+	}
+	/* The effective set is now the permitted one: put back the saved
+	 * one if it was smaller. */
+	if ((c->cap[0].effective != c->cap[0].permitted ||
+	     c->cap[1].effective != c->cap[1].permitted) &&
+	    syscall(SYS_capset, &hdr, c->cap) < 0 && err == 0)
+		err = err_set(e, -errno,
+			      "cannot restore the caller's effective "
+			      "capabilities (capset): %s",
+			      strerror(errno));
+	if (c->dumpable >= 0)
+		prctl(PR_SET_DUMPABLE, c->dumpable, 0, 0, 0);
+	if (c->pdeathsig &&
+	    prctl(PR_SET_PDEATHSIG, c->pdeathsig, 0, 0, 0) < 0 && err == 0)
+		err = err_set(e, -errno,
+			      "cannot restore the caller's parent-death "
+			      "signal (prctl): %s",
+			      strerror(errno));
 	return err;
 }
 
@@ -452,12 +499,8 @@ unshare_error(int err, uid_t uid, struct mntns_error *e)
 	char max[32] = "?";
 	FILE *f;
 
-	if (err == -ENOTRECOVERABLE)
-		return err_set(e, err,
-			       "cannot take back root's euid after "
-			       "making the namespace");
-	if (err != -ENOSPC) {
-		errno = -err;
+	if (err != ENOSPC) {
+		errno = err;
 		return switch_error("unshare(CLONE_NEWNS)", e);
 	}
 	f = fopen("/proc/sys/user/max_mnt_namespaces", "re");
@@ -467,7 +510,7 @@ unshare_error(int err, uid_t uid, struct mntns_error *e)
 		max[strcspn(max, "\n")] = '\0';
 		fclose(f);
 	}
-	return err_set(e, err,
+	return err_set(e, -err,
 		       "unshare(CLONE_NEWNS): uid %u has as many mount "
 		       "namespaces as the kernel allows one user "
 		       "(user.max_mnt_namespaces = %s); namespaces kept alive "
@@ -476,39 +519,53 @@ unshare_error(int err, uid_t uid, struct mntns_error *e)
 		       (unsigned)uid, max);
 }
 
+/* Returns 0, -errno with @e naming the step that failed, or
+ * -ENOTRECOVERABLE when root's euid could not come back. */
 static int
-enter_new_ns(int base_fd, uid_t uid, struct mntns_error *e)
+unshare_charged(uid_t uid, struct mntns_error *e)
 {
-	int r = base_fd >= 0 ? refuse_chrooted(e) : 0;
+	struct caller_creds c;
+	struct __user_cap_data_struct raised[2];
+	int r;
+
+	if (uid == 0 || geteuid() != 0)
+		return unshare(CLONE_NEWNS | CLONE_THREAD) < 0
+			       ? unshare_error(errno, uid, e)
+			       : 0;
+	r = creds_save(&c, e);
+	if (r < 0)
+		return r;
+	if (syscall(SYS_setresuid, -1, uid, -1) < 0)
+		return err_set(e, -errno,
+			       "cannot take uid %u's euid to make the "
+			       "namespace (setresuid): %s",
+			       (unsigned)uid, strerror(errno));
+	/* Leaving euid 0 cleared the effective set; permitted is kept. */
+	memcpy(raised, c.cap, sizeof(raised));
+	raised[0].effective = 1U << CAP_SYS_ADMIN;
+	raised[1].effective = 0;
+	if (syscall(SYS_capset, &c.hdr, raised) < 0)
+		r = err_set(e, -errno,
+			    "cannot raise CAP_SYS_ADMIN with uid %u's euid "
+			    "(capset): %s",
+			    (unsigned)uid, strerror(errno));
+	else if (unshare(CLONE_NEWNS | CLONE_THREAD) < 0)
+		r = unshare_error(errno, uid, e);
+	return creds_restore(&c, r, e);
+}
+
+int
+apply_new_ns(uid_t uid, struct mntns_error *e)
+{
+	int r = unshare_charged(uid, e);
 
 	if (r < 0)
 		return r;
-	if (base_fd >= 0 && setns(base_fd, CLONE_NEWNS) < 0)
-		return switch_error("cannot enter the namespace to build from",
-				    e);
-	r = unshare_charged(uid);
-	if (r < 0)
-		return unshare_error(r, uid, e);
 	/* Before anything else: host mounts flow in, nothing flows out. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return err_set(e, -errno, "cannot make / a recursive slave: %s",
 			       strerror(errno));
 	return 0;
-}
-
-int
-apply_plan(const struct plan *p, int base_fd, uid_t uid,
-	   struct apply_result *res, struct mntns_error *e)
-{
-	int r;
-
-	memset(res, 0, sizeof(*res));
-	r = enter_new_ns(base_fd, uid, e);
-	if (r == 0)
-		r = apply_entries(p, res, e);
-	if (r == 0)
-		r = self_ns(&res->ns, e);
-	return r;
 }
 
 int
@@ -521,6 +578,14 @@ apply_join(int nsfd, const struct ns_ident *expect, struct mntns_error *e)
 	r = ns_ident_of(nsfd, &got);
 	if (r < 0 || !ns_ident_equal(&got, expect))
 		return err_set(e, -ESTALE, "the namespace to join changed");
+	/* Only a privileged process makes one that passes: never a user's
+	 * own (unshare -Urm), whose mounts that user controls. */
+	r = ns_owned_here(nsfd);
+	if (r < 0)
+		return err_set(e, r,
+			       "the namespace to join belongs to another user "
+			       "namespace than this process's: %s; refusing",
+			       strerror(-r));
 	r = refuse_chrooted(e);
 	if (r < 0)
 		return r;

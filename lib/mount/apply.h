@@ -12,11 +12,6 @@
 #include "nsid.h"
 #include "plan.h"
 
-struct apply_result {
-	struct ns_ident ns; /* the session's namespace */
-	size_t mounts;	    /* mounts made */
-};
-
 /* Where the process was, to go back to if anything fails. */
 struct ns_saved {
 	int ns, root, cwd;
@@ -43,13 +38,18 @@ int ns_restore(struct ns_saved *s, int err, struct mntns_error *e);
 void ns_saved_close(struct ns_saved *s);
 
 /*
- * A new namespace built from the current one (or from @base_fd's, when
- * not -1), charged to @uid's count of namespaces: "/" made recursively
- * slave, then every entry of @p.  On error the caller restores; @e names
- * the failing path.
+ * A new namespace made from the current one, charged to @uid's count of
+ * namespaces, with "/" made recursively slave.  The caller is left with
+ * the credentials it had; on error @e names the step that failed, and
+ * -ENOTRECOVERABLE says that root's euid could not come back.
  */
-int apply_plan(const struct plan *p, int base_fd, uid_t uid,
-	       struct apply_result *res, struct mntns_error *e);
+int apply_new_ns(uid_t uid, struct mntns_error *e);
+
+/*
+ * Every entry of @p, in the current (new) namespace; *@mounts counts
+ * those made.  On error the caller restores; @e names the failing path.
+ */
+int apply_entries(const struct plan *p, size_t *mounts, struct mntns_error *e);
 
 /*
  * Refuses (-EPERM) a caller whose root is not its mount namespace's root:
@@ -61,7 +61,8 @@ int refuse_chrooted(struct mntns_error *e);
 
 /*
  * Joins the namespace @nsfd, checking before and after that it is @expect
- * and, before, that the caller is not chrooted (refuse_chrooted()).
+ * and, before, that it belongs to the caller's own user namespace and
+ * that the caller is not chrooted (refuse_chrooted()).
  */
 int apply_join(int nsfd, const struct ns_ident *expect, struct mntns_error *e);
 

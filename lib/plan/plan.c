@@ -179,6 +179,9 @@ fill_entry(struct plan_entry *pe, const struct rule *r, struct identity *id,
 	pe->uid = id->uid;
 	pe->gid = id->gid;
 	ret = expand_path(r->target, id, &pe->target, e);
+	if (ret == 0 && r->method != METHOD_NONE &&
+	    paths_overlap(pe->target, MNTNS_RUN_DIR))
+		ret = err_set(e, -EPERM, RUN_DIR_REFUSAL, pe->target);
 	if (ret == 0 && r->source)
 		ret = expand_path(r->source, id, &pe->source, e);
 	return ret;

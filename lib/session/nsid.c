@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
@@ -145,8 +146,7 @@ proc_start_time(pid_t pid, uint64_t *out)
 	return 0;
 }
 
-/* The real uid of @pid from /proc/PID/status. */
-static int
+int
 proc_uid(pid_t pid, uid_t *out)
 {
 	char path[64], buf[2048], *p;
@@ -164,6 +164,77 @@ proc_uid(pid_t pid, uid_t *out)
 	return 0;
 }
 
+/* True for a name of /proc or /proc/PID/task that is a PID. */
+static bool
+is_pid_name(const char *s)
+{
+	return s[0] >= '1' && s[0] <= '9';
+}
+
+/*
+ * Calls @fn(dirfd, "TID/ns/mnt", @ctx) for each thread of process @pid
+ * (a name under @procfd, /proc) but the leader, until it returns >= 0;
+ * that result, or -ESRCH.  All threads of a process share one mount
+ * namespace: setns and unshare refuse a multithreaded caller.
+ */
+static int
+each_thread_ns(int procfd, const char *pid,
+	       int (*fn)(int dirfd, const char *name, void *ctx), void *ctx)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+	int fd, r = -ESRCH;
+
+	snprintf(path, sizeof(path), "%s/task", pid);
+	fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return -ESRCH;
+	}
+	while (r < 0 && (de = readdir(d))) {
+		if (!is_pid_name(de->d_name) || !strcmp(de->d_name, pid))
+			continue;
+		snprintf(path, sizeof(path), "%s/ns/mnt", de->d_name);
+		r = fn(dirfd(d), path, ctx);
+	}
+	closedir(d);
+	return r;
+}
+
+static int
+open_ns_file(int dirfd, const char *name, void *ctx)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+
+	(void)ctx;
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * A leader that has exited leaves its /proc/PID/ns/mnt naming nothing
+ * (ENOENT) while its other threads live on in the namespace.
+ */
+int
+proc_ns_open(pid_t pid)
+{
+	_cleanup_(closep) int procfd = -1;
+	char name[32];
+	int fd;
+
+	snprintf(name, sizeof(name), "/proc/%d/ns/mnt", (int)pid);
+	fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 || errno != ENOENT)
+		return fd >= 0 ? fd : -errno;
+	procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0)
+		return -errno;
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	return each_thread_ns(procfd, name, open_ns_file, NULL);
+}
+
 int
 open_ns_of_user(pid_t pid, const struct ns_ident *ns, uint64_t start, uid_t uid)
 {
@@ -171,7 +242,6 @@ open_ns_of_user(pid_t pid, const struct ns_ident *ns, uint64_t start, uid_t uid)
 	struct ns_ident got;
 	uint64_t st;
 	uid_t owner;
-	char path[64];
 
 	if (pid <= 0)
 		return -ESRCH;
@@ -180,10 +250,9 @@ open_ns_of_user(pid_t pid, const struct ns_ident *ns, uint64_t start, uid_t uid)
 	pidfd = sys_pidfd_open(pid, 0);
 	if (pidfd < 0)
 		return errno == ESRCH ? -ESRCH : -errno;
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
-	nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	nsfd = proc_ns_open(pid);
 	if (nsfd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
+		return nsfd;
 	if (ns_ident_of(nsfd, &got) < 0 || !ns_ident_equal(&got, ns))
 		return -ESRCH;
 	if (start && (proc_start_time(pid, &st) < 0 || st != start))
@@ -199,6 +268,20 @@ int
 open_ns_of(pid_t pid, const struct ns_ident *ns, uint64_t start)
 {
 	return open_ns_of_user(pid, ns, start, (uid_t)-1);
+}
+
+int
+ns_owned_here(int nsfd)
+{
+	_cleanup_(closep) int owner = ioctl(nsfd, NS_GET_USERNS);
+	struct stat theirs, ours;
+
+	if (owner < 0 || fstat(owner, &theirs) < 0 ||
+	    stat("/proc/self/ns/user", &ours) < 0)
+		return -errno;
+	return theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino
+		       ? 0
+		       : -EPERM;
 }
 
 int
@@ -221,14 +304,39 @@ ns_link_ino(int dirfd, const char *name)
 	if (n < 0)
 		return 0;
 	link[n] = '\0';
-	return sscanf(link, "mnt:[%" SCNu64 "]", &ino) == 1 ? ino : 0;
+	if (sscanf(link, "mnt:[%" SCNu64 "]", &ino) == 1)
+		return ino;
+	errno = EINVAL;
+	return 0;
+}
+
+static int
+thread_ns_ino(int dirfd, const char *name, void *ctx)
+{
+	uint64_t *ino = ctx;
+
+	*ino = ns_link_ino(dirfd, name);
+	return *ino ? 0 : -ESRCH;
+}
+
+uint64_t
+proc_ns_ino(int procfd, const char *pid)
+{
+	char name[64];
+	uint64_t ino;
+
+	snprintf(name, sizeof(name), "%s/ns/mnt", pid);
+	ino = ns_link_ino(procfd, name);
+	if (ino || errno != ENOENT)
+		return ino;
+	/* The leader has exited: a live thread's namespace. */
+	return each_thread_ns(procfd, pid, thread_ns_ino, &ino) == 0 ? ino : 0;
 }
 
 int
-ns_find_process(const struct ns_ident *ns, uid_t uid, pid_t skip, pid_t *pid,
-		uint64_t *start)
+ns_find_process(const struct ns_ident *ns, uid_t uid, pid_t skip,
+		proc_filter accept, void *ctx, pid_t *pid, uint64_t *start)
 {
-	char name[64];
 	struct dirent *de;
 	pid_t p;
 	DIR *d;
@@ -240,17 +348,15 @@ ns_find_process(const struct ns_ident *ns, uid_t uid, pid_t skip, pid_t *pid,
 	if (!d)
 		return -errno;
 	while (fd < 0 && (de = readdir(d))) {
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+		if (!is_pid_name(de->d_name))
 			continue;
 		p = (pid_t)atoi(de->d_name);
-		if (p == skip)
-			continue;
 		/* The link's text names the inode: cheap to compare. */
-		snprintf(name, sizeof(name), "%s/ns/mnt", de->d_name);
-		if (ns_link_ino(dirfd(d), name) != ns->ino)
+		if (p == skip || proc_ns_ino(dirfd(d), de->d_name) != ns->ino)
 			continue;
 		fd = open_ns_of_user(p, ns, 0, uid);
-		if (fd >= 0 && !ns->id && proc_start_time(p, start) < 0) {
+		if (fd >= 0 && ((start && proc_start_time(p, start) < 0) ||
+				(accept && !accept(p, ctx)))) {
 			close(fd);
 			fd = -ESRCH;
 		}

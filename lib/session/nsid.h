@@ -8,6 +8,7 @@
 #define MNTNS_NSID_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -60,6 +61,17 @@ void ns_add_inode(struct ns_ident *ns);
 /* Start time of @pid from /proc/PID/stat, in clock ticks since boot. */
 int proc_start_time(pid_t pid, uint64_t *out);
 
+/* The real uid of @pid from /proc/PID/status. */
+int proc_uid(pid_t pid, uid_t *out);
+
+/*
+ * An fd (O_CLOEXEC) to the mount namespace of a live thread of process
+ * @pid: the leader's, or, when the leader has exited while other threads
+ * go on (its /proc/PID/ns/mnt then names nothing), another thread's.
+ * -ESRCH when no thread is left.
+ */
+int proc_ns_open(pid_t pid);
+
 /*
  * Opens the mount namespace of @pid if, at the moment of the check, that
  * process is alive, in namespace @ns and (when @start is not 0) started
@@ -73,6 +85,15 @@ int open_ns_of(pid_t pid, const struct ns_ident *ns, uint64_t start);
  */
 int open_ns_of_user(pid_t pid, const struct ns_ident *ns, uint64_t start,
 		    uid_t uid);
+
+/*
+ * Whether mount namespace @nsfd belongs to the caller's own user
+ * namespace: 0 if it does, -EPERM if it belongs to another (an ordinary
+ * user's "unshare -Urm": its owner controls every mount in it), or
+ * another -errno.  Only a process privileged in the caller's user
+ * namespace can make a namespace that passes.
+ */
+int ns_owned_here(int nsfd);
 
 /*
  * Whether mount namespace @ns still exists, as the kernel knows it by
@@ -91,15 +112,27 @@ int ns_exists(const struct ns_ident *ns);
 uint64_t ns_link_ino(int dirfd, const char *name);
 
 /*
+ * The inode of the mount namespace of process @pid (a directory name
+ * under /proc, whose fd is @procfd): its leader's, or, when the leader
+ * has exited, another live thread's.  0 when none is left.
+ */
+uint64_t proc_ns_ino(int procfd, const char *pid);
+
+/* Whether process @pid, found in a namespace by a walk, may vouch. */
+typedef bool (*proc_filter)(pid_t pid, void *ctx);
+
+/*
  * Looks through /proc for a live process other than @skip in namespace
  * @ns (which must carry its inode), one of @uid's unless @uid is
- * (uid_t)-1.  Returns an fd to the namespace and sets *@pid (and *@start
- * when @ns has no kernel ID), or -ESRCH.  The cost grows with the number
- * of processes on the host, never with its mount table.  Without kernel
- * namespace IDs an inode may name a newer namespace: callers scan only
- * for a namespace known to be alive (their own).
+ * (uid_t)-1, that @accept (if not NULL) takes.  Threads count: a process
+ * whose leader has exited is in the namespace of its live threads.
+ * Returns an fd to the namespace and sets *@pid (and *@start when it is
+ * not NULL), or -ESRCH.  The cost grows with the number of processes on
+ * the host, never with its mount table.  Without kernel namespace IDs an
+ * inode may name a newer namespace: callers scan only for a namespace
+ * known to be alive (their own, or one held by a pin).
  */
 int ns_find_process(const struct ns_ident *ns, uid_t uid, pid_t skip,
-		    pid_t *pid, uint64_t *start);
+		    proc_filter accept, void *ctx, pid_t *pid, uint64_t *start);
 
 #endif

@@ -1,69 +1,150 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * One login's namespace, from its base view to its records: which view
- * a new one is built from, joining for scope=user, what close removes.
+ * a new one is built from, joining for scope=user, pinning on kernels
+ * without namespace IDs, what close removes.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "apply.h"
-#include "registry.h"
+#include "pin.h"
 #include "session.h"
+#include "vouch.h"
 
 /* Where a new namespace is built from, and who vouches for that view. */
 struct base {
-	int fd; /* -1: the current view */
+	int fd; /* the base view when the login started in another; -1 */
 	struct ns_ident ns;
-	pid_t pid;
-	uid_t outer_uid; /* whose namespace the login starts in, if ours */
+	pid_t pid;	 /* a process in it, for the record */
+	uid_t outer_uid; /* whose namespace the login started in, if known */
 };
 
+/* One login's handles. */
+struct login {
+	const struct session_args *a;
+	int run; /* the record directory, in the base view */
+	struct vouch v;
+	struct ns_saved saved; /* where the caller was */
+	struct base b;
+	char pinned[NS_KEY_MAX]; /* the pin this login made, if any */
+};
+
+void
+session_state_close(struct session_state *st)
+{
+	closep(&st->base_fd);
+	st->base_fd = -1;
+}
+
+/* The view the login is built from: where the caller is, or, in a
+ * namespace of the module, the one that was built from. */
+static int
+base_fd(const struct login *l)
+{
+	return l->b.fd >= 0 ? l->b.fd : l->saved.ns;
+}
+
 /*
- * A login that starts inside a namespace this module made (su -l bob
- * from alice's shell) is built from the view that one was built from,
- * never from alice's.  Records live as long as any process is in their
- * namespace, so a namespace of ours always has one.
+ * Whether the caller's view @cur is one the module made, or a copy of
+ * one: it carries the mark (pin.h), which holds even when the records are
+ * gone, or it has a record, which holds where the mark cannot be seen (a
+ * caller chrooted inside it).  0 with the view it was built from in
+ * b->ns, -ENOENT when it is not one, or another -errno.
  */
 static int
-find_base(int run, int cur_fd, const char *user, struct base *b,
-	  struct mntns_error *e)
+module_view(int run, const struct ns_ident *cur, struct base *b)
 {
 	struct ns_record outer;
+	int m = view_base(run, &b->ns);
+	int o = ns_record_read(run, cur, &outer);
+
+	if (m < 0 && m != -ENOENT)
+		return m;
+	if (m == -ENOENT && o < 0)
+		return -ENOENT;
+	/* The record, if any, gives a process to try first. */
+	b->pid = o == 0 ? outer.base_pid : 0;
+	b->outer_uid = o == 0 ? outer.uid : (uid_t)-1;
+	if (m == -ENOENT)
+		b->ns = outer.base;
+	return 0;
+}
+
+/*
+ * A login that starts in a view the module made is built from, or goes
+ * back to, the view that one was built from, proven by a process of
+ * root's there; failing that, nofail must not let it go on.
+ */
+static int
+open_module_base(struct base *b, const char *user, struct mntns_error *e)
+{
+	char whose[48] = "";
+
+	if (b->outer_uid != (uid_t)-1)
+		snprintf(whose, sizeof(whose), " for uid %u",
+			 (unsigned)b->outer_uid);
+	b->fd = vouch_base(&b->ns, b->pid, &b->pid);
+	if (b->fd < 0)
+		return err_fatal(e, err_set(e, b->fd,
+					    "this login starts inside the "
+					    "namespace made%s, and no process "
+					    "of root's is left in the view it "
+					    "was built from; refusing to give "
+					    "%s that view",
+					    whose, user));
+	return 0;
+}
+
+static int
+find_base(struct login *l, const char *user, struct mntns_error *e)
+{
+	struct base *b = &l->b;
+	struct ns_ident cur;
 	int r;
 
 	b->fd = -1;
 	b->pid = getppid();
 	b->outer_uid = (uid_t)-1;
-	r = ns_ident_of(cur_fd, &b->ns);
-	if (r == 0)
-		r = ns_record_read(run, &b->ns, &outer);
-	/* Without kernel IDs a record may name a newer namespace with a
-	 * reused inode: it counts only while a recorded process vouches. */
-	if (r == 0 && !b->ns.id) {
-		r = open_recorded_ns(run, &outer);
-		if (r >= 0)
-			close(r);
-		r = r >= 0 ? 0 : r == -ESRCH ? -ENOENT : r;
-	}
-	if (r == -ENOENT)
-		return 0;
+	r = ns_ident_of(l->saved.ns, &cur);
 	if (r < 0)
 		return err_set(e, r,
-			       "cannot read the record of the current "
-			       "namespace: %s",
+			       "cannot identify the current mount namespace: "
+			       "%s",
 			       strerror(-r));
-	b->outer_uid = outer.uid;
-	b->fd = open_base_ns(&outer, &b->pid);
-	if (b->fd < 0)
-		return err_set(e, b->fd,
-			       "this login starts inside the namespace made "
-			       "for uid %u, and no process is left in the "
-			       "view that one was built from; refusing to "
-			       "give %s that view",
-			       (unsigned)outer.uid, user);
-	b->ns = outer.base;
+	r = module_view(l->run, &cur, b);
+	if (r == -ENOENT) {
+		b->ns = cur;
+		b->pid = getppid();
+		return 0;
+	}
+	if (r < 0)
+		return err_fatal(e, err_set(e, r,
+					    "cannot tell whether this login "
+					    "starts inside a namespace of "
+					    "pam_mntns (%s/view/base): %s",
+					    MNTNS_RUN_DIR, strerror(-r)));
+	return open_module_base(b, user, e);
+}
+
+/*
+ * Into the base view before anything else: records, locks and pins are
+ * opened there, the namespace to join or build from is found there.
+ */
+static int
+enter_base(struct login *l, struct mntns_error *e)
+{
+	int r = apply_join(l->b.fd, &l->b.ns, e);
+
+	if (r == 0)
+		r = registry_open(true, e);
+	if (r < 0)
+		return err_fatal(e, r);
+	closep(&l->run);
+	l->run = r;
 	return 0;
 }
 
@@ -93,174 +174,293 @@ record_member(int run, const struct identity *id, const char *service,
 }
 
 static int
-record_ns(int run, const struct identity *id, enum scope scope,
-	  const char *service, const struct ns_ident *ns, const struct base *b,
+record_ns(const struct login *l, const struct ns_ident *ns,
 	  struct mntns_error *e)
 {
+	const struct session_args *a = l->a;
 	struct ns_record rec = {
 		.ns = *ns,
-		.scope = scope,
-		.uid = id->uid,
+		.scope = a->scope,
+		.uid = a->id->uid,
 		.pid = getpid(),
 		.start = start_time_if_needed(ns),
-		.base = b->ns,
-		.base_pid = b->pid,
+		.base = l->b.ns,
+		.base_pid = l->b.pid,
 	};
 
 	rec.voucher = rec.pid;
 	rec.vstart = rec.start;
-	snprintf(rec.service, sizeof(rec.service), "%s", service);
-	return ns_record_write(run, &rec, e);
+	snprintf(rec.service, sizeof(rec.service), "%s", a->service);
+	return ns_record_write(l->run, &rec, e);
 }
 
 static int
-count_ns(const struct ns_record *r, int nsfd, void *ctx)
+count_ns(const struct ns_record *r, const struct ns_proof *p, void *ctx)
 {
 	(void)r;
-	(void)nsfd;
+	(void)p;
 	++*(unsigned *)ctx;
 	return 0;
 }
 
 /*
- * A user's live namespaces are capped: each holds a copy of the host's
- * mount table in kernel memory, and its records a little of /run.
- * Counting prunes the records of namespaces nobody is left in, also
- * without a cap (max 0): a closed session leaves its record for the
- * next reader (ns_record_leave()), and this is where the user's go.
+ * A user's namespaces that exist are capped: each holds a copy of the
+ * host's mount table in kernel memory, and its records a little of /run.
+ * Counting (under the user's lock, with the creation that follows)
+ * prunes the records of namespaces that are gone, also without a cap
+ * (max 0): a closed session may leave its record for the next reader
+ * (vouch_leave()), and this is where the user's go.
  */
 static int
-check_cap(int run, const struct identity *id, unsigned max,
-	  struct mntns_error *e)
+check_cap(struct login *l, struct mntns_error *e)
 {
-	unsigned n = 0;
+	const struct identity *id = l->a->id;
+	unsigned n = 0, max = l->a->max_namespaces;
 	int r;
 
-	r = user_ns_each(run, id->uid, count_ns, &n);
+	r = vouch_each(&l->v, id->uid, count_ns, &n);
 	if (r < 0)
 		return err_set(e, r, "cannot read the namespaces of %s: %s",
 			       id->user, strerror(-r));
 	if (max && n >= max)
 		return err_set(
 			e, -EUSERS,
-			"%s already has %u live mount namespaces, the "
-			"most max_namespaces=%u allows; pam_mntns_helper "
-			"list shows them and the processes left in them",
+			"%s already has %u mount namespaces, the most "
+			"max_namespaces=%u allows; pam_mntns_helper list shows "
+			"them and the processes left in them",
 			id->user, n, max);
 	return 0;
 }
 
+/* The view was reset by setns(2): root and working directory of @u. */
+struct place {
+	int root, cwd;
+};
+
 static int
-create_ns(int run, const struct session_args *a, int cur_fd,
-	  struct session_state *st, struct mntns_error *e)
+place_back(const struct place *p)
 {
-	const struct identity *id = a->id;
-	struct apply_result res;
-	struct base b;
+	return fchdir(p->root) < 0 || chroot(".") < 0 || fchdir(p->cwd) < 0
+		       ? -errno
+		       : 0;
+}
+
+/*
+ * Kernels without namespace IDs: the new namespace @u is pinned from the
+ * base view, where the next login and the helper find it (pin.h).  A pin
+ * that cannot be made leaves a namespace that cannot linger: no login
+ * joins it and enter does not take it, but the session goes on.  The
+ * caller comes back with the root and working directory it had in @u.
+ */
+static int
+pin_new_ns(struct login *l, int u, const struct ns_ident *ns,
+	   struct session_state *st, struct mntns_error *e)
+{
+	struct place here = {open("/", O_PATH | O_DIRECTORY | O_CLOEXEC),
+			     open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)};
+	int made = -EBADF, r = 0;
+
+	ns_key(ns, l->pinned);
+	if (here.root >= 0 && here.cwd >= 0 && l->v.pins >= 0 &&
+	    setns(base_fd(l), CLONE_NEWNS) == 0) {
+		made = pin_make(l->v.pins, u, l->pinned);
+		if (setns(u, CLONE_NEWNS) < 0 || place_back(&here) < 0)
+			r = err_set(e, -errno,
+				    "cannot return to the new namespace after "
+				    "pinning it: %s",
+				    strerror(errno));
+	}
+	closep(&here.root);
+	closep(&here.cwd);
+	if (made < 0)
+		l->pinned[0] = '\0';
+	if (r == 0 && made == 0)
+		st->base_fd = fcntl(base_fd(l), F_DUPFD_CLOEXEC, 3);
+	return r;
+}
+
+static int
+build_ns(struct login *l, struct session_state *st, struct mntns_error *e)
+{
+	const struct session_args *a = l->a;
+	_cleanup_(closep) int u = -1;
 	int r;
 
-	r = find_base(run, cur_fd, id->user, &b, e);
+	/* The pins are opened while this is still the base view. */
+	if (!l->b.ns.id)
+		vouch_pins(&l->v, NULL);
+	r = apply_new_ns(a->id->uid, e);
 	if (r == 0)
-		r = check_cap(run, id, a->max_namespaces, e);
-	if (r < 0) {
-		closep(&b.fd);
-		return r;
-	}
-	r = apply_plan(a->plan, b.fd, id->uid, &res, e);
-	closep(&b.fd);
+		r = view_mark(l->run, &l->b.ns, e);
+	if (r == 0)
+		r = apply_entries(a->plan, &st->mounts, e);
 	if (r < 0)
 		return r;
-	/* Records carry the inode too: the /proc walk compares it. */
-	ns_add_inode(&res.ns);
-	st->ns = res.ns;
-	st->mounts = res.mounts;
+	u = self_ns_open();
+	r = u < 0 ? -errno : ns_ident_of(u, &st->ns);
+	if (r < 0)
+		return err_set(e, r, "cannot open the new namespace: %s",
+			       strerror(-r));
+	return st->ns.id ? 0 : pin_new_ns(l, u, &st->ns, st, e);
+}
+
+static int
+create_ns(struct login *l, struct session_state *st, struct mntns_error *e)
+{
+	const struct session_args *a = l->a;
+	int r;
+
+	r = check_cap(l, e);
+	if (r == 0)
+		r = build_ns(l, st, e);
+	if (r < 0)
+		return r;
 	if (a->scope == SCOPE_USER) {
-		r = user_current_write(run, id->uid, &res.ns, e);
+		r = user_current_write(l->run, a->id->uid, &st->ns, e);
 		if (r == 0)
-			r = record_member(run, id, a->service, &res.ns, e);
+			r = record_member(l->run, a->id, a->service, &st->ns,
+					  e);
 		if (r < 0)
 			return r;
 	}
-	r = record_ns(run, id, a->scope, a->service, &res.ns, &b, e);
+	r = record_ns(l, &st->ns, e);
 	if (r < 0 && a->scope == SCOPE_USER)
-		member_remove(run, id->uid, getpid());
+		member_remove(l->run, a->id->uid, getpid());
 	return r;
 }
 
 /*
  * The user's scope=user namespace if a session or a process of that user
- * is still in it (a detached tmux, a nohup job), else -ESRCH.
+ * is still in it (a detached tmux, a nohup job), proven to be the one
+ * recorded; else -ESRCH.
  */
 static int
-open_current(int run, uid_t uid, struct ns_ident *ns)
+open_current(struct login *l, uid_t uid, struct ns_ident *ns)
 {
 	struct ns_record rec;
+	struct ns_proof p;
 	int r;
 
-	r = user_current_read(run, uid, ns);
+	r = user_current_read(l->run, uid, ns);
 	if (r == 0)
-		r = ns_record_read(run, ns, &rec);
+		r = ns_record_read(l->run, ns, &rec);
 	if (r == 0 && rec.uid != uid)
 		r = -ESRCH;
 	if (r == -ENOENT || r == -EINVAL)
 		return -ESRCH;
+	if (r == 0)
+		r = vouch_ns(&l->v, &rec, uid, 0, &p);
 	if (r < 0)
 		return r;
 	*ns = rec.ns;
-	return open_user_ns(run, &rec);
+	return p.fd >= 0 ? p.fd : -ESRCH;
 }
 
 /* scope=user: join the user's live namespace, or make it. */
 static int
-open_user_scope(int run, const struct session_args *a, int cur_fd,
-		struct session_state *st, struct mntns_error *e)
+open_user_scope(struct login *l, struct session_state *st,
+		struct mntns_error *e)
 {
-	const struct identity *id = a->id;
+	const struct identity *id = l->a->id;
 	_cleanup_(closep) int lock = -1, fd = -1;
 	struct ns_ident ns;
 	int r;
 
-	lock = user_lock(run, id->uid, e);
+	lock = user_lock(l->run, id->uid, e);
 	if (lock < 0)
 		return lock;
-	fd = open_current(run, id->uid, &ns);
+	fd = open_current(l, id->uid, &ns);
 	if (fd == -ESRCH)
-		return create_ns(run, a, cur_fd, st, e);
+		return create_ns(l, st, e);
 	if (fd < 0)
 		return err_set(e, fd, "cannot read the namespace of %s: %s",
 			       id->user, strerror(-fd));
 	r = apply_join(fd, &ns, e);
 	if (r == 0)
-		r = record_member(run, id, a->service, &ns, e);
+		r = record_member(l->run, id, l->a->service, &ns, e);
 	st->ns = ns;
 	st->joined = true;
+	/* The last session to leave drops the pin. */
+	if (r == 0 && !ns.id)
+		st->base_fd = fcntl(base_fd(l), F_DUPFD_CLOEXEC, 3);
 	return r;
+}
+
+/* scope=session: under the user's lock when capped, so that logins made
+ * at the same moment cannot pass the cap together. */
+static int
+open_session_scope(struct login *l, struct session_state *st,
+		   struct mntns_error *e)
+{
+	_cleanup_(closep) int lock = -1;
+
+	if (l->a->max_namespaces) {
+		lock = user_lock(l->run, l->a->id->uid, e);
+		if (lock < 0)
+			return lock;
+	}
+	return create_ns(l, st, e);
+}
+
+/*
+ * All or nothing: a pin this login made goes (from the base view, where
+ * it is), and the caller goes back to its namespace, root and cwd.
+ */
+static int
+undo(struct login *l, int err, struct mntns_error *e)
+{
+	if (l->pinned[0] && setns(base_fd(l), CLONE_NEWNS) == 0) {
+		pin_drop(l->v.pins, l->pinned);
+		/* Back in the caller's own namespace (the login was built
+		 * from it), where ns_restore() sees nothing to undo: setns(2)
+		 * reset root and cwd, which go back here. */
+		if (l->b.fd < 0 && place_back(&(struct place){
+					   l->saved.root, l->saved.cwd}) < 0)
+			return err_set(e, -ENOTRECOVERABLE,
+				       "cannot return to the original root "
+				       "and working directory: %s",
+				       strerror(errno));
+	}
+	return l->saved.ns >= 0 ? ns_restore(&l->saved, err, e) : err;
 }
 
 int
 session_open(const struct session_args *a, struct session_state *st,
 	     struct mntns_error *e)
 {
-	struct ns_saved saved = NS_SAVED_INIT;
-	_cleanup_(closep) int run = -1;
+	struct login l = {.a = a,
+			  .saved = NS_SAVED_INIT,
+			  .b = {.fd = -1},
+			  .v = {.pins = -1}};
 	int r;
 
 	memset(st, 0, sizeof(*st));
+	st->base_fd = -1;
 	st->scope = a->scope;
 	st->uid = a->id->uid;
 	st->pid = getpid();
 	/* Opened in the caller's view, before any switch. */
-	run = registry_open(true, e);
-	if (run < 0)
-		return run;
-	r = ns_save(&saved, e);
+	l.run = registry_open(true, e);
+	if (l.run < 0)
+		return l.run;
+	r = ns_save(&l.saved, e);
 	if (r == 0)
-		r = a->scope == SCOPE_USER
-			    ? open_user_scope(run, a, saved.ns, st, e)
-			    : create_ns(run, a, saved.ns, st, e);
-	if (r < 0 && saved.ns >= 0)
-		r = ns_restore(&saved, r, e);
-	ns_saved_close(&saved);
+		r = find_base(&l, a->id->user, e);
+	if (r == 0 && l.b.fd >= 0)
+		r = enter_base(&l, e);
+	/* From here on this is the base view: proofs are made here. */
+	l.v = (struct vouch)VOUCH_INIT(l.run, l.b.ns);
+	if (r == 0)
+		r = a->scope == SCOPE_USER ? open_user_scope(&l, st, e)
+					   : open_session_scope(&l, st, e);
+	if (r < 0)
+		r = undo(&l, r, e);
+	if (r < 0)
+		session_state_close(st);
+	vouch_close(&l.v);
+	ns_saved_close(&l.saved);
+	closep(&l.b.fd);
+	closep(&l.run);
 	return r;
 }
 
@@ -269,8 +469,7 @@ session_host_view(const char *user, struct ns_ident *to, struct mntns_error *e)
 {
 	struct ns_saved saved = NS_SAVED_INIT;
 	_cleanup_(closep) int run = -1;
-	struct base b = {.fd = -1};
-	struct ns_record rec;
+	struct base b = {.fd = -1, .outer_uid = (uid_t)-1};
 	struct ns_ident cur;
 	int r;
 
@@ -280,24 +479,58 @@ session_host_view(const char *user, struct ns_ident *to, struct mntns_error *e)
 		return 0; /* nothing was ever made: this is the host's view */
 	if (run < 0)
 		return run;
-	/* The common case, a login from a view that is not ours, costs a
-	 * statmount(2) and a readlink: nothing is saved for it. */
-	if (self_ns_ident(&cur) == 0 &&
-	    ns_record_read(run, &cur, &rec) == -ENOENT)
+	r = self_ns_ident(&cur);
+	if (r == 0)
+		r = module_view(run, &cur, &b);
+	if (r == -ENOENT)
 		return 0;
+	if (r < 0)
+		return err_set(e, r,
+			       "cannot tell whether this login starts inside "
+			       "a namespace of pam_mntns: %s",
+			       strerror(-r));
 	r = ns_save(&saved, e);
 	if (r == 0)
-		r = find_base(run, saved.ns, user, &b, e);
-	if (r == 0 && b.fd >= 0) {
+		r = open_module_base(&b, user, e);
+	if (r == 0) {
 		r = apply_join(b.fd, &b.ns, e);
 		if (r == 0)
 			*to = b.ns;
 		else
-			r = ns_restore(&saved, r, e);
+			r = err_fatal(e, ns_restore(&saved, r, e));
 	}
 	closep(&b.fd);
 	ns_saved_close(&saved);
-	return r < 0 ? r : to->id || to->ino ? 1 : 0;
+	return r < 0 ? r : 1;
+}
+
+/*
+ * Kernels without namespace IDs: the last session out drops the pin,
+ * from the base view its state kept, and comes back.
+ */
+static void
+drop_pin_from_inside(const struct session_state *st)
+{
+	struct place here = {open("/", O_PATH | O_DIRECTORY | O_CLOEXEC),
+			     open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)};
+	_cleanup_(closep) int u = self_ns_open(), run = -1, pins = -1;
+	char key[NS_KEY_MAX];
+
+	ns_key(&st->ns, key);
+	if (u >= 0 && here.root >= 0 && here.cwd >= 0 &&
+	    setns(st->base_fd, CLONE_NEWNS) == 0) {
+		run = registry_open(false, NULL);
+		pins = run < 0 ? -1
+			       : openat(run, "pins",
+					O_PATH | O_DIRECTORY | O_NOFOLLOW |
+						O_CLOEXEC);
+		if (pins >= 0)
+			pin_drop(pins, key);
+		if (setns(u, CLONE_NEWNS) == 0)
+			place_back(&here);
+	}
+	closep(&here.root);
+	closep(&here.cwd);
 }
 
 int
@@ -305,6 +538,7 @@ session_close(const struct session_state *st)
 {
 	_cleanup_(closep) int run = -1, lock = -1;
 	struct ns_record rec;
+	enum leave left;
 	int r;
 
 	run = registry_open(false, NULL);
@@ -320,5 +554,8 @@ session_close(const struct session_state *st)
 	if (r < 0)
 		return r;
 	/* Kept while a detached tmux or a nohup job lives in it. */
-	return ns_record_leave(run, &rec, st->pid);
+	left = vouch_leave(run, &rec, st->pid);
+	if (left == LEAVE_UNPIN && st->base_fd >= 0)
+		drop_pin_from_inside(st);
+	return (int)left;
 }

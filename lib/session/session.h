@@ -12,13 +12,12 @@
 #include "ident.h"
 #include "nsid.h"
 #include "plan.h"
+#include "record.h"
 
-enum scope {
-	SCOPE_SESSION, /* a namespace per session */
-	SCOPE_USER,    /* one namespace for all of a user's sessions */
-};
-
-/* What close needs to know; plain data, kept by the caller. */
+/*
+ * What close needs to know, kept by the caller; session_state_close()
+ * lets go of it.
+ */
 struct session_state {
 	struct ns_ident ns;
 	enum scope scope;
@@ -26,7 +25,17 @@ struct session_state {
 	pid_t pid;     /* the process whose record this session wrote */
 	bool joined;   /* scope=user: joined an existing namespace */
 	size_t mounts; /* mounts made (0 when joined) */
+	int base_fd;   /* the view the pins are in, to drop this
+			  namespace's pin when the last session leaves it
+			  (kernels without namespace IDs); else -1 */
 };
+
+#define SESSION_STATE_INIT                                                     \
+	{                                                                      \
+		.base_fd = -1                                                  \
+	}
+
+void session_state_close(struct session_state *st);
 
 /* What a login asks for. */
 struct session_args {
@@ -43,18 +52,21 @@ struct session_args {
  * Puts the calling process into the session's namespace: a new one with
  * the plan applied, or with scope=user the user's existing one while any
  * session or process of the user is in it.  On failure the process is
- * back where it was (or -ENOTRECOVERABLE says it is not).
+ * back where it was (or -ENOTRECOVERABLE says it is not); e->fatal says
+ * that nofail must not let the login go on (it would stay in another
+ * user's view).
  */
 int session_open(const struct session_args *a, struct session_state *st,
 		 struct mntns_error *e);
 
 /*
  * A login with no rule (root under "*,!root", an "@admins ... none"
- * member): when it starts inside a namespace this module made (sudo -i
- * or su - from a user's shell), it goes back to the view that one was
- * built from, the host's.  Returns 1 (and the view in @to) when it moved,
- * 0 when it already was in a view of no record, < 0 when that view
- * cannot be proven (the process stays where it was).
+ * member): when it starts inside a namespace this module made, or a copy
+ * of one (sudo -i or su - from a user's shell), it goes back to the view
+ * that one was built from, the host's.  Returns 1 (and the view in @to)
+ * when it moved, 0 when it already was in a view the module did not
+ * make, < 0 when it could not move (the process stays where it was;
+ * e->fatal when it is in another user's view).
  */
 int session_host_view(const char *user, struct ns_ident *to,
 		      struct mntns_error *e);
@@ -62,8 +74,9 @@ int session_host_view(const char *user, struct ns_ident *to,
 /*
  * A session ends: its records go, unless a process is left in its
  * namespace (a detached tmux, a nohup job): then the namespace record
- * stays, for list, for nested logins and for scope=user to join, and the
- * result is 1.  -ENOENT: the record was gone already.
+ * stays, for list, for nested logins and for scope=user to join.
+ * Returns what became of the records (enum leave of vouch.h), or -ENOENT
+ * when the record was gone already, or another -errno.
  */
 int session_close(const struct session_state *st);
 

@@ -76,19 +76,22 @@ hlp_reverse_script() {
 }
 
 # The NSID column: the kernel's namespace ID, or "-" on a kernel without
-# one (before 6.11, or under tests/lib/oldkernel.c).
+# one (before 6.11, or under tests/lib/oldkernel.c); the PIN column: "-"
+# where the ID proves a namespace, "yes" where a pin must.
 if "$B/tests/oldkernel" -p | grep -q '^NS_GET_MNTNS_ID=present$'; then
-	HLP_NSID='[0-9]+' HLP_JSON_ID='[1-9][0-9]*'
+	HLP_NSID='[0-9]+' HLP_JSON_ID='[1-9][0-9]*' HLP_PIN=- HLP_JSON_PIN=false
 else
-	HLP_NSID=- HLP_JSON_ID=0
+	HLP_NSID=- HLP_JSON_ID=0 HLP_PIN=yes HLP_JSON_PIN=true
 fi
 
 hlp_normalise() {
 	sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/@TIME@/g' \
+		-e "s/mnt:\\[[0-9]+\\]( +)$HLP_NSID( +)$HLP_PIN /mnt:[@INO@]\\1@NSID@\\2@PIN@ /g" \
 		-e "s/mnt:\\[[0-9]+\\]( +)$HLP_NSID/mnt:[@INO@]\\1@NSID@/g" \
 		-e 's/mnt:\[[0-9]+\]/mnt:[@INO@]/g' \
 		-e 's/"ino": [0-9]+/"ino": @INO@/' \
 		-e "s/\"id\": $HLP_JSON_ID\\b/\"id\": @NSID@/" \
+		-e "s/\"pinned\": $HLP_JSON_PIN\\b/\"pinned\": @PIN@/" \
 		-e 's/"created": [0-9]+/"created": @EPOCH@/'
 }
 

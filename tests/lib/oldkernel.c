@@ -22,6 +22,16 @@
  * (6.8), which a 5.14 statx leaves out of its mask.  The code never uses
  * that mount ID but for statmount(2), which fails here (lib/syscalls.h).
  *
+ * Nor the order of namespaces.  A kernel refuses to bind-mount the file
+ * of a mount namespace into one that is not older (a loop check); before
+ * namespace IDs (6.11) "older" is creation order, which pins from the
+ * view a namespace was built from always pass.  Newer kernels compare
+ * IDs handed out in per-CPU batches, so a namespace made on another CPU
+ * may rank as older than its base, and the pin fails (EINVAL) now and
+ * then.  The command therefore runs on one CPU, the lowest it may use,
+ * the same for every run of oldkernel, where IDs follow creation order
+ * again, as on the kernels it stands in for.
+ *
  * As root the filter needs no no_new_privs, so set-user-ID programs keep
  * working under it; otherwise no_new_privs is set first.
  *
@@ -35,6 +45,7 @@
 #include <linux/filter.h>
 #include <linux/nsfs.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +182,22 @@ probe(void)
 	return 0;
 }
 
+/* The lowest CPU this process may use, alone: inherited by every child. */
+static int
+one_cpu(void)
+{
+	cpu_set_t set;
+	int cpu;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return -1;
+	for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set); cpu++)
+		;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
 /* "5.14" as KV(5, 14); 0 if it is not a version from 5.1 on. */
 static unsigned
 parse_version(const char *s)
@@ -206,6 +233,10 @@ main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage();
+	if (one_cpu() < 0) {
+		perror("oldkernel: cannot keep to one CPU");
+		return 1;
+	}
 	if (install(version) < 0) {
 		perror("oldkernel: cannot install the seccomp filter");
 		return 1;

@@ -83,10 +83,18 @@ static struct {
 	unsigned long set, clr;
 } tree = {-1, 0, 0};
 
+/* @dfd itself for an empty @path, else @path below it. */
 static int
-emu_open_tree(int dfd)
+emu_at(int dfd, const char *path)
 {
-	tree.fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+	return *path ? openat(dfd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC)
+		     : fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+}
+
+static int
+emu_open_tree(int dfd, const char *path)
+{
+	tree.fd = emu_at(dfd, path);
 	tree.set = tree.clr = 0;
 	return tree.fd < 0 ? -1 : fcntl(tree.fd, F_DUPFD_CLOEXEC, 3);
 }
@@ -109,12 +117,15 @@ attr_to_ms(unsigned long a)
 }
 
 static int
-emu_move_mount(int to)
+emu_move_mount(int to_dfd, const char *to_path)
 {
 	char src[64], dst[64], where[PATH_MAX];
+	int to = emu_at(to_dfd, to_path);
 	ssize_t n;
 	int r;
 
+	if (to < 0)
+		return -1;
 	snprintf(src, sizeof(src), "/proc/self/fd/%d", tree.fd);
 	snprintf(dst, sizeof(dst), "/proc/self/fd/%d", to);
 	n = readlink(dst, where, sizeof(where) - 1);
@@ -125,6 +136,7 @@ emu_move_mount(int to)
 			  MS_BIND | MS_REMOUNT | attr_to_ms(tree.set), NULL);
 	}
 	close(tree.fd);
+	close(to);
 	tree.fd = -1;
 	return r;
 }
@@ -146,11 +158,11 @@ syscall(long nr, ...)
 		return walk((int)a[0], (const char *)a[1],
 			    (const struct sys_open_how *)a[2]);
 	case __NR_open_tree:
-		return emu_open_tree((int)a[0]);
+		return emu_open_tree((int)a[0], (const char *)a[1]);
 	case __NR_mount_setattr:
 		return emu_mount_setattr((const struct sys_mount_attr *)a[3]);
 	case __NR_move_mount:
-		return emu_move_mount((int)a[2]);
+		return emu_move_mount((int)a[2], (const char *)a[3]);
 	}
 	if (!real)
 		real = (syscall_fn)dlsym(RTLD_NEXT, "syscall");

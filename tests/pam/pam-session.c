@@ -4,11 +4,20 @@
  * result and the mount namespace before and after, runs a probe command
  * inside the session (as root or as the user), then closes the session.
  *
- *   pam-session -s SERVICE -u USER [-c CONFDIR] [-r] [-T] [-m]
- *               [-n CYCLES] [-L] [-t SECONDS] [-- CMD ARGS]
+ *   pam-session -s SERVICE -u USER [-c CONFDIR] [-r] [-T] [-m] [-C]
+ *               [-P SIGNAL] [-E] [-n CYCLES] [-L] [-t SECONDS] [-- CMD ARGS]
+ *
+ * -C reports the caller's credentials and process flags before and after
+ * pam_open_session (creds_before=, creds_after=): ids, groups, the five
+ * capability sets, securebits, keep-caps, no_new_privs, dumpable and the
+ * parent-death signal.  -P sets that signal first, and -E takes
+ * CAP_NET_RAW out of the effective set (it stays permitted), so that a
+ * change of either shows.
  *
  * -m reports the mounts the session added to the caller's view and the
- * caller's open file descriptors before and after.  -n/-t repeat whole
+ * caller's open file descriptors before and after; the module's mark of
+ * a namespace it made (a bind mount on /run/pam_mntns/view) is reported
+ * on a line of its own, view_mark=, not among them.  -n/-t repeat whole
  * sessions (pam_start to pam_end) in this one process, going back to the
  * original namespace after each, until CYCLES sessions or SECONDS have
  * passed, and print totals: the open results, the mounts added (with -m),
@@ -28,7 +37,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -302,26 +314,84 @@ tally_free(struct tally *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* The mount that marks a namespace of the module (lib/session/pin.h). */
+static bool
+is_view_mark(const char *key)
+{
+	static const char mark[] = "/run/pam_mntns/view ";
+
+	return !strncmp(key, mark, sizeof(mark) - 1);
+}
+
 static void
 print_added(const char *key, void *ctx)
 {
 	(void)ctx;
-	printf("new_mount=%s\n", key);
+	printf("%s=%s\n", is_view_mark(key) ? "view_mark" : "new_mount", key);
 }
 
 static void
 tally_added(const char *key, void *ctx)
 {
-	tally_add(ctx, key);
+	if (!is_view_mark(key))
+		tally_add(ctx, key);
 }
 
 struct options {
 	const char *service, *user, *confdir;
-	bool as_user, threaded, mounts, until_live;
+	bool as_user, threaded, mounts, until_live, creds, drop_eff;
+	int pdeathsig;
 	unsigned long cycles;
 	double seconds;
 	char **cmd;
 };
+
+/* The lines of /proc/self/status about credentials, and the flags. */
+static void
+print_creds(const char *when)
+{
+	static const char *const keys[] = {
+		"Uid:",	   "Gid:",    "Groups:", "CapInh:",	"CapPrm:",
+		"CapEff:", "CapBnd:", "CapAmb:", "NoNewPrivs:",
+	};
+	char line[512];
+	int sig = -1;
+	size_t i;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	printf("creds_%s=", when);
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (!strncmp(line, keys[i], strlen(keys[i])))
+				printf("%s;", line);
+	}
+	if (f)
+		fclose(f);
+	prctl(PR_GET_PDEATHSIG, &sig, 0, 0, 0);
+	printf("securebits=%d;keepcaps=%d;dumpable=%d;pdeathsig=%d\n",
+	       prctl(PR_GET_SECUREBITS, 0, 0, 0, 0),
+	       prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0),
+	       prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), sig);
+}
+
+/* -P and -E: state the module must give back as it found it. */
+static int
+set_creds(const struct options *o)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct cap[2];
+
+	if (o->pdeathsig && prctl(PR_SET_PDEATHSIG, o->pdeathsig, 0, 0, 0) < 0)
+		return -1;
+	if (!o->drop_eff)
+		return 0;
+	memset(cap, 0, sizeof(cap));
+	if (syscall(SYS_capget, &hdr, cap) < 0)
+		return -1;
+	cap[0].effective &= ~(1U << CAP_NET_RAW);
+	return (int)syscall(SYS_capset, &hdr, cap);
+}
 
 static int
 start(const struct options *o, struct pam_conv *pc, pam_handle_t **h)
@@ -347,9 +417,13 @@ one_session(const struct options *o)
 	printf("ns_before=%lu\n", ns_ino());
 	if (o->mounts)
 		mounts_read(&before);
+	if (o->creds)
+		print_creds("before");
 	r = pam_open_session(h, 0);
 	printf("open=%s\n", code_name(r));
 	printf("ns_after=%lu\n", ns_ino());
+	if (o->creds)
+		print_creds("after");
 	if (o->mounts) {
 		mounts_read(&after);
 		mounts_added(&before, &after, print_added, NULL);
@@ -480,7 +554,7 @@ parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt(argc, argv, "s:u:c:rTmLn:t:")) != -1) {
+	while ((c = getopt(argc, argv, "s:u:c:rTmCP:ELn:t:")) != -1) {
 		switch (c) {
 		case 's':
 			o->service = optarg;
@@ -499,6 +573,15 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'm':
 			o->mounts = true;
+			break;
+		case 'C':
+			o->creds = true;
+			break;
+		case 'P':
+			o->pdeathsig = atoi(optarg);
+			break;
+		case 'E':
+			o->drop_eff = true;
 			break;
 		case 'L':
 			o->until_live = true;
@@ -525,10 +608,15 @@ main(int argc, char **argv)
 	pthread_t t;
 
 	if (parse_options(argc, argv, &o) < 0) {
-		fprintf(stderr, "usage: pam-session -s SERVICE -u USER "
-				"[-c CONFDIR] [-r] [-T] [-m] [-n CYCLES] [-L] "
-				"[-t SECONDS] [-- CMD...]\n");
+		fprintf(stderr,
+			"usage: pam-session -s SERVICE -u USER "
+			"[-c CONFDIR] [-r] [-T] [-m] [-C] [-P SIGNAL] "
+			"[-E] [-n CYCLES] [-L] [-t SECONDS] [-- CMD...]\n");
 		return 2;
+	}
+	if (set_creds(&o) < 0) {
+		perror("pam-session: -P/-E");
+		return 3;
 	}
 	if (o.threaded && pthread_create(&t, NULL, sleeper, NULL) != 0)
 		return 3;

@@ -18,12 +18,36 @@ C
 	service kernel "conf=$W/kernel.conf" scope=user
 }
 
+# On an older kernel the module pins each namespace it makes from the
+# view it built it from, which the kernel allows when that view is the
+# older one; newer kernels rank namespaces made on different CPUs out of
+# order.  So the logins of these tests are built from a view made under
+# oldkernel, on its one CPU (tests/lib/oldkernel.c): KERNEL_BASE holds it.
+KERNEL_BASE=
+
+kernel_base() {
+	local i=0
+	[ -n "$KERNEL_BASE" ] && return 0
+	"$OLDKERNEL" -- unshare -m --propagation unchanged sleep 1000 &
+	KERNEL_BASE=$!
+	track_pid "$KERNEL_BASE"
+	while [ "$(ns_of "$KERNEL_BASE")" = "$(ns_of)" ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# in_base CMD...: CMD in that view.
+in_base() {
+	kernel_base && nsenter -t "$KERNEL_BASE" -m -- "$@"
+}
+
 # as_kernel VERSION SERVICE USER [pam-session options]: session() as on
 # Linux VERSION.
 as_kernel() {
 	local k=$1 svc=$2 user=$3
 	shift 3
-	MNTNS_TEST_LOG=$SYSLOG LD_PRELOAD=$(preload "$SHIM") \
+	MNTNS_TEST_LOG=$SYSLOG LD_PRELOAD=$(preload "$SHIM") in_base \
 		"$OLDKERNEL" -k "$k" -- "$CLIENT" -c "$W/pam.d" -s "$svc" \
 		-u "$user" "$@" 2>&1
 }
@@ -50,6 +74,7 @@ test_kernel_filter() {
 # joined by the next login all the same.
 test_kernel_fallback_identity() {
 	kernel_conf
+	kernel_base
 	local out ns pid i=0
 	if "$OLDKERNEL" -p | grep -q '^NS_GET_MNTNS_ID=present$'; then
 		out=$(session kernel mntnst1 -- ls /run/pam_mntns/ns)
@@ -73,12 +98,14 @@ test_kernel_fallback_identity() {
 		'echo ns=$(readlink /proc/self/ns/mnt | tr -dc 0-9)')
 	expect_eq "as on 5.14: a second login joins the namespace" \
 		"$(field ns "$out")" "$ns"
-	expect_match "as on 5.14: the helper lists it, with no kernel ID" \
-		"$("$OLDKERNEL" -- "$HELPER" list)" "^mntnst1 .*mnt:\[$ns\] +- "
+	expect_match "as on 5.14: the helper lists it, with no kernel ID, pinned" \
+		"$(in_base "$OLDKERNEL" -- "$HELPER" list)" "^mntnst1 .*mnt:\[$ns\] +- +yes "
 	touch "$W/go-k"
 	wait_pid $pid 10
 	expect_eq "as on 5.14: the record goes with the last session" \
 		"$(ls /run/pam_mntns/ns | wc -l)" 0
+	expect_eq "as on 5.14: ... and so does its pin" \
+		"$(in_base findmnt -rn -o TARGET | grep -c /run/pam_mntns/pins/)" 0
 }
 
 # kernel_refused VERSION MESSAGE: a login as on VERSION fails, saying so.
@@ -95,6 +122,7 @@ kernel_refused() {
 
 test_kernel_too_old() {
 	kernel_conf
+	kernel_base
 	kernel_refused 5.11 'cannot set flags on /var/tmp/\.mntns/mntnst1: the kernel lacks mount_setattr\(2\), which came in Linux 5\.12'
 	kernel_refused 5.5 ': the kernel lacks openat2\(2\), which came in Linux 5\.6'
 }

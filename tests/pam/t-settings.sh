@@ -114,7 +114,7 @@ test_settings_max_namespaces() {
 	expect_eq "set max_namespaces=2: a third namespace is refused" \
 		"$(field open "$out")" PAM_SESSION_ERR
 	expect_match "... and the log names the cap" "$(cat "$SYSLOG")" \
-		"user mntnst1: mntnst1 already has 2 live mount namespaces, the most max_namespaces=2 allows"
+		"user mntnst1: mntnst1 already has 2 mount namespaces, the most max_namespaces=2 allows"
 	expect_eq "another user is not affected" \
 		"$(field open "$(session capped mntnst2 -- true)")" PAM_SUCCESS
 	expect_eq "max_namespaces=3 on the PAM line wins over the config" \

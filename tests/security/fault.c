@@ -20,7 +20,8 @@
  *
  * Each failure made is reported on stderr as "fault: NAME#N".  syscall(2)
  * is counted under the name of the system call for those the module
- * makes through it (openat2, open_tree, ...) and as "syscall" otherwise.
+ * makes through it (openat2, open_tree, setresuid, capset, ...) and as
+ * "syscall" otherwise.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -96,6 +97,10 @@ enum fn {
 	F_GETGRGID_R,
 	F_GETGRNAM_R,
 	F_GETGROUPLIST,
+	F_SETRESUID,
+	F_CAPGET,
+	F_CAPSET,
+	F_PRCTL,
 	F_COUNT
 };
 
@@ -115,6 +120,8 @@ static const char *const fn_names[F_COUNT] = {
 	"realloc",    "reallocarray",	"strdup",
 	"strndup",    "__asprintf_chk", "getpwnam_r",
 	"getgrgid_r", "getgrnam_r",	"getgrouplist",
+	"setresuid",  "capget",		"capset",
+	"prctl",
 };
 
 /* Test code: plain statics are fine here, never in the module. */
@@ -310,6 +317,22 @@ __wrap_ioctl(int fd, unsigned long req, ...)
 	return __real_ioctl(fd, req, arg);
 }
 
+WRAPS(int, prctl, (int option, ...));
+int
+__wrap_prctl(int option, ...)
+{
+	unsigned long a[4];
+	va_list ap;
+	int i;
+
+	va_start(ap, option);
+	for (i = 0; i < 4; i++)
+		a[i] = va_arg(ap, unsigned long);
+	va_end(ap);
+	FAIL_IF(F_PRCTL, EIO, -1);
+	return __real_prctl(option, a[0], a[1], a[2], a[3]);
+}
+
 /* ---- files and directories ------------------------------------------- */
 
 WRAPS(int, mkdirat, (int dfd, const char *name, mode_t mode));
@@ -395,6 +418,12 @@ syscall_fn(long nr)
 		return F_PIDFD_OPEN;
 	case __NR_pidfd_send_signal:
 		return F_PIDFD_SEND_SIGNAL;
+	case SYS_setresuid:
+		return F_SETRESUID;
+	case SYS_capget:
+		return F_CAPGET;
+	case SYS_capset:
+		return F_CAPSET;
 	}
 	return F_SYSCALL;
 }

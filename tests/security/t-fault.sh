@@ -145,7 +145,7 @@ test_sec_fault_restore_fails() {
 	local spec out
 	sec_fault_conf
 	for spec in mount:3,setns:1 move_mount:1,fchdir:1 \
-		open_tree:2,chroot:1 mkdirat:1,setns:1; do
+		open_tree:2,chroot:1 fchmod:1,setns:1; do
 		sec_fault_reset
 		: >"$SYSLOG"
 		out=$(MNTNS_FAULT=$spec session sec-fault "$TU2")
@@ -179,6 +179,71 @@ test_sec_fault_ns_charged_to_user() {
 		PAM_SESSION_ERR
 	expect_match "... and the log names the user's count and the limit" \
 		"$(cat "$SYSLOG")" "user $TU2: unshare\\(CLONE_NEWNS\\): uid $(id -u "$TU2") has as many mount namespaces as the kernel allows one user \\(user.max_mnt_namespaces = [0-9]+\\)"
+	sec_fault_reset
+}
+
+# The euid switch around unshare (SECURITY.md 16) leaves the caller as it
+# was: the kernel clears the parent-death signal on a change of euid and
+# fills the effective capabilities from the permitted ones on the way
+# back to euid 0.  The client sets a parent-death signal and takes one
+# capability out of its effective set (-P, -E) and compares every field
+# the switch touches, before and after (-C).
+test_sec_fault_euid_switch_restores() {
+	local out
+	sec_fault_conf
+	sec_fault_reset
+	out=$(session sec-fault "$TU2" -C -P 15 -E)
+	expect_eq "euid switch: the login succeeds" "$(field open "$out")" \
+		PAM_SUCCESS
+	expect_match "euid switch: the caller had a parent-death signal and a smaller effective set" \
+		"$(field creds_before "$out")" 'pdeathsig=15$'
+	expect_eq "euid switch: the caller's ids, groups, capabilities, securebits, keep-caps, no_new_privs, dumpable and parent-death signal are as they were" \
+		"$(field creds_after "$out")" "$(field creds_before "$out")"
+	sec_fault_reset
+}
+
+# Each step of the switch failing in turn: the log names the step, and
+# the caller is left as it was, or, when euid 0 cannot come back, with
+# the user's euid and no effective capability (and refused, even with
+# nofail).
+euid_step() {
+	local spec=$1 log=$2 out
+	sec_fault_reset
+	: >"$SYSLOG"
+	out=$(MNTNS_FAULT=$spec session sec-fault "$TU2" -C -P 15 -E)
+	expect_eq "$spec: PAM_SESSION_ERR" "$(field open "$out")" PAM_SESSION_ERR
+	expect_match "$spec: the log names the step" "$(cat "$SYSLOG")" "user $TU2: $log"
+	SEC_EUID_OUT=$out
+}
+
+test_sec_fault_euid_switch_steps() {
+	local spec out after uid
+	sec_fault_conf
+	uid=$(id -u "$TU2")
+	for spec in prctl:1 prctl:2 capget:1 setresuid:1 capset:1 unshare:1; do
+		case $spec in
+		prctl:*) euid_step "$spec" "cannot read the caller's process flags \\(prctl\\)" ;;
+		capget:1) euid_step "$spec" "cannot read the caller's capabilities \\(capget\\)" ;;
+		setresuid:1) euid_step "$spec" "cannot take uid $uid's euid to make the namespace \\(setresuid\\)" ;;
+		capset:1) euid_step "$spec" "cannot raise CAP_SYS_ADMIN with uid $uid's euid \\(capset\\)" ;;
+		unshare:1) euid_step "$spec" "unshare\\(CLONE_NEWNS\\): Input/output error" ;;
+		esac
+		expect_eq "$spec: the caller is as it was" \
+			"$(field creds_after "$SEC_EUID_OUT") $(field ns_after "$SEC_EUID_OUT")" \
+			"$(field creds_before "$SEC_EUID_OUT") $(field ns_before "$SEC_EUID_OUT")"
+	done
+	euid_step capset:2 "cannot restore the caller's effective capabilities \\(capset\\)"
+	expect_eq "capset:2: the caller is back in its namespace" \
+		"$(field ns_after "$SEC_EUID_OUT")" "$(field ns_before "$SEC_EUID_OUT")"
+	euid_step setresuid:2 "cannot take back root's euid after making the namespace \\(setresuid\\)"
+	after=$(field creds_after "$SEC_EUID_OUT")
+	expect_match "setresuid:2: the caller keeps the user's euid" "$after" \
+		"Uid:[[:space:]]+0[[:space:]]+$uid[[:space:]]+0[[:space:]]+$uid;"
+	expect_match "setresuid:2: ... and no effective capability" "$after" \
+		'CapEff:[[:space:]]+0+;'
+	out=$(MNTNS_FAULT=setresuid:2 session sec-fault-nofail "$TU2")
+	expect_eq "setresuid:2 with nofail: still PAM_SESSION_ERR" \
+		"$(field open "$out")" PAM_SESSION_ERR
 	sec_fault_reset
 }
 

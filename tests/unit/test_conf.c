@@ -304,6 +304,14 @@ test_target_errors(void **state)
 	assert_parse_error("* ~/../etc tmpfs\n", 1, "'.' or '..'");
 	assert_parse_error("* ~/. tmpfs\n", 1, "'.' or '..'");
 	assert_parse_error("* %h/.. tmpfs\n", 1, "'.' or '..'");
+	assert_parse_error("* /run tmpfs\n", 1,
+			   "TARGET /run covers /run/pam_mntns, where pam_mntns "
+			   "keeps its records; refusing");
+	assert_parse_error("* /run/pam_mntns ro\n", 1, "covers /run/pam_mntns");
+	assert_parse_error("* /run/pam_mntns/ns hide\n", 1,
+			   "covers /run/pam_mntns");
+	assert_parse_error("* /run/pam_mntns bind /srv\n", 1,
+			   "covers /run/pam_mntns");
 	assert_parse_error("* / tmpfs\n", 1, "TARGET / cannot be replaced");
 	assert_parse_error("* /// tmpfs\n", 1, "TARGET / cannot be replaced");
 	line[0] = '*';
@@ -457,6 +465,10 @@ test_methods(void **state)
 	assert_non_null(r);
 	assert_int_equal(r->method, METHOD_BIND);
 	assert_string_equal(r->source, "/srv/motd");
+	/* Beside /run/pam_mntns, or an exemption of it: not refused. */
+	assert_non_null(parse_last(&c, "* /run/pam_mntnsx tmpfs\n"));
+	assert_non_null(parse_last(&c, "* /run/user tmpfs\n"));
+	assert_non_null(parse_last(&c, "* /run none\n"));
 	r = parse_last(&c, "* /tmp none -\n");
 	assert_non_null(r);
 	assert_int_equal(r->method, METHOD_NONE);

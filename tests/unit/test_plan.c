@@ -1027,6 +1027,12 @@ test_plan_errors(void **state)
 	/* An exemption is expanded too: its TARGET must be safe. */
 	assert_true(plan_fails("* /tmp/%u none\n", "a/b", -EINVAL,
 			       "x.conf:1: ", "not safe"));
+	/* A variable that makes a TARGET cover the module's records. */
+	assert_true(plan_fails("* ~/x tmpfs\n", "runhome", -EPERM, "x.conf:1: ",
+			       "TARGET /run/pam_mntns/x covers /run/pam_mntns, "
+			       "where pam_mntns keeps its records; refusing"));
+	assert_true(plan_fails("* /srv bind %h\n* %h tmpfs\n", "runhome",
+			       -EPERM, "x.conf:2: ", "covers /run/pam_mntns"));
 	/* The plan is empty after an error, even with entries before it. */
 	assert_true(plan_fails(
 		"* /a tmpfs\n* /b tmpfs\n* ~/c tmpfs\n", "dotdothome", -EINVAL,

@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Proofs about recorded namespaces (vouch.h): which exist, who lives in
+ * them, and fds to them that no user could have swapped: by kernel
+ * namespace ID, or through root's pin where the kernel has no IDs.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pin.h"
+#include "vouch.h"
+
+void
+vouch_close(struct vouch *v)
+{
+	closep(&v->pins);
+	v->pins = -1;
+	v->tried = false;
+}
+
+int
+vouch_pins(struct vouch *v, struct mntns_error *e)
+{
+	if (!v->tried)
+		v->pins = pins_open(v->run, &v->here, e);
+	v->tried = true;
+	return v->pins;
+}
+
+/* ---- scope=user members ------------------------------------------------ */
+
+struct member_walk {
+	member_fn fn;
+	void *ctx;
+};
+
+static int
+visit_member(int dirfd, const char *name, const struct member_record *m,
+	     void *ctx)
+{
+	struct member_walk *w = ctx;
+	int nsfd, r;
+
+	nsfd = open_ns_of(m->pid, &m->ns, m->start);
+	if (nsfd == -ESRCH)
+		unlinkat(dirfd, name, 0);
+	if (nsfd < 0)
+		return 0;
+	r = w->fn(m, nsfd, w->ctx);
+	close(nsfd);
+	return r;
+}
+
+int
+vouch_members(int run, uid_t uid, member_fn fn, void *ctx)
+{
+	struct member_walk w = {fn, ctx};
+
+	return member_files_each(run, uid, visit_member, &w);
+}
+
+struct member_ns {
+	const struct ns_ident *ns;
+	pid_t skip;
+	pid_t pid;
+	int fd;
+};
+
+static int
+find_member_ns(const struct member_record *m, int nsfd, void *ctx)
+{
+	struct member_ns *w = ctx;
+
+	if (m->pid == w->skip || !ns_ident_equal(&m->ns, w->ns))
+		return 0;
+	w->fd = fcntl(nsfd, F_DUPFD_CLOEXEC, 3);
+	w->pid = m->pid;
+	return w->fd < 0 ? -errno : 1;
+}
+
+/* A live scope=user session of @uid in @ns other than @skip: its fd,
+ * and its process in *@pid. */
+static int
+open_member_ns(int run, uid_t uid, const struct ns_ident *ns, pid_t skip,
+	       pid_t *pid)
+{
+	struct member_ns w = {ns, skip, 0, -1};
+
+	if (vouch_members(run, uid, find_member_ns, &w) < 0 || w.fd < 0)
+		return -ESRCH;
+	*pid = w.pid;
+	return w.fd;
+}
+
+/* ---- who lives in a namespace ------------------------------------------ */
+
+/*
+ * A task in the namespace of @r that the records name (see vouch_ns() for
+ * who counts): its sessions first, then the process the record names.
+ * Returns an fd to the namespace (from that task's /proc entry), or
+ * -ESRCH.
+ */
+static int
+find_named_task(int run, const struct ns_record *r, uid_t uid, pid_t skip,
+		struct ns_proof *p)
+{
+	pid_t pid = 0;
+	int fd = -ESRCH;
+
+	/* A session of the user's counts without a uid check (it may be
+	 * root's su): cheapest first, as joins go through here. */
+	if (r->scope == SCOPE_USER)
+		fd = open_member_ns(run, r->uid, &r->ns, skip, &pid);
+	if (fd == -ESRCH && r->pid != skip && r->scope != SCOPE_USER) {
+		fd = open_ns_of_user(r->pid, &r->ns, r->start, uid);
+		p->creator = fd >= 0;
+		pid = r->pid;
+	}
+	if (fd == -ESRCH && r->voucher != r->pid && r->voucher != skip) {
+		fd = open_ns_of_user(r->voucher, &r->ns, r->vstart, uid);
+		pid = r->voucher;
+	}
+	p->pid = fd >= 0 ? pid : 0;
+	return fd;
+}
+
+/*
+ * Any task on the host in the namespace of @r, which must be known to be
+ * the recorded one (by ID, or held by a pin): a walk of /proc, threads
+ * included.  The task found is written into the record as its voucher.
+ */
+static int
+find_any_task(int run, struct ns_record *r, uid_t uid, pid_t skip,
+	      struct ns_proof *p)
+{
+	uint64_t start = 0;
+	pid_t pid = 0;
+	int fd;
+
+	fd = ns_find_process(&r->ns, uid, skip, NULL, NULL, &pid,
+			     r->ns.id ? NULL : &start);
+	if (fd >= 0 && pid != r->voucher) {
+		r->voucher = pid;
+		r->vstart = start;
+		ns_record_write(run, r, NULL);
+	}
+	p->pid = fd >= 0 ? pid : 0;
+	return fd;
+}
+
+/* Kernels with namespace IDs: the ID proves, listmount(2) tells death. */
+static int
+vouch_by_id(struct vouch *v, struct ns_record *r, uid_t uid, pid_t skip,
+	    struct ns_proof *p)
+{
+	int exists = 1;
+
+	p->fd = find_named_task(v->run, r, uid, skip, p);
+	/* The walk costs a readlink per process on the host: not for a
+	 * namespace the kernel says is gone. */
+	if (p->fd == -ESRCH && (exists = ns_exists(&r->ns)) != 0)
+		p->fd = find_any_task(v->run, r, uid, skip, p);
+	if (p->fd >= 0) {
+		p->life = NS_LIVE;
+		return 0;
+	}
+	if (p->fd != -ESRCH)
+		return p->fd;
+	/* Kept by a descriptor or a bind mount: it exists, so its record
+	 * stays and it counts.  When the kernel cannot tell (no listmount),
+	 * nobody found in it is as good as gone. */
+	p->life = exists > 0 || (exists < 0 && uid != (uid_t)-1) ? NS_HELD
+								 : NS_GONE;
+	return 0;
+}
+
+/*
+ * Kernels without IDs: an inode proves nothing once its namespace may be
+ * gone, so only a pin does; a task found in a pinned namespace's inode is
+ * in that very namespace.
+ */
+static int
+vouch_by_pin(struct vouch *v, struct ns_record *r, uid_t uid, pid_t skip,
+	     struct ns_proof *p)
+{
+	_cleanup_(closep) int pin = -1, task = -1;
+	int pins = vouch_pins(v, NULL);
+	char key[NS_KEY_MAX];
+
+	ns_key(&r->ns, key);
+	pin = pins < 0 ? -ENOENT : pin_open(pins, key, r->ns.ino);
+	p->pinned = pin >= 0;
+	task = find_named_task(v->run, r, uid, skip, p);
+	if (task == -ESRCH && p->pinned)
+		task = find_any_task(v->run, r, uid, skip, p);
+	if (task < 0 && task != -ESRCH)
+		return task;
+	if (task >= 0) {
+		/* Alive; but unpinned, nothing proves which namespace. */
+		p->life = NS_LIVE;
+		p->fd = steal_fd(&pin);
+		return 0;
+	}
+	/* Unpinned where the pins can be seen: nothing proves it lives. */
+	p->life = pins >= 0 ? NS_GONE : NS_HELD;
+	if (!p->pinned)
+		return 0;
+	/* Nobody left: the pin alone keeps it.  Dropped, it is gone for
+	 * good (a descriptor may keep it, but no task can enter it again
+	 * without privilege). */
+	closep(&pin);
+	if (uid != (uid_t)-1 || pin_drop(pins, key) < 0)
+		p->life = NS_HELD;
+	return 0;
+}
+
+int
+vouch_ns(struct vouch *v, struct ns_record *r, uid_t uid, pid_t skip,
+	 struct ns_proof *p)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->fd = -1;
+	rc = r->ns.id ? vouch_by_id(v, r, uid, skip, p)
+		      : vouch_by_pin(v, r, uid, skip, p);
+	if (rc < 0 || p->life != NS_LIVE || p->fd < 0) {
+		closep(&p->fd);
+		p->fd = -1;
+	}
+	return rc;
+}
+
+/* ---- walking the records ----------------------------------------------- */
+
+struct ns_walk {
+	struct vouch *v;
+	proven_fn fn;
+	void *ctx;
+	bool copies; /* walking users/UID/: copies of ns/KEY */
+};
+
+static int
+visit_ns(int dirfd, const char *name, const struct ns_record *rec, void *ctx)
+{
+	struct ns_walk *w = ctx;
+	struct ns_record r = *rec, global;
+	struct ns_proof p;
+	int rc;
+
+	/* A user's copy that ns/KEY no longer matches is stale: without
+	 * namespace IDs its key may by now name another user's namespace,
+	 * which must neither count for this user nor lose its record. */
+	if (w->copies && (ns_record_read(w->v->run, &r.ns, &global) < 0 ||
+			  !ns_record_same(&global, &r))) {
+		unlinkat(dirfd, name, 0);
+		return 0;
+	}
+	if (vouch_ns(w->v, &r, (uid_t)-1, 0, &p) < 0)
+		return 0;
+	if (p.life == NS_GONE) {
+		ns_record_remove(w->v->run, &r);
+		return 0;
+	}
+	rc = w->fn(&r, &p, w->ctx);
+	closep(&p.fd);
+	return rc;
+}
+
+/*
+ * A pin whose namespace has no record (a login that died between the two,
+ * or records removed by hand) is found by no login; with no task left
+ * in its namespace it goes.
+ */
+static void
+drop_orphan_pins(struct vouch *v)
+{
+	struct ns_ident ns = {0, 0};
+	struct ns_record r;
+	_cleanup_(closep) int fd = -1;
+	struct dirent *de;
+	uint64_t ino;
+	pid_t pid;
+	DIR *d;
+	int pins = vouch_pins(v, NULL), nsfd;
+
+	fd = pins < 0 ? -1
+		      : openat(pins, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d)
+		return;
+	fd = -1;
+	while ((de = readdir(d))) {
+		if (sscanf(de->d_name, "ino-%" SCNu64, &ino) != 1)
+			continue;
+		ns.ino = ino;
+		if (ns_record_read(v->run, &ns, &r) != -ENOENT)
+			continue;
+		nsfd = pin_open(pins, de->d_name, ino);
+		if (nsfd < 0)
+			continue;
+		close(nsfd);
+		nsfd = ns_find_process(&ns, (uid_t)-1, 0, NULL, NULL, &pid,
+				       NULL);
+		if (nsfd >= 0)
+			close(nsfd);
+		else
+			pin_drop(pins, de->d_name);
+	}
+	closedir(d);
+}
+
+int
+vouch_each(struct vouch *v, uid_t uid, proven_fn fn, void *ctx)
+{
+	struct ns_walk w = {v, fn, ctx, uid != (uid_t)-1};
+	int r;
+
+	if (uid != (uid_t)-1)
+		return user_ns_files_each(v->run, uid, visit_ns, &w);
+	r = ns_files_each(v->run, visit_ns, &w);
+	if (r >= 0)
+		drop_orphan_pins(v);
+	return r;
+}
+
+/* ---- a session leaves -------------------------------------------------- */
+
+enum leave
+vouch_leave(int run, struct ns_record *r, pid_t self)
+{
+	uint64_t start = 0;
+	pid_t pid = 0;
+	int fd;
+
+	/* Only scope=user namespaces have sessions other than their
+	 * creator's; a session left keeps the record as it is. */
+	if (r->scope == SCOPE_USER &&
+	    (fd = open_member_ns(run, r->uid, &r->ns, self, &pid)) >= 0) {
+		close(fd);
+		return LEAVE_KEPT;
+	}
+	/* With a kernel namespace ID, which is never reused, whoever reads
+	 * the record next can tell whether the namespace is gone (vouch_ns():
+	 * listmount(2) in one call, else a walk, which is safe with IDs): the
+	 * record stays, a logout costs no walk of /proc, and the walk that
+	 * finds a process left behind runs only for a namespace that
+	 * outlived its sessions. */
+	if (r->ns.id)
+		return LEAVE_DEFERRED;
+	/* Else the walk runs now, from inside: the caller is in the
+	 * namespace, so its inode cannot be reused while the walk runs. */
+	fd = ns_find_process(&r->ns, (uid_t)-1, self, NULL, NULL, &pid, &start);
+	if (fd >= 0) {
+		close(fd);
+		if (pid != r->voucher) {
+			r->voucher = pid;
+			r->vstart = start;
+			ns_record_write(run, r, NULL);
+		}
+		return LEAVE_KEPT;
+	}
+	ns_record_remove(run, r);
+	return LEAVE_UNPIN;
+}
+
+/* ---- the view a namespace was built from -------------------------------- */
+
+/*
+ * Without namespace IDs the base's inode could, once the base is gone,
+ * name a namespace of the module (where root's sessions run too): a
+ * process in the base must be in a view with no mark.
+ */
+static bool
+in_unmarked_view(pid_t pid, void *ctx)
+{
+	const struct ns_ident *base = ctx;
+	struct ns_ident other;
+
+	return base->id || view_base_of(pid, &other) == -ENOENT;
+}
+
+int
+vouch_base(const struct ns_ident *base, pid_t hint, pid_t *pid)
+{
+	const pid_t tries[] = {hint, 1};
+	size_t i;
+	int fd;
+
+	for (i = 0; i < ARRAY_SIZE(tries); i++) {
+		if (tries[i] <= 0 || (i > 0 && tries[i] == hint))
+			continue;
+		/* Any failure (init's namespace may be unreadable: EACCES
+		 * in containers and under some LSM policies) leads on. */
+		fd = open_ns_of_user(tries[i], base, 0, 0);
+		if (fd >= 0 && in_unmarked_view(tries[i], (void *)base)) {
+			*pid = tries[i];
+			return fd;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	return ns_find_process(base, 0, 0, in_unmarked_view, (void *)base, pid,
+			       NULL);
+}
