@@ -10,6 +10,11 @@
 # takes away what newer kernels have (statmount, namespace IDs, the pidfd
 # ioctls), so the module's fallbacks are what runs; their checks are
 # tagged "[Linux 5.14]", and must pass as many as on this kernel.
+#
+# Each file runs under a time limit (MNTNS_FILE_LIMIT seconds, 1200 by
+# default: the slowest file takes about a minute): a file that outlives
+# it is stopped (SIGTERM, then SIGKILL) and gets a "not ok" naming it and
+# the processes it left; its test users are removed, and the run goes on.
 set -u
 cd "$(dirname "$0")/.."
 export TOP=${TOP:-$PWD} B=${B:-build}
@@ -18,6 +23,23 @@ trap 'rm -f "$LOG"' EXIT
 status=0
 OLDKERNEL_FILES=(tests/pam/t-session.sh tests/pam/t-scope.sh
 	tests/e2e/t-scope.sh tests/helper/t-ns.sh tests/security/t-linger.sh)
+FILE_LIMIT=${MNTNS_FILE_LIMIT:-1200}
+
+# stopped NAME: after a file was stopped at its time limit, what it left
+# (processes of test users), which then goes, with the users.
+stopped() {
+	local u users
+	users=$(getent passwd | awk -F: '$1 ~ /^mntnst/ {print $1}')
+	echo "not ok - $1 did not finish within $FILE_LIMIT s; stopped"
+	for u in $users; do
+		pgrep -a -u "$u" | sed 's/^/#   left: /'
+		pkill -KILL -u "$u"
+		userdel "$u" >/dev/null 2>&1
+	done
+	for u in $(getent group | awk -F: '$1 ~ /^mntnst/ {print $1}'); do
+		groupdel "$u" >/dev/null 2>&1
+	done
+}
 
 # run_file FILE [LAUNCHER...]: one test file (run by LAUNCHER); 1 if it
 # failed.
@@ -28,11 +50,13 @@ run_file() {
 	name=${name%.sh}
 	[ $# -eq 0 ] || tag=" [Linux 5.14]"
 	echo "# ---- $name$tag"
-	"$@" "$BASH" "$f" 2>&1 |
+	timeout -k 15 "$FILE_LIMIT" "$@" "$BASH" "$f" 2>&1 |
 		sed -u "s/^\(\(not \)\{0,1\}ok [0-9]* -\) /\1$tag /" | tee "$LOG"
 	rc=${PIPESTATUS[0]}
 	echo "# $name$tag: $((SECONDS - start)) s"
-	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$LOG"; then
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		stopped "$name$tag"
+	elif [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$LOG"; then
 		echo "not ok - $name$tag exited with status $rc"
 	elif ! grep -q '^1\.\.[0-9]' "$LOG"; then
 		echo "not ok - $name$tag stopped before its end (no plan line)"

@@ -65,7 +65,10 @@ sandbox_enter() {
 		>"$W/pam.d/other"
 	: >"$SYSLOG"
 	users_remove
+	# Stopped (a time limit, ^C), the file still cleans up after itself.
 	trap sandbox_cleanup EXIT
+	trap 'exit 143' TERM
+	trap 'exit 130' INT
 	users_add
 }
 

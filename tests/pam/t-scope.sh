@@ -152,59 +152,84 @@ test_scope_user_killed_session() {
 		"$(recorded)" 0
 }
 
-# 20 users, each with a process left from an earlier session (a nohup
-# job, a detached tmux), then 10 logins of each at once: every login
-# joins its user's lingering namespace.
+# gate NAME: a closed gate, a file whose lock this shell's helper holds;
+# a process waits behind it with "flock -s FILE true", blocked in the
+# kernel (no polling, which an emulated CPU cannot afford for hundreds of
+# them).  open_gate NAME lets every one through at once, and any later.
+gate() {
+	local i=0
+	: >"$W/gate-$1" && chmod 0644 "$W/gate-$1"
+	sh -c 'exec 9<"$0" && flock 9 && exec sleep 100000' "$W/gate-$1" &
+	eval "GATE_$1=\$!"
+	track_pid $!
+	while flock -n "$W/gate-$1" true && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+open_gate() {
+	eval "kill \$GATE_$1"
+}
+
+# SCOPE_PAR_USERS users (20), each with a process left from an earlier
+# session (a nohup job, a detached tmux), then SCOPE_PAR_LOGINS logins of
+# each (10) at once: every login joins its user's lingering namespace.
 test_scope_user_parallel() {
 	scope_conf
-	local u n=0 i users="" pids="" fails ok_count ns
-	rm -rf "$W/go-par" "$W/ling" "$W"/par-*
+	local nu=${SCOPE_PAR_USERS:-20} nl=${SCOPE_PAR_LOGINS:-10}
+	local u n=0 i users="" pids="" fails ns total
+	total=$((nu * nl))
+	rm -rf "$W"/par-* "$W/ling"
 	# Where the users' lingering processes say which namespace they are in.
 	mkdir -m 1777 "$W/ling"
-	for i in $(seq 1 20); do
+	gate ling
+	gate par
+	for i in $(seq 1 "$nu"); do
 		u=mntnst-p$i
 		users="$users $u"
 		useradd -M -s /bin/sh "$u" 2>/dev/null
 		session user-scope "$u" -r -- sh -c "setsid sh -c '
 			echo \$(readlink /proc/self/ns/mnt | tr -dc 0-9) >$W/ling/$u
-			while [ ! -e $W/ling/stop ]; do sleep 1; done' \
-			</dev/null >/dev/null 2>&1 &" >/dev/null 2>&1
+			flock -s $W/gate-ling true' </dev/null >/dev/null 2>&1 &" >/dev/null 2>&1
 	done
 	for u in $users; do wait_file "$W/ling/$u" 60 || break; done
-	expect_eq "20 users leave a process behind after logout" \
-		"$(cat "$W"/ling/* 2>/dev/null | sort -u | wc -l)" 20
-	for i in $(seq 1 10); do
+	expect_eq "$nu users leave a process behind after logout" \
+		"$(cat "$W"/ling/* 2>/dev/null | sort -u | wc -l)" "$nu"
+	for i in $(seq 1 "$nl"); do
 		for u in $users; do
 			n=$((n + 1))
 			session user-scope "$u" -r -- sh -c "
 				echo ns=\$(readlink /proc/self/ns/mnt | tr -dc 0-9)
 				echo READY
-				while [ ! -e $W/go-par ]; do sleep 1; done" \
-				>"$W/par-$u-$i" 2>&1 &
+				flock -s $W/gate-par true" >"$W/par-$u-$i" 2>&1 &
 			pids="$pids $!"
 			track_pid $!
 		done
 	done
+	# Until each login is in (READY) or was refused (no READY will come).
 	i=0
-	while [ "$(cat "$W"/par-* | grep -c '^READY$')" -lt 200 ] && [ $i -lt 3000 ]; do
-		sleep 0.1
+	while [ "$(cat "$W"/par-* | grep -c -e '^READY$' -e '^open=PAM_[A-Z_]*ERR')" -lt "$total" ] &&
+		[ $i -lt 1200 ]; do
+		sleep 0.5
 		i=$((i + 1))
 	done
-	ok_count=$(cat "$W"/par-* | grep -c '^open=PAM_SUCCESS$')
-	expect_eq "200 parallel logins over 20 users: all succeed" "$ok_count" 200
+	expect_eq "$total parallel logins over $nu users: all succeed" \
+		"$(cat "$W"/par-* | grep -c '^open=PAM_SUCCESS$')" "$total"
 	fails=0
 	for u in $users; do
 		ns=$(cat "$W/ling/$u" 2>/dev/null)
 		[ "$(cat "$W"/par-"$u"-* | sed -n 's/^ns=//p' | sort -u)" = "$ns" ] ||
 			fails=$((fails + 1))
 	done
-	expect_eq "each user's 10 logins joined the namespace its lingering process is in" \
+	expect_eq "each user's $nl logins joined the namespace its lingering process is in" \
 		"$fails" 0
-	expect_eq "20 users, 20 distinct namespaces" \
-		"$(cat "$W"/par-* | sed -n 's/^ns=//p' | sort -u | wc -l)" 20
-	expect_eq "list shows the 20 namespaces" \
-		"$("$HELPER" list | awk '$1 ~ /^mntnst-p/ {print $3}' | sort -u | wc -l)" 20
-	touch "$W/go-par" "$W/ling/stop"
+	expect_eq "$nu users, $nu distinct namespaces" \
+		"$(cat "$W"/par-* | sed -n 's/^ns=//p' | sort -u | wc -l)" "$nu"
+	expect_eq "list shows the $nu namespaces" \
+		"$("$HELPER" list | awk '$1 ~ /^mntnst-p/ {print $3}' | sort -u | wc -l)" "$nu"
+	open_gate par
+	open_gate ling
 	wait $pids
 	for u in $users; do pkill -KILL -u "$u" 2>/dev/null; done
 	fails=0
