@@ -181,16 +181,11 @@ held_by(int procfd, const char *pid, const uint64_t *inuse, size_t n)
 	size_t count = 0;
 	uint64_t ino;
 	DIR *d;
-	int fd;
 
 	snprintf(path, sizeof(path), "%s/fd", pid);
-	fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	d = opendir_at(procfd, path);
+	if (!d)
 		return 0;
-	}
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.' &&
 		    (ino = ns_link_ino(dirfd(d), de->d_name)) &&

@@ -252,6 +252,21 @@ own_dir_fd(int fd, const char *path, struct mntns_error *e)
 	return 0;
 }
 
+DIR *
+opendir_at(int dirfd, const char *path)
+{
+	int fd = openat(dirfd, path,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	int err = errno;
+
+	if (!d && fd >= 0) {
+		close(fd);
+		errno = err;
+	}
+	return d;
+}
+
 static long
 ms_since(const struct timespec *t0)
 {

@@ -6,6 +6,7 @@
 #ifndef MNTNS_UTIL_H
 #define MNTNS_UTIL_H
 
+#include <dirent.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -157,6 +158,10 @@ int flock_bounded(int fd, unsigned ms);
  * "an unknown process".
  */
 void lock_holder(int fd, char *buf, size_t len);
+
+/* opendir(3) of @path below @dirfd, not following a last symlink:
+ * NULL with errno set. */
+DIR *opendir_at(int dirfd, const char *path);
 
 /* Parses a decimal uid/gid without sign, blanks or overflow. */
 int parse_id(const char *s, size_t len, unsigned *out);

@@ -184,16 +184,12 @@ each_thread_ns(int procfd, const char *pid,
 	char path[64];
 	struct dirent *de;
 	DIR *d;
-	int fd, r = -ESRCH;
+	int r = -ESRCH;
 
 	snprintf(path, sizeof(path), "%s/task", pid);
-	fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	d = opendir_at(procfd, path);
+	if (!d)
 		return -ESRCH;
-	}
 	while (r < 0 && (de = readdir(d))) {
 		if (!is_pid_name(de->d_name) || !strcmp(de->d_name, pid))
 			continue;

@@ -318,17 +318,11 @@ dir_each(int run, const char *path, bool (*want)(const char *),
 	 int (*visit)(int dirfd, const char *name, void *ctx), void *ctx)
 {
 	struct dirent *de;
-	DIR *d;
-	int fd, r = 0;
+	DIR *d = opendir_at(run, path);
+	int r = 0;
 
-	fd = openat(run, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	if (!d)
 		return errno == ENOENT ? 0 : -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
 	while (r == 0 && (de = readdir(d)))
 		if (want(de->d_name))
 			r = visit(dirfd(d), de->d_name, ctx);

@@ -282,19 +282,14 @@ drop_orphan_pins(struct vouch *v)
 {
 	struct ns_ident ns = {0, 0};
 	struct ns_record r;
-	_cleanup_(closep) int fd = -1;
 	struct dirent *de;
 	uint64_t ino;
 	pid_t pid;
-	DIR *d;
 	int pins = vouch_pins(v, NULL), nsfd;
+	DIR *d = pins < 0 ? NULL : opendir_at(pins, ".");
 
-	fd = pins < 0 ? -1
-		      : openat(pins, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = fd < 0 ? NULL : fdopendir(fd);
 	if (!d)
 		return;
-	fd = -1;
 	while ((de = readdir(d))) {
 		if (sscanf(de->d_name, "ino-%" SCNu64, &ino) != 1)
 			continue;

@@ -233,6 +233,16 @@ wait_file() {
 	done
 }
 
+# wait_ready FILE: waits (at most 30 s) until FILE has a line READY, as
+# a session held open in the background prints once it is set up.
+wait_ready() {
+	local i=0
+	while ! grep -q '^READY$' "$1" 2>/dev/null && [ $i -lt 600 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
 # wait_pid PID SECONDS: waits for a child this shell started, killing it
 # after SECONDS; returns its status (137 when it had to be killed).
 wait_pid() {

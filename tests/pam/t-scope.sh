@@ -27,15 +27,7 @@ hold() {
 		>"$W/hold-$name" 2>&1 &
 	eval "HOLD_PID_$name=$!"
 	track_pid $!
-	wait_ready "$name"
-}
-
-wait_ready() {
-	local i=0
-	while ! grep -q '^READY$' "$W/hold-$1" 2>/dev/null && [ $i -lt 200 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	wait_ready "$W/hold-$name"
 }
 
 release() {
@@ -287,7 +279,7 @@ test_scope_user_su_shared() {
 		while [ ! -e $W/go-su ]; do sleep 0.05; done" >"$W/hold-su" 2>&1 &
 	local pid=$!
 	track_pid $pid
-	wait_ready su
+	wait_ready "$W/hold-su"
 	out=$(wrapped su -l mntnst1 -c \
 		'cat /tmp/from-su; echo ns=$(readlink /proc/self/ns/mnt | tr -dc 0-9)')
 	expect_match "scope=user via su -l: a second login sees the first's /tmp" \

@@ -54,15 +54,6 @@ timed_session() {
 		"$CLIENT" -c "$W/pam.d" -s "$svc" -u "$user" "$@" 2>&1
 }
 
-# wait_ready FILE: until FILE has a line READY (at most 30 s).
-wait_ready() {
-	local i=0
-	while ! grep -q '^READY$' "$1" 2>/dev/null && [ $i -lt 600 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-}
-
 # wait_for FILE: until FILE is not empty (at most 30 s).
 wait_for() {
 	local i=0
