@@ -112,6 +112,10 @@ A
 	vpid=$(cat "$L/vpid")
 	expect_eq "the user's process lingers in its scope=user namespace" \
 		"$(ns_of "$vpid")" "$x"
+	# list finds it there, and records it as the one that keeps the
+	# namespace: the process a later login looks at first.
+	expect_match "list shows the namespace it keeps" "$("$HELPER" list)" \
+		"^$TU1 .* mnt:\\[$x\\] .* user +lingering +$vpid "
 	touch "$L/go"
 	wait_for "$L/state"
 	vns=$(ns_of "$vpid")
