@@ -807,6 +807,7 @@ cmd_enter(int argc, char **argv)
 {
 	struct dest d = {.fd = -1};
 	struct program pg = {.fd = -1};
+	struct mntns_error e;
 	struct opts o;
 	char **cmd;
 	pid_t pid;
@@ -822,6 +823,13 @@ cmd_enter(int argc, char **argv)
 	cmd = o.argv + 1;
 	if (cmd[0] && !strcmp(cmd[0], "--"))
 		cmd++;
+	/* Before anything: from a chroot neither a namespace's pin nor the
+	 * way out of the chroot that setns(2) would be are to be had. */
+	r = refuse_chrooted(&e);
+	if (r < 0) {
+		fprintf(stderr, PROG ": enter: %s\n", e.msg);
+		return 1;
+	}
 	r = parse_pid(o.argv[0], &pid) ? pid_dest(pid, &d)
 				       : user_dest(o.argv[0], &d);
 	if (r == 0 && (r = open_program(cmd, &pg)) > 0) {

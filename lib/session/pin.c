@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,9 @@
 #include "record.h"
 #include "syscalls.h"
 
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U
+#endif
 #ifndef STATX_ATTR_MOUNT_ROOT
 #define STATX_ATTR_MOUNT_ROOT 0x00002000
 #endif
@@ -33,26 +37,51 @@ is_mount_root(int dirfd, const char *name)
 	       (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 }
 
-/* Whose pins these are: 0, -EXDEV (another view's), or -ENOENT. */
+/* The mount @dirfd is on: pins belong to one, in one view. */
+static int
+mount_id_of(int dirfd, uint64_t *id)
+{
+	struct statx sx;
+
+	if (statx(dirfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0)
+		return -errno;
+	if (!(sx.stx_mask & STATX_MNT_ID))
+		return -EOPNOTSUPP;
+	*id = sx.stx_mnt_id;
+	return 0;
+}
+
+/*
+ * Whose pins these are (pins/.view: the view, and the mount the record
+ * directory is on there): 0 for this view and mount, -EXDEV for another
+ * (a namespace of the module, a copy of this view, or this directory seen
+ * through another mount, as from a chroot), -ENOENT when unclaimed.
+ */
 static int
 pins_view(int run, const struct ns_ident *here)
 {
 	char text[RECORD_MAX];
 	struct ns_ident owner;
+	uint64_t mnt, have;
+	const char *m;
 	ssize_t n = readlinkat(run, "pins/.view", text, sizeof(text) - 1);
 
 	if (n < 0)
 		return -errno;
 	text[n] = '\0';
-	if (ns_ident_parse(text, &owner) < 0)
+	m = strstr(text, " m=");
+	if (ns_ident_parse(text, &owner) < 0 || !m ||
+	    sscanf(m, " m=%" SCNu64, &mnt) != 1 || mount_id_of(run, &have) < 0)
 		return -EXDEV;
-	return ns_ident_equal(&owner, here) ? 0 : -EXDEV;
+	return ns_ident_equal(&owner, here) && mnt == have ? 0 : -EXDEV;
 }
 
 /*
- * pins/ bound onto itself, private, and claimed for @here: done once,
- * under a lock on the directory.  Private once attached: a mount attached
- * below a shared one is made shared, whatever it was before.
+ * pins/ bound onto itself, private, and claimed for @here, under a lock
+ * on the directory: once, and again if something took the mount away
+ * (an unmount that propagated from a peer of the mount above it).
+ * Private once attached: a mount attached below a shared one is made
+ * shared, whatever it was before.
  */
 static int
 make_pins(int run, const struct ns_ident *here, struct mntns_error *e)
@@ -60,6 +89,7 @@ make_pins(int run, const struct ns_ident *here, struct mntns_error *e)
 	struct sys_mount_attr attr = {.propagation = MS_PRIVATE};
 	_cleanup_(closep) int dir = -1, tree = -1;
 	char who[96], text[RECORD_MAX];
+	uint64_t mnt;
 	int r;
 
 	dir = openat(run, "pins",
@@ -77,8 +107,8 @@ make_pins(int run, const struct ns_ident *here, struct mntns_error *e)
 		return err_set(e, r, "cannot lock %s/pins: %s", MNTNS_RUN_DIR,
 			       strerror(-r));
 	r = pins_view(run, here);
-	if (r != -ENOENT)
-		return r; /* made meanwhile, by this view or another */
+	if (r == -EXDEV)
+		return r;
 	if (!is_mount_root(run, "pins")) {
 		tree = sys_open_tree(run, "pins",
 				     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
@@ -93,10 +123,17 @@ make_pins(int run, const struct ns_ident *here, struct mntns_error *e)
 				       "%s",
 				       MNTNS_RUN_DIR, strerror(errno));
 	}
+	if (r == 0)
+		return 0;
 	ns_ident_format(here, text);
-	if (symlinkat(text, run, "pins/.view") < 0)
-		return err_set(e, -errno, "cannot write %s/pins/.view: %s",
-			       MNTNS_RUN_DIR, strerror(errno));
+	r = mount_id_of(run, &mnt);
+	if (r == 0)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 " m=%" PRIu64, mnt);
+	if (r < 0 || symlinkat(text, run, "pins/.view") < 0)
+		return err_set(e, r < 0 ? r : -errno,
+			       "cannot write %s/pins/.view: %s", MNTNS_RUN_DIR,
+			       strerror(r < 0 ? -r : errno));
 	return 0;
 }
 
@@ -106,12 +143,13 @@ pins_open(int run, const struct ns_ident *here, struct mntns_error *e)
 	int r, fd;
 
 	r = pins_view(run, here);
-	if (r == -ENOENT) {
-		if (mkdirat(run, "pins", 0700) < 0 && errno != EEXIST)
-			return err_set(e, -errno, "cannot create %s/pins: %s",
-				       MNTNS_RUN_DIR, strerror(errno));
+	if (r == -EXDEV)
+		return r;
+	if (r < 0 && mkdirat(run, "pins", 0700) < 0 && errno != EEXIST)
+		return err_set(e, -errno, "cannot create %s/pins: %s",
+			       MNTNS_RUN_DIR, strerror(errno));
+	if (r < 0 || !is_mount_root(run, "pins"))
 		r = make_pins(run, here, e);
-	}
 	if (r < 0)
 		return r;
 	fd = openat(run, "pins", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

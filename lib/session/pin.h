@@ -13,7 +13,11 @@
  * the pin lasts; the module enters it only through the pin, and drops
  * the pin when no task is left in it.  pins/ is a private mount of
  * itself (a pin under a shared mount would fail to propagate, EINVAL),
- * made in the view namespaces are built from, which pins/.view names.
+ * made in the view namespaces are built from; pins/.view names that view
+ * and the mount /run/pam_mntns is on there, so that pins are used only
+ * where they can be seen (not from a copy of the view, nor through
+ * another mount of the directory, as from a chroot), and the mount of
+ * pins/ is made again when an unmount propagated from a peer took it.
  *
  * View marks (every kernel).  In every namespace it makes, the module
  * binds bases/KEY onto view/, where bases/KEY/base names the view the

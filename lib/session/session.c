@@ -450,6 +450,11 @@ session_open(const struct session_args *a, struct session_state *st,
 		r = enter_base(&l, e);
 	/* From here on this is the base view: proofs are made here. */
 	l.v = (struct vouch)VOUCH_INIT(l.run, l.b.ns);
+	/* Without namespace IDs the pins prove; a caller that cannot see
+	 * them through its root (chrooted) joins nothing and pins nothing:
+	 * it is refused, as any join from a chroot is. */
+	if (r == 0 && !l.b.ns.id && vouch_pins(&l.v, NULL) == -EXDEV)
+		r = refuse_chrooted(e);
 	if (r == 0)
 		r = a->scope == SCOPE_USER ? open_user_scope(&l, st, e)
 					   : open_session_scope(&l, st, e);
