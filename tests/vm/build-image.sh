@@ -70,6 +70,12 @@ done
 }
 
 mkdir -p "$out" || exit 1
+# The tree, the packages and the image: about 3 GB while building.
+free=$(df -Pm "$out" | awk 'NR == 2 {print $4}')
+[ "${free:-0}" -ge 3072 ] || {
+	echo "vm: $out has ${free:-?} MB free; building the image needs about 3 GB" >&2
+	exit 1
+}
 root=$out/rootfs.tmp
 # A root tree left by a build that was killed: mmdebstrap may have left
 # /proc or /dev mounted in it, which rm must not descend into.

@@ -2,6 +2,7 @@
 # guest under qemu, on Debian's own kernel (tests/vm/README.md).
 #
 #   make check-vm                     the default files, the login host, Linux 6.1
+#   make check-vm VM_T=kernel         namespace identity and the kernel only (CI)
 #   make check-vm VM_T=all            every root test file the guest can run
 #   make check-vm VM_T="pam/t-scope helper/t-ns"   these files only
 #   make check-vm VM_T=none           only the booted login host
