@@ -36,8 +36,11 @@ LINK_HARDEN := -Wl,-z,relro,-z,now -Wl,--as-needed
 # The module links only the objects it uses out of the archive.
 # lib/README.md maps the folders: the login path, then admin/, which only
 # the helper (and the tests) link.
+# Headers are included by folder ("plan/plan.h"): only lib/ is on the
+# include path, and tests/layers.sh checks that no stage includes one
+# above it.
 LIB_DIRS := lib lib/config lib/plan lib/mount lib/session lib/admin
-LIB_INC := $(addprefix -I,$(LIB_DIRS))
+LIB_INC := -Ilib
 LIB_SRC := $(sort $(wildcard $(addsuffix /*.c,$(filter-out lib/admin,$(LIB_DIRS)))))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 ADMIN_SRC := $(sort $(wildcard lib/admin/*.c))
@@ -58,7 +61,7 @@ $(B)/gen-optmap: tools/gen-optmap.c
 $(B)/optmap.h: $(B)/gen-optmap
 	$(B)/gen-optmap > $@.tmp && mv $@.tmp $@
 
-$(B)/lib/config/conf.o: $(B)/optmap.h
+$(B)/lib/config/options.o: $(B)/optmap.h
 
 # Each object depends on the headers it includes (-MMD writes them down).
 $(B)/%.o: %.c

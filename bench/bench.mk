@@ -28,15 +28,15 @@ $(B)/bench/loadgen: $(LOADGEN_SRC) bench/loadgen.h
 	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -pie -o $@ $(LOADGEN_SRC) \
 		$(LINK_HARDEN) $(LDFLAGS) -lpam
 
-$(B)/bench/floor.so: bench/floor.c pam_module/pam_mntns.map
+$(B)/bench/floor.so: bench/floor.c bench/close.c pam_module/pam_mntns.map
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -shared -o $@ $< \
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -shared -o $@ $(filter %.c,$^) \
 		-Wl,--version-script=pam_module/pam_mntns.map \
 		$(LINK_HARDEN) $(LDFLAGS) -lpam
 
-$(B)/bench/minimal.so: bench/minimal.c pam_module/pam_mntns.map
+$(B)/bench/minimal.so: bench/minimal.c bench/close.c pam_module/pam_mntns.map
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -shared -o $@ $< \
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -shared -o $@ $(filter %.c,$^) \
 		-Wl,--version-script=pam_module/pam_mntns.map \
 		$(LINK_HARDEN) $(LDFLAGS) -lpam
 

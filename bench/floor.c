@@ -59,13 +59,3 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		return PAM_SESSION_ERR;
 	return PAM_SUCCESS;
 }
-
-PAM_EXTERN int
-pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
-{
-	(void)pamh;
-	(void)flags;
-	(void)argc;
-	(void)argv;
-	return PAM_SUCCESS;
-}

@@ -98,8 +98,8 @@ tmp_is_private(const struct column *c, size_t user)
 
 /* Opens a session of @c's user @user; on success *h is the live handle. */
 enum child_status
-session_open(const struct run *run, const struct column *c, size_t user,
-	     void **h)
+pam_login_open(const struct run *run, const struct column *c, size_t user,
+	       void **h)
 {
 	struct pam_conv pc = {conv, NULL};
 	pam_handle_t *ph = NULL;
@@ -117,7 +117,7 @@ session_open(const struct run *run, const struct column *c, size_t user,
 
 /* Closes and ends the session @h; @s is the status so far. */
 enum child_status
-session_close(void *h, enum child_status s)
+pam_login_close(void *h, enum child_status s)
 {
 	if (pam_close_session(h, 0) != PAM_SUCCESS && s == CHILD_OK)
 		s = CHILD_CLOSE;
@@ -150,12 +150,12 @@ session_child(const struct run *run, const struct column *c, bool check)
 		prctl(PR_SET_NAME, c->name, 0, 0, 0);
 	if (run->lookup && !getpwnam(c->users[0]))
 		exit(CHILD_START);
-	s = session_open(run, c, 0, &h);
+	s = pam_login_open(run, c, 0, &h);
 	if (s != CHILD_OK)
 		exit(s);
 	if (check && !tmp_is_private(c, 0))
 		s = CHILD_CHECK;
-	exit(session_close(h, s));
+	exit(pam_login_close(h, s));
 }
 
 double
@@ -237,17 +237,17 @@ holder_child(const struct run *run, const struct column *c, size_t user,
 	void *h = NULL;
 	char b = 0;
 
-	s = session_open(run, c, user, &h);
+	s = pam_login_open(run, c, user, &h);
 	if (s != CHILD_OK)
 		exit(s);
 	if (!tmp_is_private(c, user))
-		exit(session_close(h, CHILD_CHECK));
+		exit(pam_login_close(h, CHILD_CHECK));
 	if (write(ready, &b, 1) != 1)
 		exit(CHILD_OPEN);
 	close(ready);
 	while (read(wait_fd, &b, 1) < 0 && errno == EINTR)
 		;
-	exit(session_close(h, CHILD_OK));
+	exit(pam_login_close(h, CHILD_OK));
 }
 
 static int

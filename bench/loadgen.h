@@ -62,9 +62,9 @@ struct column *column_named(const struct run *run, const char *name);
 
 void close_held_fds(const struct run *run);
 bool tmp_is_private(const struct column *c, size_t user);
-enum child_status session_open(const struct run *run, const struct column *c,
-			       size_t user, void **h);
-enum child_status session_close(void *h, enum child_status s);
+enum child_status pam_login_open(const struct run *run, const struct column *c,
+				 size_t user, void **h);
+enum child_status pam_login_close(void *h, enum child_status s);
 int hold_session(const struct run *run, const struct column *c, size_t user,
 		 struct held *held);
 void release_held(struct held *held);

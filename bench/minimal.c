@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * minimal.so: a benchmark-only calibration point, never installed.  The
- * least a real module must do for the benchmark config, as DESIGN §9
- * describes it: look the user up (getpwnam_r), read a small config file
- * ("USER,USER... TARGET ..." lines; the pam_mntns one is read as is), then
- * unshare, make "/" a recursive slave, and for each of the user's
- * targets resolve it without following symlinks (openat2), check it is a
- * directory and mount a 0700 tmpfs of the user on it through
- * /proc/self/fd.  No rollback, no records, no error messages: what it
- * costs over the floor is what any module doing the job pays.
+ * least a real module must do for the benchmark config, as the budget
+ * in doc/design.md describes it: look the user up (getpwnam_r), read a
+ * small config file ("USER,USER... TARGET ..." lines; the pam_mntns one
+ * is read as is), then unshare, make "/" a recursive slave, and for
+ * each of the user's targets resolve it without following symlinks
+ * (openat2), check it is a directory and mount a 0700 tmpfs of the user
+ * on it through /proc/self/fd.  No rollback, no records, no error
+ * messages: what it costs over the floor is what any module doing the
+ * job pays.
  *
  *   session required minimal.so conf=/path/to/pam_mntns.conf
  */
@@ -123,15 +124,5 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	for (i = 0; i < j.n; i++)
 		if (mount_target(j.targets[i], &j) < 0)
 			return PAM_SESSION_ERR;
-	return PAM_SUCCESS;
-}
-
-PAM_EXTERN int
-pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
-{
-	(void)pamh;
-	(void)flags;
-	(void)argc;
-	(void)argv;
 	return PAM_SUCCESS;
 }

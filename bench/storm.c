@@ -44,13 +44,13 @@ storm_child(const struct run *run, const struct column *c, size_t i, int go,
 		prctl(PR_SET_NAME, c->name, 0, 0, 0);
 	while (read(go, &b, 1) < 0 && errno == EINTR)
 		;
-	s = session_open(run, c, user, &h);
+	s = pam_login_open(run, c, user, &h);
 	if (s != CHILD_OK)
 		exit(s);
 	opened[i] = now_us();
 	if (!tmp_is_private(c, user))
 		s = CHILD_CHECK;
-	exit(session_close(h, s));
+	exit(pam_login_close(h, s));
 }
 
 /* Reaps the children of a burst; 0 when every login did its job. */

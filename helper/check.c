@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "helper.h"
-#include "lint.h"
+#include "admin/lint.h"
 
 static void
 on_finding(const struct rule *r, const char *msg, void *ctx)

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Words for display: where an owner comes from, mount flags as findmnt
- * spells them, a rule's OPTIONS as they take effect.
+ * spells them, a rule's OPTIONS as they take effect.  The words of the
+ * flags are the config's own (config/options.h).
  */
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 
-#include "describe.h"
+#include "admin/describe.h"
+#include "config/options.h"
 #include "helper.h"
 
 const char *
@@ -25,16 +27,6 @@ desc_owner_name(enum desc_owner o)
 	return (size_t)o < ARRAY_SIZE(names) ? names[o] : "?";
 }
 
-static const struct {
-	unsigned long flag;
-	const char *on, *off;
-} flag_names[] = {
-	{MS_RDONLY, "ro", "rw"},
-	{MS_NOSUID, "nosuid", "suid"},
-	{MS_NODEV, "nodev", "dev"},
-	{MS_NOEXEC, "noexec", "exec"},
-};
-
 static void
 append_word(char *buf, size_t len, const char *word)
 {
@@ -46,20 +38,21 @@ append_word(char *buf, size_t len, const char *word)
 void
 mount_flags_format(unsigned long ms, char *buf, size_t len)
 {
-	size_t i;
+	unsigned long f;
 
 	buf[0] = '\0';
-	append_word(buf, len, (ms & MS_RDONLY) ? "ro" : "rw");
-	for (i = 1; i < ARRAY_SIZE(flag_names); i++)
-		if (ms & flag_names[i].flag)
-			append_word(buf, len, flag_names[i].on);
+	/* ro or rw always, the others when set, as findmnt writes them. */
+	append_word(buf, len, mount_flag_word(MS_RDONLY, ms & MS_RDONLY));
+	for (f = MS_RDONLY << 1; f <= MOUNT_MS_FLAGS; f <<= 1)
+		if (ms & f & MOUNT_MS_FLAGS)
+			append_word(buf, len, mount_flag_word(f, true));
 }
 
 void
 rule_options_format(const struct rule *r, char *buf, size_t len)
 {
 	char mode[16];
-	size_t i;
+	unsigned long f;
 
 	buf[0] = '\0';
 	if (r->fsdata)
@@ -70,11 +63,12 @@ rule_options_format(const struct rule *r, char *buf, size_t len)
 		snprintf(mode, sizeof(mode), "mode=%04o", (unsigned)r->mode);
 		append_word(buf, len, mode);
 	}
-	for (i = 0; i < ARRAY_SIZE(flag_names); i++) {
-		if (r->ms_set & flag_names[i].flag)
-			append_word(buf, len, flag_names[i].on);
-		else if (r->ms_clr & flag_names[i].flag)
-			append_word(buf, len, flag_names[i].off);
+	/* The per-mount flags in bit order: ro, nosuid, nodev, noexec. */
+	for (f = 1; f <= MOUNT_MS_FLAGS; f <<= 1) {
+		if (r->ms_set & f & MOUNT_MS_FLAGS)
+			append_word(buf, len, mount_flag_word(f, true));
+		else if (r->ms_clr & f & MOUNT_MS_FLAGS)
+			append_word(buf, len, mount_flag_word(f, false));
 	}
 	if (!buf[0])
 		snprintf(buf, len, "-");

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pam_mntns_helper: the administrator's tool for the pam_mntns config and
- * the namespaces the module made.  One file per command; what a login
- * gets is computed by lib/, exactly as the module computes it.
+ * the namespaces the module made.  One file per command (check.c,
+ * show.c, prepare.c, list.c, enter.c, retire.c), with what several share
+ * beside them (live.c: the namespaces that exist; show's output in
+ * show_text.c and show_json.c); what a login gets is computed by lib/,
+ * exactly as the module computes it.
  */
 #ifndef MNTNS_HELPER_H
 #define MNTNS_HELPER_H
@@ -12,8 +15,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "conf.h"
-#include "describe.h"
+#include "config/conf.h"
+#include "admin/describe.h"
 
 #define PROG "pam_mntns_helper"
 
@@ -47,8 +50,18 @@ int opts_status(int r);
 /* Reports a usage error with the --help hint; returns exit status 1. */
 int misuse(const char *fmt, ...) _printf_(1, 2);
 
-/* Exit status 1 with a message unless running as root; else 0. */
-int need_root(const char *cmd);
+/*
+ * The start of a command that needs root: its options (@allowed), at
+ * least @min operands (else a usage error: "expected @usage"), and root.
+ * -1 to go on, else the exit status to end with.
+ */
+int root_command(int argc, char **argv, unsigned allowed, int min,
+		 const char *usage, struct opts *o);
+
+/* The errors of a config that conf_load() returned @r (and @e) for, as
+ * load_conf() prints them. */
+void conf_errors_print(const struct conf *c, int r,
+		       const struct mntns_error *e);
 
 /*
  * conf_load(), printing every error of the config gcc-style ("FILE:LINE:

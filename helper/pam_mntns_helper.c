@@ -73,7 +73,8 @@ misuse(const char *fmt, ...)
 	return 1;
 }
 
-int
+/* Exit status 1 with a message unless running as root; else 0. */
+static int
 need_root(const char *cmd)
 {
 	if (geteuid() == 0)
@@ -86,6 +87,19 @@ int
 opts_status(int r)
 {
 	return r == OPTS_HELP ? 0 : 1;
+}
+
+int
+root_command(int argc, char **argv, unsigned allowed, int min,
+	     const char *usage, struct opts *o)
+{
+	int r = parse_opts(argc, argv, allowed, o);
+
+	if (r)
+		return opts_status(r);
+	if (o->argc < min)
+		return misuse("%s: expected %s", argv[0], usage);
+	return need_root(argv[0]) ? 1 : -1;
 }
 
 static const struct option long_opts[] = {
@@ -187,12 +201,10 @@ error_text(const struct mntns_error *e, char *buf, size_t len)
 	mask_text(buf, len, buf);
 }
 
-int
-load_conf(struct conf *c, const char *path)
+void
+conf_errors_print(const struct conf *c, int r, const struct mntns_error *e)
 {
 	const struct conf_error *ce;
-	struct mntns_error e;
-	int r = conf_load(c, path, &e);
 	size_t i;
 
 	for (i = 0; i < c->nerrors; i++) {
@@ -201,7 +213,16 @@ load_conf(struct conf *c, const char *path)
 	}
 	/* Running out of memory ends a load and is not one of its errors. */
 	if (r == -ENOMEM)
-		print_diag("error", e.file, e.line, e.msg);
+		print_diag("error", e->file, e->line, e->msg);
+}
+
+int
+load_conf(struct conf *c, const char *path)
+{
+	struct mntns_error e;
+	int r = conf_load(c, path, &e);
+
+	conf_errors_print(c, r, &e);
 	return r;
 }
 

@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 
 #include "helper.h"
-#include "lint.h"
-#include "target.h"
+#include "config/template.h"
+#include "mount/target.h"
 
 /* 1 created, 0 already right, -errno (with @e) refused or failed. */
 static int
@@ -37,44 +37,48 @@ struct prepare {
 	bool failed;
 };
 
-/* An instance parent is prepared once, for the first rule naming it. */
-static bool
-seen_before(struct prepare *p, char *path)
+/*
+ * An instance parent is prepared once, for the first rule naming it:
+ * 1 when @path was, else 0 and it is remembered; -ENOMEM.
+ */
+static int
+seen_before(struct prepare *p, const char *path)
 {
-	char **grown;
 	size_t i;
 
 	for (i = 0; i < p->ndone; i++)
 		if (!strcmp(p->done[i], path))
-			return true;
-	grown = reallocarray(p->done, p->ndone + 1, sizeof(*grown));
-	if (grown) {
-		p->done = grown;
-		p->done[p->ndone++] = strdup(path);
-	}
-	return false;
+			return 1;
+	return strv_append(&p->done, &p->ndone, path);
 }
 
-static void
+/* 0, or -ENOMEM: a refusal is printed and kept in p->failed. */
+static int
 prepare_rule(struct prepare *p, const struct rule *r)
 {
 	_cleanup_(freep) char *parent = NULL;
 	struct mntns_error e;
 	int ret;
 
-	if (!r->instance || template_literal_parent(r->source, &parent) <= 0)
-		return;
-	if (seen_before(p, parent))
-		return;
+	if (!r->instance)
+		return 0;
+	/* 0: a variable in the parent, which no one can prepare. */
+	ret = template_literal_parent(r->source, &parent);
+	if (ret <= 0)
+		return ret;
+	ret = seen_before(p, parent);
+	if (ret != 0)
+		return ret < 0 ? ret : 0;
 	ret = !strcmp(parent, "/")
 		      ? err_set(&e, -EPERM, "instance parent / is refused")
 		      : make_parent(parent, &e);
 	if (ret > 0)
 		printf("created %s (root:root 0000)\n", parent);
 	if (ret >= 0)
-		return;
+		return 0;
 	print_diag("error", r->file, r->line, e.msg);
 	p->failed = true;
+	return 0;
 }
 
 int
@@ -86,18 +90,18 @@ cmd_prepare(int argc, char **argv)
 	size_t i;
 	int r;
 
-	r = parse_opts(argc, argv, OPT_CONF | OPT_NO_OPERANDS, &o);
-	if (r)
-		return opts_status(r);
-	if (need_root("prepare"))
-		return 1;
+	r = root_command(argc, argv, OPT_CONF | OPT_NO_OPERANDS, 0, NULL, &o);
+	if (r >= 0)
+		return r;
 	if (load_conf(&c, o.conf) < 0)
 		return 1;
-	for (i = 0; i < c.nrules; i++)
-		prepare_rule(&p, &c.rules[i]);
+	for (r = 0, i = 0; r == 0 && i < c.nrules; i++)
+		r = prepare_rule(&p, &c.rules[i]);
+	if (r < 0)
+		fprintf(stderr, PROG ": prepare: out of memory\n");
 	while (p.ndone > 0)
 		free(p.done[--p.ndone]);
 	free(p.done);
 	conf_free(&c);
-	return p.failed;
+	return r < 0 || p.failed;
 }

@@ -74,6 +74,24 @@ err_locate(struct mntns_error *e, int rc, const char *file, unsigned line)
 	return rc;
 }
 
+const char *
+type_name(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "directory";
+	if (S_ISREG(m))
+		return "regular file";
+	if (S_ISLNK(m))
+		return "symlink";
+	if (S_ISFIFO(m))
+		return "FIFO";
+	if (S_ISSOCK(m))
+		return "socket";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "device";
+	return "special file";
+}
+
 bool
 has_control(const char *s)
 {
@@ -167,21 +185,78 @@ path_is_normalized(const char *s)
 	}
 }
 
-/* @path is @top or strictly below it ("/a/b" is below "/a", "/ab" not). */
-static bool
-at_or_below(const char *top, const char *path)
+/* The length of @p without its trailing slashes: "/" has none left. */
+static size_t
+trimmed_len(const char *p)
 {
-	size_t n = strlen(top);
+	size_t n = strlen(p);
 
-	if (!strcmp(top, "/"))
-		return true;
-	return !strncmp(top, path, n) && (path[n] == '/' || !path[n]);
+	while (n > 0 && p[n - 1] == '/')
+		n--;
+	return n;
+}
+
+bool
+path_at_or_below(const char *path, const char *top)
+{
+	size_t n = trimmed_len(top);
+
+	return !strncmp(path, top, n) && (!path[n] || path[n] == '/');
+}
+
+bool
+path_below(const char *path, const char *top)
+{
+	size_t n = trimmed_len(top);
+
+	return path_at_or_below(path, top) && path[n + strspn(path + n, "/")];
 }
 
 bool
 paths_overlap(const char *a, const char *b)
 {
-	return at_or_below(a, b) || at_or_below(b, a);
+	return path_at_or_below(a, b) || path_at_or_below(b, a);
+}
+
+/* The value of the three octal digits after the backslash @s, or -1. */
+static int
+octal_escape(const char *s)
+{
+	int v = 0, i;
+
+	for (i = 1; i <= 3; i++) {
+		if (s[i] < '0' || s[i] > '7')
+			return -1;
+		v = v * 8 + (s[i] - '0');
+	}
+	return v;
+}
+
+int
+unescape_octal(char *s, unsigned flags, const char **bad)
+{
+	char *out = s;
+	int v;
+
+	for (; *s; s++) {
+		v = *s == '\\' ? octal_escape(s) : -1;
+		if (*s == '\\' && (flags & UNESCAPE_STRICT) &&
+		    (v < 1 || v > 0xff)) {
+			if (bad)
+				*bad = s;
+			return v < 0 ? -EINVAL : -ERANGE;
+		}
+		if (v < 0 || v > 0xff) {
+			*out++ = *s;
+			continue;
+		}
+		*out++ = (char)v;
+		if ((flags & UNESCAPE_PERCENT) && v == '%')
+			*out++ = '%';
+		s += 3;
+	}
+	*out = '\0';
+	return 0;
 }
 
 int
@@ -201,6 +276,21 @@ parse_id(const char *s, size_t len, unsigned *out)
 	if (v >= 0xffffffffUL)
 		return -ERANGE;
 	*out = (unsigned)v;
+	return 0;
+}
+
+int
+strv_append(char ***v, size_t *n, const char *s)
+{
+	char **grown, *copy = strdup(s);
+
+	grown = copy ? reallocarray(*v, *n + 1, sizeof(*grown)) : NULL;
+	if (!grown) {
+		free(copy);
+		return -ENOMEM;
+	}
+	*v = grown;
+	grown[(*n)++] = copy;
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #define _cleanup_(f)   __attribute__((cleanup(f)))
@@ -91,6 +92,9 @@ steal_ptr(void *pp)
 	return r;
 }
 
+/* "directory", "regular file", "FIFO", ... for messages. */
+const char *type_name(mode_t m);
+
 /* True if @s holds a control character (below 0x20, or DEL). */
 bool has_control(const char *s);
 
@@ -116,10 +120,38 @@ bool name_is_safe(const char *s);
 bool path_is_normalized(const char *s);
 
 /*
+ * Whether @path is @top or lies below it: "/a/b" is below "/a", "/ab" is
+ * not, and every absolute path is at or below "/".  A trailing "/" on
+ * either changes nothing.  The one test of where a path lies.
+ */
+bool path_at_or_below(const char *path, const char *top);
+
+/* Likewise, but strictly below: not @top itself. */
+bool path_below(const char *path, const char *top);
+
+/*
  * Whether normalized paths @a and @b are one and the same, or one lies
  * below the other: a mount on either covers the other.
  */
 bool paths_overlap(const char *a, const char *b);
+
+/* Flags of unescape_octal(). */
+enum {
+	UNESCAPE_STRICT = 1 << 0,  /* what is not an escape is an error */
+	UNESCAPE_PERCENT = 1 << 1, /* an escaped '%' becomes "%%" */
+};
+
+/*
+ * Decodes, in place, the octal escapes of fstab(5) and of mountinfo: a
+ * backslash and three octal digits stand for one byte ("\040" a blank).
+ * Without UNESCAPE_STRICT, a backslash that starts no escape of a byte
+ * (up to "\377") is kept as it is.  With it, that is -EINVAL, and "\000"
+ * or an escape above "\377" -ERANGE, with *@bad (unless @bad is NULL) at
+ * its backslash, the three characters after it still as written.
+ * UNESCAPE_PERCENT keeps an escaped '%' a literal percent sign in a path
+ * template: "%%".  The one decoder of escapes.
+ */
+int unescape_octal(char *s, unsigned flags, const char **bad);
 
 /*
  * openat2(2) from "/" (for an absolute @path) that refuses a symlink in
@@ -165,5 +197,11 @@ DIR *opendir_at(int dirfd, const char *path);
 
 /* Parses a decimal uid/gid without sign, blanks or overflow. */
 int parse_id(const char *s, size_t len, unsigned *out);
+
+/*
+ * Appends a malloc'd copy of @s to the array *@v of *@n strings: 0, or
+ * -ENOMEM with nothing changed.
+ */
+int strv_append(char ***v, size_t *n, const char *s);
 
 #endif

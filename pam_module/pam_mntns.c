@@ -16,73 +16,30 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include "conf.h"
-#include "ident.h"
-#include "plan.h"
-#include "session.h"
-#include "vouch.h"
+#include "plan/login.h"
+#include "session/session.h"
+#include "session/vouch.h"
 
 #define MODULE_DATA "pam_mntns_session"
 
-struct options {
-	const char *conf;
-	enum scope scope;
-	bool scope_given; /* on the PAM line: wins over the config */
-	bool debug;
-	bool nofail;
-	bool max_given; /* on the PAM line: wins over the config */
-	unsigned max_namespaces;
-};
-
+/* The PAM line's arguments, through the one table of settings. */
 static int
-parse_args(pam_handle_t *pamh, int argc, const char **argv, struct options *o)
+parse_args(pam_handle_t *pamh, int argc, const char **argv,
+	   struct settings *args)
 {
+	struct mntns_error e;
 	int i;
 
-	memset(o, 0, sizeof(*o));
-	o->max_namespaces = SESSION_MAX_NAMESPACES;
+	settings_init(args);
 	for (i = 0; i < argc; i++) {
-		if (!strncmp(argv[i], "conf=", 5) && argv[i][5] == '/')
-			o->conf = argv[i] + 5;
-		else if (!strcmp(argv[i], "debug"))
-			o->debug = true;
-		else if (!strcmp(argv[i], "nofail"))
-			o->nofail = true;
-		else if (!strcmp(argv[i], "scope=session") ||
-			 !strcmp(argv[i], "scope=user")) {
-			o->scope_given = true;
-			o->scope =
-				argv[i][6] == 'u' ? SCOPE_USER : SCOPE_SESSION;
-		} else if (!strncmp(argv[i], "max_namespaces=", 15) &&
-			   conf_parse_count(argv[i] + 15) >= 0) {
-			o->max_given = true;
-			o->max_namespaces =
-				(unsigned)conf_parse_count(argv[i] + 15);
-		} else {
+		if (setting_parse(args, argv[i], SETTING_PAM, &e) < 0) {
 			pam_syslog(pamh, LOG_ERR,
-				   "unknown or malformed argument '%s'",
-				   argv[i]);
+				   "unknown or malformed argument '%s': %s",
+				   argv[i], e.msg);
 			return PAM_SERVICE_ERR;
 		}
 	}
 	return PAM_SUCCESS;
-}
-
-/*
- * The config's "set" lines under the PAM line's arguments: a flag given on
- * either is on, and a scope or max_namespaces on the PAM line wins.  Lines of a config that
- * failed to load count too, so that "set nofail" covers a typo elsewhere.
- */
-static void
-merge_settings(struct options *o, const struct conf_settings *s)
-{
-	o->debug |= s->debug;
-	o->nofail |= s->nofail;
-	if (!o->scope_given && s->scope != CONF_SCOPE_UNSET)
-		o->scope = s->scope == CONF_SCOPE_USER ? SCOPE_USER
-						       : SCOPE_SESSION;
-	if (!o->max_given && s->max_given)
-		o->max_namespaces = s->max_namespaces;
 }
 
 /*
@@ -91,11 +48,11 @@ merge_settings(struct options *o, const struct conf_settings *s)
  * left in its original namespace and that is not another user's view.
  */
 static int
-fail(pam_handle_t *pamh, const struct options *o, int flags, int code, int err,
+fail(pam_handle_t *pamh, const struct login *l, int flags, int code, int err,
      const char *user, const struct mntns_error *e)
 {
 	char who[64], msg[sizeof(e->file) + sizeof(e->msg) + 16];
-	bool ignore = o->nofail && err != -ENOTRECOVERABLE && !e->fatal;
+	bool ignore = login_goes_on(l, err, e);
 
 	/* Log lines stay one line whatever NSS returned (SECURITY.md 8). */
 	mask_text(who, sizeof(who), user);
@@ -169,22 +126,6 @@ prepare_state(pam_handle_t *pamh, bool debug)
 	return &ms->session;
 }
 
-/* Everything after argument parsing, with the resources it owns. */
-struct login {
-	struct conf conf;
-	struct identity id;
-	struct plan plan;
-	struct mntns_error err;
-};
-
-static void
-login_free(struct login *l)
-{
-	plan_free(&l->plan);
-	ident_free(&l->id);
-	conf_free(&l->conf);
-}
-
 static const char *
 service_name(pam_handle_t *pamh)
 {
@@ -218,22 +159,21 @@ log_done(pam_handle_t *pamh, const struct login *l, struct session_state *st)
  * back to the view that one was built from: the host's.
  */
 static int
-no_rule(pam_handle_t *pamh, const struct options *o, int flags,
-	const char *user, struct login *l)
+no_rule(pam_handle_t *pamh, struct login *l, int flags, const char *user)
 {
 	char who[64], ns[NS_NAME_MAX];
 	struct ns_ident to;
 	int r;
 
 	mask_text(who, sizeof(who), user);
-	if (o->debug)
+	if (l->set.debug)
 		pam_syslog(pamh, LOG_DEBUG, "no rule applies to %s", who);
-	r = session_host_view(user, &to, &l->err);
+	r = session_host_view(user, &to, &l->e);
 	if (r < 0)
-		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &l->err);
+		return fail(pamh, l, flags, PAM_SESSION_ERR, r, user, &l->e);
 	if (r == 0)
 		return PAM_IGNORE;
-	if (o->debug) {
+	if (l->set.debug) {
 		ns_add_inode(&to);
 		ns_name(&to, ns);
 		pam_syslog(pamh, LOG_DEBUG,
@@ -244,49 +184,36 @@ no_rule(pam_handle_t *pamh, const struct options *o, int flags,
 	return PAM_SUCCESS;
 }
 
+/* The login of a user the plan applies to: its namespace. */
 static int
-open_session(pam_handle_t *pamh, struct options *o, int flags, const char *user,
-	     struct login *l)
+open_namespace(pam_handle_t *pamh, struct login *l, int flags)
 {
-	struct session_args a = {.service = service_name(pamh)};
+	struct session_args a = {
+		.plan = &l->plan,
+		.id = &l->id,
+		.scope = l->set.scope,
+		.service = service_name(pamh),
+		.max_namespaces = l->set.max_namespaces,
+	};
 	struct session_state *st;
 	int r;
 
-	r = conf_load(&l->conf, o->conf, &l->err);
-	merge_settings(o, &l->conf.settings);
-	if (r < 0)
-		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &l->err);
-	if (l->conf.nrules == 0)
-		return no_rule(pamh, o, flags, user, l);
-	r = ident_lookup(&l->id, user, &l->err);
-	if (r < 0)
-		return fail(pamh, o, flags,
-			    r == -ENOENT ? PAM_USER_UNKNOWN : PAM_SESSION_ERR,
-			    r, user, &l->err);
-	r = plan_for_user(&l->plan, &l->conf, &l->id, &l->err);
-	if (r < 0)
-		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &l->err);
-	if (l->plan.n == 0)
-		return no_rule(pamh, o, flags, l->id.user, l);
-	if (o->debug)
+	if (l->set.debug)
 		log_plan(pamh, &l->plan);
-	st = prepare_state(pamh, o->debug);
+	st = prepare_state(pamh, l->set.debug);
 	if (!st) {
-		err_set(&l->err, -ENOMEM, "out of memory");
-		return fail(pamh, o, flags, PAM_BUF_ERR, -ENOMEM, user,
-			    &l->err);
+		err_set(&l->e, -ENOMEM, "out of memory");
+		return fail(pamh, l, flags, PAM_BUF_ERR, -ENOMEM, l->id.user,
+			    &l->e);
 	}
-	a.plan = &l->plan;
-	a.id = &l->id;
-	a.scope = o->scope;
-	a.max_namespaces = o->max_namespaces;
-	r = session_open(&a, st, &l->err);
+	r = session_open(&a, st, &l->e);
 	if (r < 0) {
 		/* Replacing an entry frees the state and allocates nothing. */
 		pam_set_data(pamh, MODULE_DATA, NULL, NULL);
-		return fail(pamh, o, flags, PAM_SESSION_ERR, r, user, &l->err);
+		return fail(pamh, l, flags, PAM_SESSION_ERR, r, l->id.user,
+			    &l->e);
 	}
-	if (o->debug)
+	if (l->set.debug)
 		log_done(pamh, l, st);
 	return PAM_SUCCESS;
 }
@@ -294,21 +221,36 @@ open_session(pam_handle_t *pamh, struct options *o, int flags, const char *user,
 PAM_EXTERN int
 pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	struct options o;
+	struct settings args;
 	struct login l;
 	const void *item = NULL;
+	const char *user;
 	int r;
 
-	r = parse_args(pamh, argc, argv, &o);
+	r = parse_args(pamh, argc, argv, &args);
 	if (r != PAM_SUCCESS)
 		return r;
 	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || !item ||
 	    !*(const char *)item) {
 		pam_syslog(pamh, LOG_ERR, "no user name in the PAM handle");
-		return o.nofail ? PAM_IGNORE : PAM_USER_UNKNOWN;
+		return args.nofail ? PAM_IGNORE : PAM_USER_UNKNOWN;
 	}
-	memset(&l, 0, sizeof(l));
-	r = open_session(pamh, &o, flags, item, &l);
+	user = item;
+	login_prepare(&l, user, &args);
+	switch (l.outcome) {
+	case LOGIN_PLAN:
+		r = open_namespace(pamh, &l, flags);
+		break;
+	case LOGIN_NO_RULE:
+		r = no_rule(pamh, &l, flags, l.id.user ? l.id.user : user);
+		break;
+	case LOGIN_NO_USER:
+		r = fail(pamh, &l, flags, PAM_USER_UNKNOWN, l.err, user, &l.e);
+		break;
+	default:
+		r = fail(pamh, &l, flags, PAM_SESSION_ERR, l.err, user, &l.e);
+		break;
+	}
 	login_free(&l);
 	return r;
 }
@@ -341,11 +283,11 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	const struct session_state *st;
 	const void *data = NULL;
 	char ns[NS_NAME_MAX];
-	struct options o;
+	struct settings args;
 	int r;
 
 	(void)flags;
-	r = parse_args(pamh, argc, argv, &o);
+	r = parse_args(pamh, argc, argv, &args);
 	if (r != PAM_SUCCESS)
 		return r;
 	if (pam_get_data(pamh, MODULE_DATA, &data) != PAM_SUCCESS || !data)
@@ -354,7 +296,7 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	st = &ms->session;
 	r = session_close(st);
 	ns_name(&st->ns, ns);
-	if (o.debug || ms->debug)
+	if (args.debug || ms->debug)
 		pam_syslog(pamh, LOG_DEBUG, "closing session in %s%s", ns,
 			   close_note(r));
 	return PAM_SUCCESS;

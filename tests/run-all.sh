@@ -4,6 +4,7 @@
 # non-zero without reporting a failure counts as one failure.
 #
 # T=NAME runs only the suites and root test files named NAME: "style",
+# "layers",
 # "unit/test_lint" or "test_lint", "security/t-race" or "t-race" (every
 # file of that name, in whichever suite), or a folder: "unit", "pam".
 # T="NAME NAME..." runs each of them.
@@ -51,6 +52,7 @@ run_suite() {
 }
 
 suite style tests/style.sh
+suite layers tests/layers.sh
 suite man tests/man.sh
 suite docs perl tests/docs.pl
 suite glibc tests/glibc.sh

@@ -3,10 +3,10 @@
  * What a login's plan will look like once applied, found without mounting
  * or creating anything: for each entry the owner, mode and mount flags the
  * session sees at TARGET, what the login creates on the way, or the
- * message it is refused with.  It is the module's own walk (lib/mount/walk.c)
- * and decisions (lib/plan/decide.c), run against a simulated view in which the
- * plan's earlier entries are mounted, so that nested TARGETs come out as
- * the module makes them.
+ * message it is refused with.  It is the module's own walk
+ * (lib/mount/walk.c) and decisions (lib/plan/decide.c), run against a
+ * simulated view (lib/admin/view.h) in which the plan's earlier entries
+ * are mounted, so that nested TARGETs come out as the module makes them.
  */
 #ifndef MNTNS_DESCRIBE_H
 #define MNTNS_DESCRIBE_H
@@ -15,20 +15,7 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
-#include "decide.h"
-
-/* The per-mount flags a plan sets or keeps (MS_RDONLY, MS_NOSUID, ...). */
-#define DESC_MS_FLAGS MOUNT_MS_FLAGS
-
-/* A path as the engine would find it: no symlink followed, no FIFO read. */
-struct path_info {
-	int err;	      /* 0, or the errno of the lookup */
-	struct stat st;	      /* when err is 0 */
-	unsigned long mflags; /* MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC */
-	char link[PATH_MAX];  /* err ELOOP: the first symlink on the way */
-};
-
-void path_inspect(const char *path, struct path_info *pi);
+#include "plan/decide.h"
 
 enum desc_state {
 	DESC_OK,	  /* mounted as described */
@@ -61,7 +48,7 @@ struct entry_desc {
 	enum desc_made target_made;
 	bool parent_made;   /* instance parent created root:root 0000 */
 	bool instance_made; /* instance created */
-	bool node_made;	    /* hide of a file: the inaccessible node created */
+	bool node_made;	    /* hide of a file: the hide node created */
 	/* What the session sees at TARGET (state DESC_OK). */
 	enum desc_owner owner;
 	uid_t uid;

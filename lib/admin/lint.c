@@ -11,10 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "decide.h"
-#include "describe.h"
-#include "lint.h"
-#include "resolve.h"
+#include "admin/inspect.h"
+#include "admin/lint.h"
+#include "config/template.h"
+#include "mount/resolve.h"
+#include "plan/decide.h"
 
 #define REFUSES "the module refuses the logins this rule applies to"
 /* Where an SELinux kernel shows its mode, once its policy is loaded. */
@@ -46,96 +47,31 @@ _printf_(3, 4) static void report(struct lint *l, const struct rule *r,
 	l->n++;
 }
 
-/* ---- path templates --------------------------------------------------- */
-
-/* Copies @len bytes of @t, "%%" as "%"; 0 if a variable is in them. */
-static int
-literal_copy(const char *t, size_t len, char **out)
+/* A refusal, worded as the login words it (lib/plan/decide.c). */
+static void
+report_refusal(struct lint *l, const struct rule *r,
+	       const struct mntns_error *e)
 {
-	char *s = malloc(len + 1), *o = s;
-	size_t i;
-
-	if (!s)
-		return -ENOMEM;
-	for (i = 0; i < len; i++) {
-		if (t[i] == '%' && (i + 1 >= len || t[i + 1] != '%')) {
-			free(s);
-			return 0;
-		}
-		*o++ = t[i];
-		i += t[i] == '%';
-	}
-	*o = '\0';
-	*out = s;
-	return 1;
-}
-
-int
-template_literal(const char *tmpl, char **out)
-{
-	return literal_copy(tmpl, strlen(tmpl), out);
-}
-
-int
-template_literal_parent(const char *tmpl, char **out)
-{
-	const char *slash = strrchr(tmpl, '/');
-
-	if (tmpl[0] != '/' || !slash)
-		return 0;
-	return literal_copy(tmpl, slash == tmpl ? 1 : (size_t)(slash - tmpl),
-			    out);
-}
-
-/* The directories of @tmpl before its first variable, or 0. */
-static int
-literal_dirs(const char *tmpl, char **out)
-{
-	const char *p = tmpl, *slash = NULL;
-
-	for (; *p && !(p[0] == '%' && p[1] != '%'); p++) {
-		if (*p == '/')
-			slash = p;
-		p += *p == '%';
-	}
-	if (!*p || !slash || slash == tmpl)
-		return 0;
-	return literal_copy(tmpl, (size_t)(slash - tmpl), out);
-}
-
-void
-template_format(const char *tmpl, char *buf, size_t len)
-{
-	if (!strncmp(tmpl, "%h", 2) && (!tmpl[2] || tmpl[2] == '/'))
-		snprintf(buf, len, "~%s", tmpl + 2);
-	else
-		snprintf(buf, len, "%s", tmpl);
+	report(l, r, "%s; " REFUSES, e->msg);
 }
 
 /* ---- what the paths look like ----------------------------------------- */
 
-static void
-report_symlink(struct lint *l, const struct rule *r, const char *what,
-	       const char *path, const char *link)
-{
-	if (!strcmp(path, link))
-		report(l, r, "%s %s is a symlink; " REFUSES, what, path);
-	else
-		report(l, r, "%s %s: %s is a symlink; " REFUSES, what, path,
-		       link);
-}
-
+/*
+ * @path (a @what), looked at as @pi, refuses the login: missing, or a
+ * symlink on the way.  @dir: the login opens it O_DIRECTORY.
+ */
 static void
 report_error(struct lint *l, const struct rule *r, const char *what,
-	     const char *path, const struct path_info *pi)
+	     const char *path, const struct path_info *pi, bool dir)
 {
-	if (pi->err == ELOOP)
-		report_symlink(l, r, what, path, pi->link);
-	else if (pi->err == ENOENT)
-		report(l, r, "%s %s does not exist; " REFUSES, what, path);
-	else
-		report(l, r, "cannot check %s %s: %s", what, path,
-		       strerror(pi->err));
+	struct mntns_error e;
+
+	if (pi->err != ELOOP && pi->err != ENOENT)
+		return report(l, r, "cannot check %s %s: %s", what, path,
+			      strerror(pi->err));
+	path_info_error(what, path, pi, dir, &e);
+	report_refusal(l, r, &e);
 }
 
 /* Symlinks in the literal directories of a template with variables. */
@@ -147,12 +83,12 @@ lint_literal_dirs(struct lint *l, const struct rule *r, const char *what,
 	char shown[PATH_MAX];
 	struct path_info pi;
 
-	if (literal_dirs(tmpl, &dirs) <= 0)
+	if (template_literal_dirs(tmpl, &dirs) <= 0)
 		return;
 	path_inspect(dirs, &pi);
 	template_format(tmpl, shown, sizeof(shown));
 	if (pi.err == ELOOP)
-		report_symlink(l, r, what, shown, pi.link);
+		report_error(l, r, what, shown, &pi, false);
 }
 
 /*
@@ -169,32 +105,32 @@ below_other_mount(const struct conf *c, const char *target)
 	for (i = 0; i < c->nrules; i++) {
 		r = &c->rules[i];
 		if ((r->method == METHOD_TMPFS || r->method == METHOD_BIND) &&
-		    path_below(r->target, target))
+		    path_below(target, r->target))
 			return true;
 	}
 	return false;
 }
 
+/* TARGET, at @path (NULL: not literal) as @pi finds it. */
 static void
-lint_target(struct lint *l, const struct rule *r, struct path_info *pi)
+lint_target(struct lint *l, const struct rule *r, const char *path,
+	    struct path_info *pi)
 {
 	enum target_type want = target_want(r->method, r->instance);
-	_cleanup_(freep) char *path = NULL;
+	struct mntns_error e;
 
 	pi->err = -1;
-	if (template_literal(r->target, &path) <= 0)
+	if (!path)
 		return lint_literal_dirs(l, r, "TARGET", r->target);
 	if (below_other_mount(l->c, path))
 		return;
 	path_inspect(path, pi);
 	if (pi->err)
-		return report_error(l, r, "TARGET", path, pi);
+		return report_error(l, r, "TARGET", path, pi, false);
 	/* A plain bind's SOURCE decides: see lint_source(). */
 	if ((r->method != METHOD_BIND || r->instance) &&
-	    !target_type_ok(pi->st.st_mode, want))
-		report(l, r, "TARGET %s is a %s; method %s needs %s; " REFUSES,
-		       path, type_name(pi->st.st_mode), method_name(r->method),
-		       target_type_wanted(want));
+	    check_type("TARGET", path, pi->st.st_mode, want, &e) < 0)
+		report_refusal(l, r, &e);
 }
 
 /* A missing instance parent: can the first login create it? */
@@ -202,19 +138,16 @@ static void
 lint_missing_parent(struct lint *l, const struct rule *r, const char *parent)
 {
 	_cleanup_(freep) char *up = NULL;
+	char what[PATH_MAX + 32];
 	struct path_info upi;
 	const char *name;
 
 	if (split_path(parent, &up, &name) < 0)
 		return;
 	path_inspect(up, &upi);
-	if (upi.err == ENOENT)
-		report(l, r,
-		       "instance parent %s cannot be created: %s does not "
-		       "exist; " REFUSES,
-		       parent, up);
-	else if (upi.err)
-		report_error(l, r, "directory", up, &upi);
+	snprintf(what, sizeof(what), "instance parent %s: directory", parent);
+	if (upi.err)
+		report_error(l, r, what, up, &upi, true);
 	else
 		report(l, r,
 		       "instance parent %s does not exist; the first login "
@@ -228,6 +161,7 @@ static void
 lint_instance_parent(struct lint *l, const struct rule *r)
 {
 	_cleanup_(freep) char *parent = NULL;
+	struct mntns_error e;
 	struct path_info pi;
 
 	if (template_literal_parent(r->source, &parent) <= 0)
@@ -236,28 +170,19 @@ lint_instance_parent(struct lint *l, const struct rule *r)
 	if (pi.err == ENOENT)
 		return lint_missing_parent(l, r, parent);
 	if (pi.err)
-		return report_error(l, r, "instance parent", parent, &pi);
-	if (!S_ISDIR(pi.st.st_mode))
-		return report(l, r, "instance parent %s is a %s; " REFUSES,
-			      parent, type_name(pi.st.st_mode));
-	if (!instance_parent_safe(&pi.st))
-		report(l, r,
-		       "instance parent %s is owned by uid %u with mode "
-		       "%04o; " REFUSES
-		       " until it is root's with no group or other "
-		       "permissions",
-		       parent, (unsigned)pi.st.st_uid,
-		       (unsigned)(pi.st.st_mode & 07777));
+		return report_error(l, r, "instance parent", parent, &pi, true);
+	if (check_instance_parent(parent, &pi.st, &e) < 0)
+		report_refusal(l, r, &e);
 }
 
+/* SOURCE; TARGET is at @tpath (NULL: not literal) as @tpi found it. */
 static void
-lint_source(struct lint *l, const struct rule *r, const struct path_info *tpi,
-	    struct path_info *spi)
+lint_source(struct lint *l, const struct rule *r, const char *tpath,
+	    const struct path_info *tpi, struct path_info *spi)
 {
 	_cleanup_(freep) char *path = NULL;
 	enum target_type want;
 	struct mntns_error e;
-	mode_t m;
 
 	spi->err = -1;
 	if (r->instance)
@@ -266,13 +191,13 @@ lint_source(struct lint *l, const struct rule *r, const struct path_info *tpi,
 		return lint_literal_dirs(l, r, "SOURCE", r->source);
 	path_inspect(path, spi);
 	if (spi->err)
-		return report_error(l, r, "SOURCE", path, spi);
-	m = spi->st.st_mode;
-	if (source_type("SOURCE", path, m, &want, &e) < 0)
+		return report_error(l, r, "SOURCE", path, spi, false);
+	if (source_type("SOURCE", path, spi->st.st_mode, &want, &e) < 0)
 		return report(l, r, "%s", e.msg);
-	if (tpi->err == 0 && !target_type_ok(tpi->st.st_mode, want))
-		report(l, r, "SOURCE %s is a %s, but TARGET is a %s; " REFUSES,
-		       path, type_name(m), type_name(tpi->st.st_mode));
+	/* The login's check of TARGET against what SOURCE is. */
+	if (tpi->err == 0 &&
+	    check_type("TARGET", tpath, tpi->st.st_mode, want, &e) < 0)
+		report_refusal(l, r, &e);
 }
 
 static void
@@ -306,14 +231,11 @@ lint_selinux(struct lint *l, const struct rule *r)
 static const char *
 trusted_dir(const char *target)
 {
-	size_t i, n;
+	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(trusted_dirs); i++) {
-		n = strlen(trusted_dirs[i]);
-		if (!strncmp(target, trusted_dirs[i], n) &&
-		    (!target[n] || target[n] == '/'))
+	for (i = 0; i < ARRAY_SIZE(trusted_dirs); i++)
+		if (path_at_or_below(target, trusted_dirs[i]))
 			return trusted_dirs[i];
-	}
 	return NULL;
 }
 
@@ -374,21 +296,13 @@ static const char *const login_needs[] = {
 	"/proc",
 };
 
-static bool
-at_or_below(const char *path, const char *top)
-{
-	size_t n = strlen(top);
-
-	return !strncmp(path, top, n) && (!path[n] || path[n] == '/');
-}
-
 static void
 lint_hide(struct lint *l, const struct rule *r)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(login_needs); i++) {
-		if (!at_or_below(login_needs[i], r->target))
+		if (!path_at_or_below(login_needs[i], r->target))
 			continue;
 		report(l, r,
 		       "hide on %s makes %s inaccessible, which the user's "
@@ -411,32 +325,13 @@ lint_ro(struct lint *l, const struct rule *r)
 		o = &l->c->rules[i];
 		if ((o->method != METHOD_BIND && o->method != METHOD_TMPFS) ||
 		    (o->ms_set & MS_RDONLY) ||
-		    !path_below(r->target, o->target))
+		    !path_below(o->target, r->target))
 			continue;
 		report(l, r,
 		       "ro on %s, but %s:%u mounts %s below it: that part "
 		       "stays writable",
 		       r->target, o->file, o->line, o->target);
 	}
-}
-
-/* A mountinfo path field, its octal escapes (\040) undone, in place. */
-static void
-unescape_octal(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
-		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
-				      (s[3] - '0'));
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
 }
 
 /* The mount point of mountinfo line @line if it is an autofs mount. */
@@ -452,7 +347,8 @@ autofs_point(char *line, char **point)
 	for (i = 0; i < ARRAY_SIZE(f); i++)
 		if (!(f[i] = strtok_r(i ? NULL : line, " ", &save)))
 			return false;
-	unescape_octal(f[4]);
+	/* The kernel writes a blank in a path as \040. */
+	unescape_octal(f[4], 0, NULL);
 	*point = f[4];
 	return true;
 }
@@ -479,7 +375,8 @@ lint_autofs(struct lint *l, const struct rule *r)
 		return;
 	while (getline(&line, &len, f) > 0) {
 		line[strcspn(line, "\n")] = '\0';
-		if (!autofs_point(line, &point) || !at_or_below(point, top))
+		if (!autofs_point(line, &point) ||
+		    !path_at_or_below(point, top))
 			continue;
 		report(l, r,
 		       "%s is read-only in sessions and cut off from the "
@@ -608,18 +505,21 @@ static void
 lint_rule(struct lint *l, size_t i)
 {
 	const struct rule *r = &l->c->rules[i];
+	_cleanup_(freep) char *target = NULL;
 	struct path_info *tpi, *spi;
 
 	lint_shadowed(l, i);
 	if (r->method == METHOD_NONE)
 		return;
+	/* A TARGET with a variable (or no memory) stays NULL. */
+	template_literal(r->target, &target);
 	tpi = malloc(sizeof(*tpi));
 	spi = malloc(sizeof(*spi));
 	if (tpi && spi) {
-		lint_target(l, r, tpi);
+		lint_target(l, r, target, tpi);
 		spi->err = -1;
 		if (r->method == METHOD_BIND)
-			lint_source(l, r, tpi, spi);
+			lint_source(l, r, target, tpi, spi);
 		if (r->method == METHOD_TMPFS)
 			lint_size(l, r);
 		lint_selinux(l, r);

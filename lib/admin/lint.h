@@ -10,7 +10,7 @@
 #ifndef MNTNS_LINT_H
 #define MNTNS_LINT_H
 
-#include "conf.h"
+#include "config/conf.h"
 
 /* Called once per finding, in rule order; @msg is one line. */
 typedef void (*lint_fn)(const struct rule *r, const char *msg, void *ctx);
@@ -21,18 +21,5 @@ size_t lint_conf(const struct conf *c, lint_fn fn, void *ctx);
 /* Likewise, with the mount table read from @mountinfo (for tests). */
 size_t lint_conf_mounts(const struct conf *c, const char *mountinfo, lint_fn fn,
 			void *ctx);
-
-/*
- * The parent directory of path template @tmpl when it has no variable in
- * it ("%%" is a literal percent sign): 1 and a malloc'd path in *@out;
- * 0 when it has one; -ENOMEM.
- */
-int template_literal_parent(const char *tmpl, char **out);
-
-/* Likewise for the whole of @tmpl. */
-int template_literal(const char *tmpl, char **out);
-
-/* A path template for display: "%h" at the start written "~". */
-void template_format(const char *tmpl, char *buf, size_t len);
 
 #endif

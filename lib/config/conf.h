@@ -2,6 +2,8 @@
 /*
  * Config files: /etc/security/pam_mntns.conf and its .d drop-ins, parsed
  * into rules.  Every error has its FILE:LINE; one bad line fails the load.
+ * A rule's fields have headers of their own: config/selector.h (WHO),
+ * config/template.h (TARGET, SOURCE), config/options.h (OPTIONS).
  */
 #ifndef MNTNS_CONF_H
 #define MNTNS_CONF_H
@@ -10,6 +12,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "config/selector.h"
+#include "config/settings.h"
 #include "util.h"
 
 #ifndef MNTNS_DEFAULT_CONF
@@ -25,20 +29,6 @@ enum mntns_method {
 	METHOD_NONE,
 	METHOD_RO,   /* TARGET read-only, recursively, other flags kept */
 	METHOD_HIDE, /* TARGET empty and inaccessible */
-};
-
-enum sel_kind {
-	SEL_ALL,
-	SEL_USER,
-	SEL_GROUP,
-	SEL_UID,
-};
-
-struct selector {
-	enum sel_kind kind;
-	bool negate;
-	char *name;	 /* SEL_USER, SEL_GROUP */
-	unsigned lo, hi; /* SEL_UID: inclusive range */
 };
 
 struct rule {
@@ -62,26 +52,6 @@ enum {
 	CONF_NEEDS_GROUP_NAME = 1 << 1, /* a %g variable */
 };
 
-/*
- * Module settings a config may give on lines "set NAME[=VALUE]", so that
- * they survive a PAM line that pam-auth-update rewrites.  An argument on
- * the PAM line wins over them; among config lines the last one wins.
- */
-enum conf_scope {
-	CONF_SCOPE_UNSET,
-	CONF_SCOPE_SESSION,
-	CONF_SCOPE_USER,
-};
-
-struct conf_settings {
-	enum conf_scope scope;
-	bool debug;
-	bool nofail;
-	bool max_given;
-	unsigned max_namespaces; /* live namespaces per user; 0: no cap */
-	size_t nlines;		 /* setting lines read */
-};
-
 /* One error of a load: a struct mntns_error, kept compact. */
 struct conf_error {
 	int rc;
@@ -96,7 +66,9 @@ struct conf {
 	char **files;
 	size_t nfiles;
 	unsigned needs;
-	struct conf_settings settings;
+	/* Lines "set NAME[=VALUE]", so that they survive a PAM line that
+	 * pam-auth-update rewrites (config/settings.h). */
+	struct settings settings;
 	/*
 	 * Every error met while loading, in order: a load goes on with the
 	 * next line or file after an error, so that the helper can show them
@@ -135,16 +107,11 @@ int conf_first_error(const struct conf *c, size_t from, struct mntns_error *e);
 
 void conf_free(struct conf *c);
 
-/* A count for max_namespaces=: decimal, 0 (no cap) to 100000; -1 if not. */
-long conf_parse_count(const char *s);
-
 /* The drop-in directory belonging to @path, malloc'd. */
 char *conf_dropin_dir(const char *path);
 
+/* "tmpfs", "bind", ...: @m as a config writes it. */
 const char *method_name(enum mntns_method m);
-
-/* Renders a rule's WHO field back to text, for display. */
-int selectors_format(const struct rule *r, char *buf, size_t len);
 
 /*
  * A TARGET at, above or below MNTNS_RUN_DIR is refused (the config when

@@ -12,14 +12,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "conf.h"
+#include "config/conf.h"
 
 /*
  * An error about @path.  A config file is the error's location, which
  * the front ends show gcc-style; the drop-in directory holds no lines
  * of config, so it is named in the message instead.
  */
-_printf_(5, 6) static int path_error(struct mntns_error *e, int rc,
+_printf_(5, 6) static int file_error(struct mntns_error *e, int rc,
 				     const char *path, bool dir,
 				     const char *fmt, ...)
 {
@@ -40,14 +40,14 @@ check_trusted(const char *path, const struct stat *st, bool dir,
 	      struct mntns_error *e)
 {
 	if (dir ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode))
-		return path_error(e, -EINVAL, path, dir, "not a %s",
+		return file_error(e, -EINVAL, path, dir, "not a %s",
 				  dir ? "directory" : "regular file");
 	if (st->st_uid != 0)
-		return path_error(e, -EPERM, path, dir,
+		return file_error(e, -EPERM, path, dir,
 				  "owned by uid %u, must be owned by root",
 				  (unsigned)st->st_uid);
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return path_error(e, -EPERM, path, dir,
+		return file_error(e, -EPERM, path, dir,
 				  "writable by group or others (mode %04o), "
 				  "refusing it",
 				  (unsigned)(st->st_mode & 07777));
@@ -64,11 +64,11 @@ open_error(const char *path, int err, bool dir, struct mntns_error *e)
 	    S_ISLNK(st.st_mode))
 		err = ELOOP;
 	if (err == ELOOP)
-		return path_error(e, -ELOOP, path, dir,
+		return file_error(e, -ELOOP, path, dir,
 				  "is a symlink, refusing it");
 	if (err == ENOTDIR && dir)
-		return path_error(e, -ENOTDIR, path, dir, "not a directory");
-	return path_error(e, -err, path, dir, "cannot open: %s", strerror(err));
+		return file_error(e, -ENOTDIR, path, dir, "not a directory");
+	return file_error(e, -err, path, dir, "cannot open: %s", strerror(err));
 }
 
 static int

@@ -19,11 +19,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "apply.h"
-#include "resolve.h"
+#include "mount/apply.h"
+#include "mount/resolve.h"
 #include "syscalls.h"
-#include "target.h"
-#include "walk.h"
+#include "mount/target.h"
+#include "mount/walk.h"
 
 #define TMPFS_DATA_MAX 512
 
@@ -32,8 +32,8 @@
  * with more than one thread: a namespace switch would cover only the
  * calling thread.  That refusal is the check; this says why.
  */
-static int
-switch_error(const char *what, struct mntns_error *e)
+int
+ns_switch_error(const char *what, struct mntns_error *e)
 {
 	int err = errno;
 	struct stat st;
@@ -65,7 +65,7 @@ mount_on(int fd, const char *type, unsigned long flags, const char *data)
 /* The module's side of the walk: what it opened, per entry. */
 struct run {
 	const struct plan *p;
-	int *sfd; /* mounted from: source, instance, hidden node */
+	int *sfd; /* mounted from: source, instance, hide node */
 	int *tfd; /* the TARGET, once opened */
 	size_t mounts;
 };
@@ -178,11 +178,11 @@ run_source(void *ctx, size_t i, struct walk_step *s, struct mntns_error *e)
 }
 
 static int
-run_node(void *ctx, size_t i, struct mntns_error *e)
+run_hide_node(void *ctx, size_t i, struct mntns_error *e)
 {
 	struct run *x = ctx;
 
-	return keep(&x->sfd[i], inaccessible_node(e));
+	return keep(&x->sfd[i], hide_node(e));
 }
 
 static int
@@ -239,8 +239,8 @@ run_refuse(void *ctx, size_t i, int rc, struct mntns_error *e)
 
 /* In the order of struct walk_ops. */
 static const struct walk_ops run_ops = {
-	run_source,   run_node,	    run_lookup, run_user_dir,
-	run_in_tmpfs, run_instance, run_mount,	run_refuse};
+	run_source,   run_hide_node, run_lookup, run_user_dir,
+	run_in_tmpfs, run_instance,  run_mount,	 run_refuse};
 
 static void
 run_free(struct run *x, struct walk_step *steps)
@@ -285,128 +285,6 @@ apply_entries(const struct plan *p, size_t *mounts, struct mntns_error *e)
 	return r;
 }
 
-static int
-self_ns(struct ns_ident *out, struct mntns_error *e)
-{
-	int r = self_ns_ident(out);
-
-	if (r < 0)
-		return err_set(e, r,
-			       "cannot open the current mount namespace: %s",
-			       strerror(-r));
-	return 0;
-}
-
-int
-ns_save(struct ns_saved *s, struct mntns_error *e)
-{
-	s->ns = self_ns_open();
-	if (s->ns < 0)
-		return err_set(e, -errno,
-			       "cannot open the current mount namespace: %s",
-			       strerror(errno));
-	s->root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	s->cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (s->root < 0 || s->cwd < 0)
-		return err_set(e, -errno, "cannot save root and cwd: %s",
-			       strerror(errno));
-	return 0;
-}
-
-void
-ns_saved_close(struct ns_saved *s)
-{
-	closep(&s->ns);
-	closep(&s->root);
-	closep(&s->cwd);
-	s->ns = s->root = s->cwd = -1;
-}
-
-int
-ns_restore(struct ns_saved *s, int err, struct mntns_error *e)
-{
-	struct ns_ident old, cur;
-	char msg[sizeof(e->msg)];
-
-	/* Failed before any switch (say, threads): nothing to undo. */
-	if (ns_ident_of(s->ns, &old) == 0 && self_ns(&cur, NULL) == 0 &&
-	    ns_ident_equal(&old, &cur))
-		return err;
-	if (setns(s->ns, CLONE_NEWNS) == 0 && fchdir(s->root) == 0 &&
-	    chroot(".") == 0 && fchdir(s->cwd) == 0)
-		return err;
-	snprintf(msg, sizeof(msg), "%s", e ? e->msg : "");
-	return err_set(e, -ENOTRECOVERABLE,
-		       "%s; then returning to the original namespace "
-		       "failed: %s",
-		       msg, strerror(errno));
-}
-
-#ifndef STATX_MNT_ID
-#define STATX_MNT_ID 0x00001000U
-#endif
-
-/* Where @fd (or "/" for AT_FDCWD) is: its mount and inode. */
-static int
-root_where(int fd, struct statx *sx, struct mntns_error *e)
-{
-	if (statx(fd, fd == AT_FDCWD ? "/" : "", AT_EMPTY_PATH,
-		  STATX_INO | STATX_MNT_ID, sx) == 0)
-		return 0;
-	return err_set(e, -errno, "cannot look at the root directory: %s",
-		       strerror(errno));
-}
-
-static bool
-same_place(const struct statx *a, const struct statx *b)
-{
-	if ((a->stx_mask & b->stx_mask & STATX_MNT_ID) &&
-	    a->stx_mnt_id != b->stx_mnt_id)
-		return false;
-	return a->stx_dev_major == b->stx_dev_major &&
-	       a->stx_dev_minor == b->stx_dev_minor && a->stx_ino == b->stx_ino;
-}
-
-/*
- * Joining its own namespace moves a process to the namespace's root, as
- * joining any would; a root elsewhere is a chroot.  Root and working
- * directory are put back at once.
- */
-int
-refuse_chrooted(struct mntns_error *e)
-{
-	struct ns_saved s = NS_SAVED_INIT;
-	struct statx have, ns_root;
-	int r;
-
-	r = ns_save(&s, e);
-	if (r == 0)
-		r = root_where(s.root, &have, e);
-	if (r == 0 && setns(s.ns, CLONE_NEWNS) < 0)
-		r = switch_error("cannot enter the current namespace", e);
-	if (r == 0) {
-		r = root_where(AT_FDCWD, &ns_root, e);
-		if ((r < 0 || !same_place(&have, &ns_root)) &&
-		    (fchdir(s.root) < 0 || chroot(".") < 0))
-			r = -ENOTRECOVERABLE;
-		if (fchdir(s.cwd) < 0)
-			r = -ENOTRECOVERABLE;
-		if (r == -ENOTRECOVERABLE)
-			err_set(e, r,
-				"cannot return to the root and working "
-				"directory: %s",
-				strerror(errno));
-		else if (r == 0 && !same_place(&have, &ns_root))
-			r = err_set(e, -EPERM,
-				    "the calling process is chrooted (its "
-				    "root is not its mount namespace's "
-				    "root); entering a namespace would take "
-				    "it out of the chroot: refusing");
-	}
-	ns_saved_close(&s);
-	return r;
-}
-
 /*
  * The kernel charges a new mount namespace to the effective uid of its
  * maker (user.max_mnt_namespaces counts per uid).  Made with root's, every
@@ -414,7 +292,7 @@ refuse_chrooted(struct mntns_error *e)
  * user could stop everyone's logins; so the namespace is made with the
  * user's euid and CAP_SYS_ADMIN raised again for the one call.  Only the
  * calling thread's credentials change (the raw system calls; the module
- * runs single-threaded, see switch_error()).
+ * runs single-threaded, see ns_switch_error()).
  *
  * The caller is left as it was: the kernel clears the parent-death
  * signal and the dumpable flag on any change of euid, and fills the
@@ -501,7 +379,7 @@ unshare_error(int err, uid_t uid, struct mntns_error *e)
 
 	if (err != ENOSPC) {
 		errno = err;
-		return switch_error("unshare(CLONE_NEWNS)", e);
+		return ns_switch_error("unshare(CLONE_NEWNS)", e);
 	}
 	f = fopen("/proc/sys/user/max_mnt_namespaces", "re");
 	if (f) {
@@ -566,35 +444,4 @@ apply_new_ns(uid_t uid, struct mntns_error *e)
 		return err_set(e, -errno, "cannot make / a recursive slave: %s",
 			       strerror(errno));
 	return 0;
-}
-
-int
-apply_join(int nsfd, const struct ns_ident *expect, struct mntns_error *e)
-{
-	struct ns_ident got;
-	int r;
-
-	/* Checked on the fd before, and on ourselves after. */
-	r = ns_ident_of(nsfd, &got);
-	if (r < 0 || !ns_ident_equal(&got, expect))
-		return err_set(e, -ESTALE, "the namespace to join changed");
-	/* Only a privileged process makes one that passes: never a user's
-	 * own (unshare -Urm), whose mounts that user controls. */
-	r = ns_owned_here(nsfd);
-	if (r < 0)
-		return err_set(e, r,
-			       "the namespace to join belongs to another user "
-			       "namespace than this process's: %s; refusing",
-			       strerror(-r));
-	r = refuse_chrooted(e);
-	if (r < 0)
-		return r;
-	if (setns(nsfd, CLONE_NEWNS) < 0)
-		return switch_error("cannot join the namespace", e);
-	r = self_ns(&got, e);
-	if (r == 0 && !ns_ident_equal(&got, expect))
-		r = err_set(e, -ESTALE,
-			    "joined a namespace other than the "
-			    "one recorded");
-	return r;
 }

@@ -11,25 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "resolve.h"
-
-const char *
-type_name(mode_t m)
-{
-	if (S_ISDIR(m))
-		return "directory";
-	if (S_ISREG(m))
-		return "regular file";
-	if (S_ISLNK(m))
-		return "symlink";
-	if (S_ISFIFO(m))
-		return "FIFO";
-	if (S_ISSOCK(m))
-		return "socket";
-	if (S_ISCHR(m) || S_ISBLK(m))
-		return "device";
-	return "special file";
-}
+#include "mount/resolve.h"
 
 bool
 find_symlink(const char *path, char *prefix, size_t len)

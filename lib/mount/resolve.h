@@ -12,9 +12,6 @@
 
 #include "util.h"
 
-/* "directory", "regular file", "FIFO", ... for messages. */
-const char *type_name(mode_t m);
-
 /*
  * Describes why @path (a @what: "target", "source", ...) could not be
  * opened, naming the symlink on ELOOP; returns -@err.

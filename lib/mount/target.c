@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "resolve.h"
-#include "target.h"
+#include "mount/resolve.h"
+#include "mount/target.h"
 
 /* An empty root 0644 file, for a file bind inside a plan's tmpfs. */
 static int
@@ -187,9 +187,9 @@ create_in_tmpfs(const char *base, const struct plan_entry *pe,
 }
 
 int
-inaccessible_node(struct mntns_error *e)
+hide_node(struct mntns_error *e)
 {
-	const char *path = MNTNS_RUN_DIR "/inaccessible";
+	const char *path = HIDE_NODE;
 	_cleanup_(closep) int fd = -1;
 	struct stat st;
 	int r;
@@ -206,5 +206,5 @@ inaccessible_node(struct mntns_error *e)
 	}
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return err_set(e, -errno, "%s: %s", path, open_strerror(errno));
-	return check_hidden_node(path, &st, e) ?: steal_fd(&fd);
+	return check_hide_node(path, &st, e) ?: steal_fd(&fd);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The places mounts go to and come from (TARGETs, per-user instances and
- * their parents, the node bound over hidden files), opened and created
+ * their parents, the hide node bound over hidden files), opened and created
  * on file descriptors.
  */
 #ifndef MNTNS_TARGET_H
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "decide.h"
+#include "plan/decide.h"
 
 /*
  * Creates a missing TARGET directory where user_dir_allowed() lets it be
@@ -54,9 +54,9 @@ int open_instance(const struct plan_entry *pe, uid_t uid, gid_t gid,
 		  mode_t mode, struct mntns_error *e);
 
 /*
- * An fd to MNTNS_RUN_DIR/inaccessible, an empty root-owned file with mode
- * 0000 (created when missing), bound over files that are hidden.
+ * An fd to the hide node, HIDE_NODE (created when missing; see
+ * check_hide_node()).
  */
-int inaccessible_node(struct mntns_error *e);
+int hide_node(struct mntns_error *e);
 
 #endif

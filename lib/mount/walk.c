@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "resolve.h"
-#include "walk.h"
+#include "mount/resolve.h"
+#include "mount/walk.h"
 
 struct walk {
 	const struct plan *p;
@@ -86,7 +86,7 @@ look_at_source(const struct walk *w, size_t i)
  * anything is mounted.
  */
 static int
-prepare(const struct walk *w, size_t i)
+open_entry(const struct walk *w, size_t i)
 {
 	const struct plan_entry *pe = &w->p->entries[i];
 	struct walk_step *s = &w->s[i];
@@ -98,7 +98,7 @@ prepare(const struct walk *w, size_t i)
 	if (pe->method == METHOD_BIND && !pe->instance)
 		r = look_at_source(w, i);
 	else if (pe->method == METHOD_HIDE)
-		r = w->ops->node(w->ctx, i, w->e);
+		r = w->ops->hide_node(w->ctx, i, w->e);
 	if (r == 0 && s->parent < 0)
 		r = open_target(w, i, 0);
 	if (r || !pe->instance)
@@ -131,7 +131,7 @@ walk_plan(const struct plan *p, struct walk_step *steps,
 	for (i = 0; i < p->n; i++)
 		steps[i].parent = -1;
 	for (i = 0; r == 0 && i < p->n; i++)
-		r = prepare(&w, i);
+		r = open_entry(&w, i);
 	for (i = 0; r == 0 && i < p->n; i++)
 		r = mount_entry(&w, i);
 	return r;

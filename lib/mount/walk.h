@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
-#include "decide.h"
+#include "plan/decide.h"
 
 /* One entry of the plan on its way. */
 struct walk_step {
@@ -33,8 +33,8 @@ struct walk_ops {
 	/* SOURCE of a plain bind, its stat into s->sst. */
 	int (*source)(void *ctx, size_t i, struct walk_step *s,
 		      struct mntns_error *e);
-	/* The node a hidden file is covered with. */
-	int (*node)(void *ctx, size_t i, struct mntns_error *e);
+	/* The hide node, bound over a file that entry @i hides. */
+	int (*hide_node)(void *ctx, size_t i, struct mntns_error *e);
 	/*
 	 * TARGET in the view once the first @k entries are mounted, its
 	 * stat into s->tst; -ENOENT (alone) when it is missing.

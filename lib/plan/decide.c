@@ -10,13 +10,15 @@
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 
-#include "decide.h"
-#include "resolve.h"
+#include "plan/decide.h"
 #include "syscalls.h"
 
-/* One per-mount flag in the three ways the kernel spells it. */
+/*
+ * Each per-mount flag (MOUNT_MS_FLAGS) in the three ways the kernel
+ * spells it; its words are libmount's (config/options.h).
+ */
 enum { AS_MS, AS_ATTR, AS_ST };
-static const unsigned long flag_names[][3] = {
+static const unsigned long flag_spellings[][3] = {
 	{MS_RDONLY, MOUNT_ATTR_RDONLY, ST_RDONLY},
 	{MS_NOSUID, MOUNT_ATTR_NOSUID, ST_NOSUID},
 	{MS_NODEV, MOUNT_ATTR_NODEV, ST_NODEV},
@@ -29,18 +31,10 @@ flags_as(unsigned long f, int from, int to)
 	unsigned long out = 0;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(flag_names); i++)
-		if (f & flag_names[i][from])
-			out |= flag_names[i][to];
+	for (i = 0; i < ARRAY_SIZE(flag_spellings); i++)
+		if (f & flag_spellings[i][from])
+			out |= flag_spellings[i][to];
 	return out;
-}
-
-bool
-path_below(const char *top, const char *path)
-{
-	size_t n = strlen(top);
-
-	return !strncmp(top, path, n) && path[n] == '/';
 }
 
 int
@@ -49,7 +43,7 @@ plan_parent(const struct plan *p, size_t i)
 	size_t j;
 
 	for (j = i; j-- > 0;)
-		if (path_below(p->entries[j].target, p->entries[i].target))
+		if (path_below(p->entries[i].target, p->entries[j].target))
 			return (int)j;
 	return -1;
 }
@@ -83,14 +77,20 @@ target_type_wanted(enum target_type want)
 }
 
 int
+check_type(const char *what, const char *path, mode_t m, enum target_type want,
+	   struct mntns_error *e)
+{
+	if (target_type_ok(m, want))
+		return 0;
+	return err_set(e, -ENOTDIR, "%s %s is a %s, expected %s", what, path,
+		       type_name(m), target_type_wanted(want));
+}
+
+int
 check_target_type(const struct plan_entry *pe, const struct stat *st,
 		  enum target_type want, struct mntns_error *e)
 {
-	if (target_type_ok(st->st_mode, want))
-		return 0;
-	return err_set(e, -ENOTDIR, "target %s is a %s, expected %s",
-		       pe->target, type_name(st->st_mode),
-		       target_type_wanted(want));
+	return check_type("target", pe->target, st->st_mode, want, e);
 }
 
 int
@@ -276,8 +276,7 @@ check_instance_owner(const struct plan_entry *pe, uid_t owner, uid_t uid,
 }
 
 int
-check_hidden_node(const char *path, const struct stat *st,
-		  struct mntns_error *e)
+check_hide_node(const char *path, const struct stat *st, struct mntns_error *e)
 {
 	if (S_ISREG(st->st_mode) && st->st_uid == 0 && !(st->st_mode & 07777) &&
 	    st->st_size == 0)

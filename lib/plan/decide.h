@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Every choice a login makes about a plan entry, and the one text of each
- * refusal, as pure functions (no system calls): the module (lib/mount/apply.c),
- * its dry run for "show" (lib/admin/describe.c) and "check" (lib/admin/lint.c) all
- * call these, so that what the helper predicts is what a login does.
+ * refusal, as pure functions (no system calls): the module
+ * (lib/mount/apply.c), its dry run for "show" (lib/admin/describe.c) and
+ * "check" (lib/admin/lint.c) all call these, so that what the helper
+ * predicts is what a login does, in the same words.
  */
 #ifndef MNTNS_DECIDE_H
 #define MNTNS_DECIDE_H
@@ -13,7 +14,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "plan.h"
+#include "plan/plan.h"
 
 enum target_type {
 	TARGET_DIR,
@@ -23,9 +24,6 @@ enum target_type {
 
 /* The per-mount flags a plan sets or keeps (MS_RDONLY, MS_NOSUID, ...). */
 #define MOUNT_MS_FLAGS 0xfUL
-
-/* @path is strictly below directory @top ("/a/b" is below "/a"). */
-bool path_below(const char *top, const char *path);
 
 /*
  * The nearest earlier entry of @p whose TARGET holds entry @i's, or -1.
@@ -46,7 +44,14 @@ bool target_type_ok(mode_t m, enum target_type want);
 /* "a directory", "a regular file", ... for messages. */
 const char *target_type_wanted(enum target_type want);
 
-/* Refuses a TARGET @st that is not what @want asks for. */
+/*
+ * Refuses a @what ("target") at @path, of type @m, that is not what
+ * @want asks for: the one wording of that refusal.
+ */
+int check_type(const char *what, const char *path, mode_t m,
+	       enum target_type want, struct mntns_error *e);
+
+/* check_type() of @pe's TARGET, @st. */
 int check_target_type(const struct plan_entry *pe, const struct stat *st,
 		      enum target_type want, struct mntns_error *e);
 
@@ -104,7 +109,7 @@ int tmpfs_mount_error(const struct plan_entry *pe, int rc,
 
 /*
  * The MS_* flags @pe's mount sets and clears (a tmpfs clears none, ro
- * adds MS_RDONLY, a hidden path gets all of MOUNT_MS_FLAGS).
+ * adds MS_RDONLY, a hide gets all of MOUNT_MS_FLAGS).
  */
 void mount_flags(const struct plan_entry *pe, unsigned long *set,
 		 unsigned long *clr);
@@ -138,8 +143,14 @@ int instance_error(const struct plan_entry *pe, int rc, struct mntns_error *e);
 int check_instance_owner(const struct plan_entry *pe, uid_t owner, uid_t uid,
 			 struct mntns_error *e);
 
-/* Refuses the hidden node @path unless it is empty, root's, mode 0000. */
-int check_hidden_node(const char *path, const struct stat *st,
-		      struct mntns_error *e);
+/*
+ * The hide node: an empty root-owned file with mode 0000, bound over a
+ * file that a hide rule hides.
+ */
+#define HIDE_NODE MNTNS_RUN_DIR "/inaccessible"
+
+/* Refuses the hide node @path unless it is empty, root's, mode 0000. */
+int check_hide_node(const char *path, const struct stat *st,
+		    struct mntns_error *e);
 
 #endif

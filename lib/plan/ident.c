@@ -8,7 +8,7 @@
 #include <pwd.h>
 #include <string.h>
 
-#include "ident.h"
+#include "plan/ident.h"
 
 #define NSS_BUF_START 4096
 #define NSS_BUF_MAX   (1024 * 1024)

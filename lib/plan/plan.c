@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "plan.h"
+#include "plan/plan.h"
 
 static int
 selector_matches(const struct selector *s, struct identity *id,

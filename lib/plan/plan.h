@@ -8,8 +8,8 @@
 
 #include <sys/types.h>
 
-#include "conf.h"
-#include "ident.h"
+#include "config/conf.h"
+#include "plan/ident.h"
 
 struct plan_entry {
 	enum mntns_method method;      /* METHOD_TMPFS or METHOD_BIND */

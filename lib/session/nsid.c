@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
-#include "nsid.h"
+#include "session/nsid.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -164,11 +165,31 @@ proc_uid(pid_t pid, uid_t *out)
 	return 0;
 }
 
-/* True for a name of /proc or /proc/PID/task that is a PID. */
+bool
+pid_parse(const char *s, pid_t *pid)
+{
+	unsigned long v = 0;
+	const char *c;
+
+	if (s[0] < '1' || s[0] > '9')
+		return false;
+	for (c = s; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return false;
+		v = v * 10 + (unsigned long)(*c - '0');
+		if (v > INT_MAX)
+			return false;
+	}
+	if (pid)
+		*pid = (pid_t)v;
+	return true;
+}
+
+/* A name of /proc or /proc/PID/task that is a PID. */
 static bool
 is_pid_name(const char *s)
 {
-	return s[0] >= '1' && s[0] <= '9';
+	return pid_parse(s, NULL);
 }
 
 /*
@@ -249,7 +270,7 @@ open_ns_of_user(pid_t pid, const struct ns_ident *ns, uint64_t start, uid_t uid)
 	nsfd = proc_ns_open(pid);
 	if (nsfd < 0)
 		return nsfd;
-	if (ns_ident_of(nsfd, &got) < 0 || !ns_ident_equal(&got, ns))
+	if (ns && (ns_ident_of(nsfd, &got) < 0 || !ns_ident_equal(&got, ns)))
 		return -ESRCH;
 	if (start && (proc_start_time(pid, &st) < 0 || st != start))
 		return -ESRCH;
@@ -344,9 +365,8 @@ ns_find_process(const struct ns_ident *ns, uid_t uid, pid_t skip,
 	if (!d)
 		return -errno;
 	while (fd < 0 && (de = readdir(d))) {
-		if (!is_pid_name(de->d_name))
+		if (!pid_parse(de->d_name, &p))
 			continue;
-		p = (pid_t)atoi(de->d_name);
 		/* The link's text names the inode: cheap to compare. */
 		if (p == skip || proc_ns_ino(dirfd(d), de->d_name) != ns->ino)
 			continue;

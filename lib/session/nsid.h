@@ -58,6 +58,12 @@ void ns_name(const struct ns_ident *ns, char name[NS_NAME_MAX]);
 /* Adds the inode to @ns, the calling process's namespace, if missing. */
 void ns_add_inode(struct ns_ident *ns);
 
+/*
+ * Whether @s is a PID as /proc and the records name one: decimal digits
+ * without a leading 0, 1 to INT_MAX; the value in *@pid (if not NULL).
+ */
+bool pid_parse(const char *s, pid_t *pid);
+
 /* Start time of @pid from /proc/PID/stat, in clock ticks since boot. */
 int proc_start_time(pid_t pid, uint64_t *out);
 
@@ -74,8 +80,9 @@ int proc_ns_open(pid_t pid);
 
 /*
  * Opens the mount namespace of @pid if, at the moment of the check, that
- * process is alive, in namespace @ns and (when @start is not 0) started
- * at @start.  Returns the fd, -ESRCH if not, or another -errno.
+ * process is alive, in namespace @ns (unless @ns is NULL) and (when
+ * @start is not 0) started at @start.  Returns the fd, -ESRCH if not, or
+ * another -errno.
  */
 int open_ns_of(pid_t pid, const struct ns_ident *ns, uint64_t start);
 

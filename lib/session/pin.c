@@ -15,8 +15,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "pin.h"
-#include "record.h"
+#include "session/pin.h"
+#include "session/record.h"
 #include "syscalls.h"
 
 #ifndef STATX_MNT_ID

@@ -32,7 +32,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "nsid.h"
+#include "session/nsid.h"
 #include "util.h"
 
 /*

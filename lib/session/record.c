@@ -3,18 +3,8 @@
  * Record texts: a few space-separated KEY=VALUE words, short enough that
  * tmpfs keeps them inside the inode of the symlink that holds them (see
  * lib/session/registry.c): a longer target costs a page of its own,
- * allocated at login and freed at logout.  The keys of a namespace's
- * record:
- *   k  "u" for a scope=user namespace (absent: scope=session)
- *   u  uid             p  PID of the session that made it (or member)
- *   t  that PID's start time, only without kernel namespace IDs
- *   v  a process that was still in the namespace when its creator left
- *      (absent: p), w its start time, only without namespace IDs
- *   n  namespace ID    i  its inode (for the /proc walk; alone without IDs)
- *   b  ID of the namespace it was built from, j its inode
- *   q  a process of that namespace
- *   s  the PAM service, last (printable, no blanks)
- * A record's own modification time says when it was made.
+ * allocated at login and freed at logout.  The keys are the table
+ * below.  A record's own modification time says when it was made.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,11 +12,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "record.h"
+#include "session/record.h"
 
-/* Copies @s for display: printable ASCII only, one line. */
+/* The keys of a record's words: a namespace's record (ns/KEY and
+ * users/UID/KEY) or a scope=user session's (users/UID/PID, p t n i s). */
+enum record_key {
+	KEY_SCOPE = 'k',   /* "u" for a scope=user namespace; absent: session */
+	KEY_UID = 'u',	   /* its user */
+	KEY_PID = 'p',	   /* the session that made it (or the session) */
+	KEY_START = 't',   /* that PID's start time, only without IDs */
+	KEY_VOUCHER = 'v', /* a process still in it when its maker left;
+			       absent: p */
+	KEY_VSTART = 'w',  /* the voucher's start time, only without IDs */
+	KEY_ID = 'n',	   /* the kernel's namespace ID (6.11 and later) */
+	KEY_INO = 'i',	   /* its inode (for the /proc walk; alone without
+			       IDs) */
+	KEY_BASE_ID = 'b', /* the ID of the view it was built from */
+	KEY_BASE_INO = 'j', /* ... that view's inode */
+	KEY_BASE_PID = 'q', /* a process of that view */
+	KEY_SERVICE = 's',  /* the PAM service, last: record_word() */
+};
+
+/*
+ * @s as one word of a record: printable ASCII with no blank, as a record
+ * is split at blanks (mask_text() keeps blanks and UTF-8, for terminals).
+ */
 static void
-printable(char *dst, size_t len, const char *s)
+record_word(char *dst, size_t len, const char *s)
 {
 	size_t i;
 
@@ -47,7 +59,7 @@ put_ident(char *buf, size_t len, char id_key, char ino_key,
 	return snprintf(buf, len, " %c=%" PRIu64, ino_key, ns->ino);
 }
 
-/* " t=START" when it is needed, else nothing. */
+/* " t=START" (@key) when it is needed, else nothing. */
 static int
 put_start(char *buf, size_t len, char key, uint64_t start)
 {
@@ -61,20 +73,25 @@ ns_record_format(const struct ns_record *r, char text[RECORD_MAX])
 	char svc[64];
 	size_t n;
 
-	printable(svc, sizeof(svc), r->service);
-	n = (size_t)snprintf(text, RECORD_MAX, "%su=%u p=%d",
-			     r->scope == SCOPE_USER ? "k=u " : "",
-			     (unsigned)r->uid, (int)r->pid);
-	n += (size_t)put_start(text + n, RECORD_MAX - n, 't', r->start);
+	record_word(svc, sizeof(svc), r->service);
+	n = r->scope == SCOPE_USER
+		    ? (size_t)snprintf(text, RECORD_MAX, "%c=u ", KEY_SCOPE)
+		    : 0;
+	n += (size_t)snprintf(text + n, RECORD_MAX - n, "%c=%u %c=%d", KEY_UID,
+			      (unsigned)r->uid, KEY_PID, (int)r->pid);
+	n += (size_t)put_start(text + n, RECORD_MAX - n, KEY_START, r->start);
 	if (r->voucher && r->voucher != r->pid) {
-		n += (size_t)snprintf(text + n, RECORD_MAX - n, " v=%d",
-				      (int)r->voucher);
-		n += (size_t)put_start(text + n, RECORD_MAX - n, 'w',
+		n += (size_t)snprintf(text + n, RECORD_MAX - n, " %c=%d",
+				      KEY_VOUCHER, (int)r->voucher);
+		n += (size_t)put_start(text + n, RECORD_MAX - n, KEY_VSTART,
 				       r->vstart);
 	}
-	n += (size_t)put_ident(text + n, RECORD_MAX - n, 'n', 'i', &r->ns);
-	n += (size_t)put_ident(text + n, RECORD_MAX - n, 'b', 'j', &r->base);
-	snprintf(text + n, RECORD_MAX - n, " q=%d s=%s", (int)r->base_pid, svc);
+	n += (size_t)put_ident(text + n, RECORD_MAX - n, KEY_ID, KEY_INO,
+			       &r->ns);
+	n += (size_t)put_ident(text + n, RECORD_MAX - n, KEY_BASE_ID,
+			       KEY_BASE_INO, &r->base);
+	snprintf(text + n, RECORD_MAX - n, " %c=%d %c=%s", KEY_BASE_PID,
+		 (int)r->base_pid, KEY_SERVICE, svc);
 }
 
 /* The value of word "@key=" in a record's text; NULL when absent. */
@@ -141,16 +158,16 @@ ns_record_parse(const char *t, struct ns_record *r)
 	char scope[8];
 
 	memset(r, 0, sizeof(*r));
-	if (record_u64(t, 'u', &uid) || record_u64(t, 'p', &pid) ||
-	    !optional_ok(record_u64(t, 't', &r->start)) ||
-	    !optional_ok(record_u64(t, 'v', &voucher)) ||
-	    !optional_ok(record_u64(t, 'w', &r->vstart)) ||
-	    record_ident(t, 'n', 'i', &r->ns) ||
-	    record_ident(t, 'b', 'j', &r->base) ||
-	    record_u64(t, 'q', &base_pid))
+	if (record_u64(t, KEY_UID, &uid) || record_u64(t, KEY_PID, &pid) ||
+	    !optional_ok(record_u64(t, KEY_START, &r->start)) ||
+	    !optional_ok(record_u64(t, KEY_VOUCHER, &voucher)) ||
+	    !optional_ok(record_u64(t, KEY_VSTART, &r->vstart)) ||
+	    record_ident(t, KEY_ID, KEY_INO, &r->ns) ||
+	    record_ident(t, KEY_BASE_ID, KEY_BASE_INO, &r->base) ||
+	    record_u64(t, KEY_BASE_PID, &base_pid))
 		return -EINVAL;
-	record_str(t, 'k', scope, sizeof(scope));
-	record_str(t, 's', r->service, sizeof(r->service));
+	record_str(t, KEY_SCOPE, scope, sizeof(scope));
+	record_str(t, KEY_SERVICE, r->service, sizeof(r->service));
 	r->scope = !strcmp(scope, "u") ? SCOPE_USER : SCOPE_SESSION;
 	r->uid = (uid_t)uid;
 	r->pid = (pid_t)pid;
@@ -169,29 +186,30 @@ ns_record_same(const struct ns_record *a, const struct ns_record *b)
 }
 
 void
-member_format(const struct member_record *m, char text[RECORD_MAX])
+session_record_format(const struct session_record *m, char text[RECORD_MAX])
 {
 	char svc[64];
 	size_t n;
 
-	printable(svc, sizeof(svc), m->service);
-	n = (size_t)snprintf(text, RECORD_MAX, "p=%d", (int)m->pid);
-	n += (size_t)put_start(text + n, RECORD_MAX - n, 't', m->start);
-	n += (size_t)put_ident(text + n, RECORD_MAX - n, 'n', 'i', &m->ns);
-	snprintf(text + n, RECORD_MAX - n, " s=%s", svc);
+	record_word(svc, sizeof(svc), m->service);
+	n = (size_t)snprintf(text, RECORD_MAX, "%c=%d", KEY_PID, (int)m->pid);
+	n += (size_t)put_start(text + n, RECORD_MAX - n, KEY_START, m->start);
+	n += (size_t)put_ident(text + n, RECORD_MAX - n, KEY_ID, KEY_INO,
+			       &m->ns);
+	snprintf(text + n, RECORD_MAX - n, " %c=%s", KEY_SERVICE, svc);
 }
 
 int
-member_parse(const char *t, struct member_record *m)
+session_record_parse(const char *t, struct session_record *m)
 {
 	uint64_t pid;
 
 	memset(m, 0, sizeof(*m));
-	if (record_u64(t, 'p', &pid) ||
-	    !optional_ok(record_u64(t, 't', &m->start)) ||
-	    record_ident(t, 'n', 'i', &m->ns))
+	if (record_u64(t, KEY_PID, &pid) ||
+	    !optional_ok(record_u64(t, KEY_START, &m->start)) ||
+	    record_ident(t, KEY_ID, KEY_INO, &m->ns))
 		return -EINVAL;
-	record_str(t, 's', m->service, sizeof(m->service));
+	record_str(t, KEY_SERVICE, m->service, sizeof(m->service));
 	m->pid = (pid_t)pid;
 	return 0;
 }
@@ -202,14 +220,14 @@ ns_ident_format(const struct ns_ident *ns, char text[RECORD_MAX])
 	/* put_ident() writes a leading blank: the text starts after it. */
 	char buf[RECORD_MAX];
 
-	put_ident(buf, sizeof(buf), 'n', 'i', ns);
+	put_ident(buf, sizeof(buf), KEY_ID, KEY_INO, ns);
 	snprintf(text, RECORD_MAX, "%s", buf + 1);
 }
 
 int
 ns_ident_parse(const char *text, struct ns_ident *ns)
 {
-	int r = record_ident(text, 'n', 'i', ns);
+	int r = record_ident(text, KEY_ID, KEY_INO, ns);
 
 	return r == 0 && (ns->id || ns->ino) ? 0 : -EINVAL;
 }

@@ -13,12 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "nsid.h"
-
-enum scope {
-	SCOPE_SESSION, /* a namespace per session */
-	SCOPE_USER,    /* one namespace for all of a user's sessions */
-};
+#include "config/settings.h"
+#include "session/nsid.h"
 
 struct ns_record {
 	struct ns_ident ns;
@@ -34,7 +30,7 @@ struct ns_record {
 	int64_t created;      /* seconds since the epoch (when read) */
 };
 
-struct member_record {
+struct session_record {
 	pid_t pid;
 	uint64_t start;
 	struct ns_ident ns;
@@ -49,8 +45,9 @@ struct member_record {
 #define RECORD_MAX 2048
 void ns_record_format(const struct ns_record *r, char text[RECORD_MAX]);
 int ns_record_parse(const char *text, struct ns_record *r);
-void member_format(const struct member_record *m, char text[RECORD_MAX]);
-int member_parse(const char *text, struct member_record *m);
+void session_record_format(const struct session_record *m,
+			   char text[RECORD_MAX]);
+int session_record_parse(const char *text, struct session_record *m);
 
 /* The same namespace made by the same session (vouchers may differ). */
 bool ns_record_same(const struct ns_record *a, const struct ns_record *b);

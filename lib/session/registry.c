@@ -14,7 +14,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
-#include "registry.h"
+#include "session/registry.h"
 
 /* ---- files under MNTNS_RUN_DIR ----------------------------------------- */
 
@@ -208,7 +208,7 @@ ns_record_remove(int run, const struct ns_record *r)
 	return remove_global(run, global, r);
 }
 
-/* ---- scope=user members ------------------------------------------------ */
+/* ---- scope=user sessions ------------------------------------------------ */
 
 int
 user_lock(int run, uid_t uid, struct mntns_error *e)
@@ -246,13 +246,13 @@ user_lock(int run, uid_t uid, struct mntns_error *e)
 }
 
 int
-member_write(int run, uid_t uid, const struct member_record *m,
-	     struct mntns_error *e)
+session_record_write(int run, uid_t uid, const struct session_record *m,
+		     struct mntns_error *e)
 {
 	char path[64], text[RECORD_MAX];
 
 	rel_path(path, sizeof(path), "users/%u/%d", (unsigned)uid, (int)m->pid);
-	member_format(m, text);
+	session_record_format(m, text);
 	return write_record(run, path, uid, text, e);
 }
 
@@ -290,7 +290,7 @@ user_retire(int run, uid_t uid)
 }
 
 int
-member_remove(int run, uid_t uid, pid_t pid)
+session_record_remove(int run, uid_t uid, pid_t pid)
 {
 	char path[64];
 
@@ -301,7 +301,7 @@ member_remove(int run, uid_t uid, pid_t pid)
 static bool
 is_pid_name(const char *s)
 {
-	return *s && strspn(s, "0123456789") == strlen(s);
+	return pid_parse(s, NULL);
 }
 
 /* A namespace record's name: "id-N" or "ino-N" (see ns_key()). */
@@ -331,35 +331,35 @@ dir_each(int run, const char *path, bool (*want)(const char *),
 }
 
 struct file_walk {
-	member_file_fn member;
+	session_file_fn session;
 	ns_file_fn ns;
 	void *ctx;
 };
 
 static int
-visit_member_file(int dirfd, const char *name, void *ctx)
+visit_session_file(int dirfd, const char *name, void *ctx)
 {
 	struct file_walk *w = ctx;
 	char text[RECORD_MAX];
-	struct member_record m;
+	struct session_record m;
 	int64_t made;
 
 	/* A record being written or half gone is skipped, not an error. */
 	if (read_record(dirfd, name, text, sizeof(text), &made) < 0 ||
-	    member_parse(text, &m) < 0)
+	    session_record_parse(text, &m) < 0)
 		return 0;
 	m.created = made;
-	return w->member(dirfd, name, &m, w->ctx);
+	return w->session(dirfd, name, &m, w->ctx);
 }
 
 int
-member_files_each(int run, uid_t uid, member_file_fn fn, void *ctx)
+session_files_each(int run, uid_t uid, session_file_fn fn, void *ctx)
 {
-	struct file_walk w = {.member = fn, .ctx = ctx};
+	struct file_walk w = {.session = fn, .ctx = ctx};
 	char path[64];
 
 	rel_path(path, sizeof(path), "users/%u", (unsigned)uid);
-	return dir_each(run, path, is_pid_name, visit_member_file, &w);
+	return dir_each(run, path, is_pid_name, visit_session_file, &w);
 }
 
 static int

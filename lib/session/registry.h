@@ -27,8 +27,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "nsid.h"
-#include "record.h"
+#include "session/nsid.h"
+#include "session/record.h"
 #include "util.h"
 
 /*
@@ -59,9 +59,9 @@ int ns_record_remove(int run, const struct ns_record *r);
  * names the process that holds it.  Returns the fd to close.
  */
 int user_lock(int run, uid_t uid, struct mntns_error *e);
-int member_write(int run, uid_t uid, const struct member_record *m,
-		 struct mntns_error *e);
-int member_remove(int run, uid_t uid, pid_t pid);
+int session_record_write(int run, uid_t uid, const struct session_record *m,
+			 struct mntns_error *e);
+int session_record_remove(int run, uid_t uid, pid_t pid);
 
 /* The user's scope=user namespace: 0, or -ENOENT when there is none. */
 int user_current_read(int run, uid_t uid, struct ns_ident *ns);
@@ -76,9 +76,9 @@ int user_retire(int run, uid_t uid);
  * directory and name it was read from.  @fn returns 0 to go on, > 0 to
  * stop (that value is returned), < 0 error.
  */
-typedef int (*member_file_fn)(int dirfd, const char *name,
-			      const struct member_record *m, void *ctx);
-int member_files_each(int run, uid_t uid, member_file_fn fn, void *ctx);
+typedef int (*session_file_fn)(int dirfd, const char *name,
+			       const struct session_record *m, void *ctx);
+int session_files_each(int run, uid_t uid, session_file_fn fn, void *ctx);
 
 /*
  * Calls @fn for each namespace record (ns/, or users/UID/ for

@@ -10,21 +10,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "apply.h"
-#include "pin.h"
-#include "session.h"
-#include "vouch.h"
+#include "mount/apply.h"
+#include "session/base.h"
+#include "session/pin.h"
+#include "session/session.h"
+#include "session/switch.h"
+#include "session/vouch.h"
 
-/* Where a new namespace is built from, and who vouches for that view. */
-struct base {
-	int fd; /* the base view when the login started in another; -1 */
-	struct ns_ident ns;
-	pid_t pid;	 /* a process in it, for the record */
-	uid_t outer_uid; /* whose namespace the login started in, if known */
-};
-
-/* One login's handles. */
-struct login {
+/* One opening of a session: its handles. */
+struct opening {
 	const struct session_args *a;
 	int run; /* the record directory, in the base view */
 	struct vouch v;
@@ -43,91 +37,9 @@ session_state_close(struct session_state *st)
 /* The view the login is built from: where the caller is, or, in a
  * namespace of the module, the one that was built from. */
 static int
-base_fd(const struct login *l)
+base_fd(const struct opening *l)
 {
 	return l->b.fd >= 0 ? l->b.fd : l->saved.ns;
-}
-
-/*
- * Whether the caller's view @cur is one the module made, or a copy of
- * one: it carries the mark (pin.h), which holds even when the records are
- * gone, or it has a record, which holds where the mark cannot be seen (a
- * caller chrooted inside it).  0 with the view it was built from in
- * b->ns, -ENOENT when it is not one, or another -errno.
- */
-static int
-module_view(int run, const struct ns_ident *cur, struct base *b)
-{
-	struct ns_record outer;
-	int m = view_base(run, &b->ns);
-	int o = ns_record_read(run, cur, &outer);
-
-	if (m < 0 && m != -ENOENT)
-		return m;
-	if (m == -ENOENT && o < 0)
-		return -ENOENT;
-	/* The record, if any, gives a process to try first. */
-	b->pid = o == 0 ? outer.base_pid : 0;
-	b->outer_uid = o == 0 ? outer.uid : (uid_t)-1;
-	if (m == -ENOENT)
-		b->ns = outer.base;
-	return 0;
-}
-
-/*
- * A login that starts in a view the module made is built from, or goes
- * back to, the view that one was built from, proven by a process of
- * root's there; failing that, nofail must not let it go on.
- */
-static int
-open_module_base(struct base *b, const char *user, struct mntns_error *e)
-{
-	char whose[48] = "";
-
-	if (b->outer_uid != (uid_t)-1)
-		snprintf(whose, sizeof(whose), " for uid %u",
-			 (unsigned)b->outer_uid);
-	b->fd = vouch_base(&b->ns, b->pid, &b->pid);
-	if (b->fd < 0)
-		return err_fatal(e, err_set(e, b->fd,
-					    "this login starts inside the "
-					    "namespace made%s, and no process "
-					    "of root's is left in the view it "
-					    "was built from; refusing to give "
-					    "%s that view",
-					    whose, user));
-	return 0;
-}
-
-static int
-find_base(struct login *l, const char *user, struct mntns_error *e)
-{
-	struct base *b = &l->b;
-	struct ns_ident cur;
-	int r;
-
-	b->fd = -1;
-	b->pid = getppid();
-	b->outer_uid = (uid_t)-1;
-	r = ns_ident_of(l->saved.ns, &cur);
-	if (r < 0)
-		return err_set(e, r,
-			       "cannot identify the current mount namespace: "
-			       "%s",
-			       strerror(-r));
-	r = module_view(l->run, &cur, b);
-	if (r == -ENOENT) {
-		b->ns = cur;
-		b->pid = getppid();
-		return 0;
-	}
-	if (r < 0)
-		return err_fatal(e, err_set(e, r,
-					    "cannot tell whether this login "
-					    "starts inside a namespace of "
-					    "pam_mntns (%s/view/base): %s",
-					    MNTNS_RUN_DIR, strerror(-r)));
-	return open_module_base(b, user, e);
 }
 
 /*
@@ -135,9 +47,9 @@ find_base(struct login *l, const char *user, struct mntns_error *e)
  * opened there, the namespace to join or build from is found there.
  */
 static int
-enter_base(struct login *l, struct mntns_error *e)
+enter_base(struct opening *l, struct mntns_error *e)
 {
-	int r = apply_join(l->b.fd, &l->b.ns, e);
+	int r = ns_join(l->b.fd, &l->b.ns, e);
 
 	if (r == 0)
 		r = registry_open(true, e);
@@ -160,21 +72,21 @@ start_time_if_needed(const struct ns_ident *ns)
 }
 
 static int
-record_member(int run, const struct identity *id, const char *service,
-	      const struct ns_ident *ns, struct mntns_error *e)
+record_session(int run, const struct identity *id, const char *service,
+	       const struct ns_ident *ns, struct mntns_error *e)
 {
-	struct member_record m = {
+	struct session_record m = {
 		.pid = getpid(),
 		.start = start_time_if_needed(ns),
 		.ns = *ns,
 	};
 
 	snprintf(m.service, sizeof(m.service), "%s", service);
-	return member_write(run, id->uid, &m, e);
+	return session_record_write(run, id->uid, &m, e);
 }
 
 static int
-record_ns(const struct login *l, const struct ns_ident *ns,
+record_ns(const struct opening *l, const struct ns_ident *ns,
 	  struct mntns_error *e)
 {
 	const struct session_args *a = l->a;
@@ -203,6 +115,19 @@ count_ns(const struct ns_record *r, const struct ns_proof *p, void *ctx)
 	return 0;
 }
 
+/* -EUSERS when @n namespaces are as many as max_namespaces=@max allows. */
+static int
+cap_reached(const char *user, unsigned n, unsigned max, struct mntns_error *e)
+{
+	if (!max || n < max)
+		return 0;
+	return err_set(e, -EUSERS,
+		       "%s already has %u mount namespaces, the most "
+		       "max_namespaces=%u allows; pam_mntns_helper list shows "
+		       "them and the processes left in them",
+		       user, n, max);
+}
+
 /*
  * A user's namespaces that exist are capped: each holds a copy of the
  * host's mount table in kernel memory, and its records a little of /run.
@@ -212,7 +137,7 @@ count_ns(const struct ns_record *r, const struct ns_proof *p, void *ctx)
  * (vouch_leave()), and this is where the user's go.
  */
 static int
-check_cap(struct login *l, struct mntns_error *e)
+check_cap(struct opening *l, struct mntns_error *e)
 {
 	const struct identity *id = l->a->id;
 	unsigned n = 0, max = l->a->max_namespaces;
@@ -222,14 +147,7 @@ check_cap(struct login *l, struct mntns_error *e)
 	if (r < 0)
 		return err_set(e, r, "cannot read the namespaces of %s: %s",
 			       id->user, strerror(-r));
-	if (max && n >= max)
-		return err_set(
-			e, -EUSERS,
-			"%s already has %u mount namespaces, the most "
-			"max_namespaces=%u allows; pam_mntns_helper list shows "
-			"them and the processes left in them",
-			id->user, n, max);
-	return 0;
+	return cap_reached(id->user, n, max, e);
 }
 
 /* The view was reset by setns(2): root and working directory of @u. */
@@ -253,7 +171,7 @@ place_back(const struct place *p)
  * caller comes back with the root and working directory it had in @u.
  */
 static int
-pin_new_ns(struct login *l, int u, const struct ns_ident *ns,
+pin_new_ns(struct opening *l, int u, const struct ns_ident *ns,
 	   struct session_state *st, struct mntns_error *e)
 {
 	struct place here = {open("/", O_PATH | O_DIRECTORY | O_CLOEXEC),
@@ -280,7 +198,7 @@ pin_new_ns(struct login *l, int u, const struct ns_ident *ns,
 }
 
 static int
-build_ns(struct login *l, struct session_state *st, struct mntns_error *e)
+build_ns(struct opening *l, struct session_state *st, struct mntns_error *e)
 {
 	const struct session_args *a = l->a;
 	_cleanup_(closep) int u = -1;
@@ -305,7 +223,7 @@ build_ns(struct login *l, struct session_state *st, struct mntns_error *e)
 }
 
 static int
-create_ns(struct login *l, struct session_state *st, struct mntns_error *e)
+create_ns(struct opening *l, struct session_state *st, struct mntns_error *e)
 {
 	const struct session_args *a = l->a;
 	int r;
@@ -318,14 +236,14 @@ create_ns(struct login *l, struct session_state *st, struct mntns_error *e)
 	if (a->scope == SCOPE_USER) {
 		r = user_current_write(l->run, a->id->uid, &st->ns, e);
 		if (r == 0)
-			r = record_member(l->run, a->id, a->service, &st->ns,
-					  e);
+			r = record_session(l->run, a->id, a->service, &st->ns,
+					   e);
 		if (r < 0)
 			return r;
 	}
 	r = record_ns(l, &st->ns, e);
 	if (r < 0 && a->scope == SCOPE_USER)
-		member_remove(l->run, a->id->uid, getpid());
+		session_record_remove(l->run, a->id->uid, getpid());
 	return r;
 }
 
@@ -335,7 +253,7 @@ create_ns(struct login *l, struct session_state *st, struct mntns_error *e)
  * recorded; else -ESRCH.
  */
 static int
-open_current(struct login *l, uid_t uid, struct ns_ident *ns)
+open_current(struct opening *l, uid_t uid, struct ns_ident *ns)
 {
 	struct ns_record rec;
 	struct ns_proof p;
@@ -358,7 +276,7 @@ open_current(struct login *l, uid_t uid, struct ns_ident *ns)
 
 /* scope=user: join the user's live namespace, or make it. */
 static int
-open_user_scope(struct login *l, struct session_state *st,
+open_user_scope(struct opening *l, struct session_state *st,
 		struct mntns_error *e)
 {
 	const struct identity *id = l->a->id;
@@ -375,9 +293,9 @@ open_user_scope(struct login *l, struct session_state *st,
 	if (fd < 0)
 		return err_set(e, fd, "cannot read the namespace of %s: %s",
 			       id->user, strerror(-fd));
-	r = apply_join(fd, &ns, e);
+	r = ns_join(fd, &ns, e);
 	if (r == 0)
-		r = record_member(l->run, id, l->a->service, &ns, e);
+		r = record_session(l->run, id, l->a->service, &ns, e);
 	st->ns = ns;
 	st->joined = true;
 	/* The last session to leave drops the pin. */
@@ -389,7 +307,7 @@ open_user_scope(struct login *l, struct session_state *st,
 /* scope=session: under the user's lock when capped, so that logins made
  * at the same moment cannot pass the cap together. */
 static int
-open_session_scope(struct login *l, struct session_state *st,
+open_session_scope(struct opening *l, struct session_state *st,
 		   struct mntns_error *e)
 {
 	_cleanup_(closep) int lock = -1;
@@ -407,7 +325,7 @@ open_session_scope(struct login *l, struct session_state *st,
  * it is), and the caller goes back to its namespace, root and cwd.
  */
 static int
-undo(struct login *l, int err, struct mntns_error *e)
+undo(struct opening *l, int err, struct mntns_error *e)
 {
 	if (l->pinned[0] && setns(base_fd(l), CLONE_NEWNS) == 0) {
 		pin_drop(l->v.pins, l->pinned);
@@ -428,10 +346,10 @@ int
 session_open(const struct session_args *a, struct session_state *st,
 	     struct mntns_error *e)
 {
-	struct login l = {.a = a,
-			  .saved = NS_SAVED_INIT,
-			  .b = {.fd = -1},
-			  .v = {.pins = -1}};
+	struct opening l = {.a = a,
+			    .saved = NS_SAVED_INIT,
+			    .b = {.fd = -1},
+			    .v = {.pins = -1}};
 	int r;
 
 	memset(st, 0, sizeof(*st));
@@ -445,7 +363,7 @@ session_open(const struct session_args *a, struct session_state *st,
 		return l.run;
 	r = ns_save(&l.saved, e);
 	if (r == 0)
-		r = find_base(&l, a->id->user, e);
+		r = base_find(l.run, l.saved.ns, &l.b, a->id->user, e);
 	if (r == 0 && l.b.fd >= 0)
 		r = enter_base(&l, e);
 	/* From here on this is the base view: proofs are made here. */
@@ -470,43 +388,42 @@ session_open(const struct session_args *a, struct session_state *st,
 }
 
 int
-session_host_view(const char *user, struct ns_ident *to, struct mntns_error *e)
+session_outlook(const struct session_args *a, struct session_outlook *o,
+		struct mntns_error *e)
 {
-	struct ns_saved saved = NS_SAVED_INIT;
-	_cleanup_(closep) int run = -1;
-	struct base b = {.fd = -1, .outer_uid = (uid_t)-1};
-	struct ns_ident cur;
-	int r;
+	struct opening l = {.a = a, .b = {.fd = -1}};
+	struct ns_ident here = {0, 0};
+	int fd, r = 0;
 
-	memset(to, 0, sizeof(*to));
-	run = registry_open(false, e);
-	if (run == -ENOENT)
-		return 0; /* nothing was ever made: this is the host's view */
-	if (run < 0)
-		return run;
-	r = self_ns_ident(&cur);
-	if (r == 0)
-		r = module_view(run, &cur, &b);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
-		return err_set(e, r,
-			       "cannot tell whether this login starts inside "
-			       "a namespace of pam_mntns: %s",
-			       strerror(-r));
-	r = ns_save(&saved, e);
-	if (r == 0)
-		r = open_module_base(&b, user, e);
-	if (r == 0) {
-		r = apply_join(b.fd, &b.ns, e);
-		if (r == 0)
-			*to = b.ns;
-		else
-			r = err_fatal(e, ns_restore(&saved, r, e));
+	memset(o, 0, sizeof(*o));
+	l.run = registry_open(false, e);
+	if (l.run == -ENOENT)
+		return 0; /* nothing was ever recorded */
+	if (l.run < 0)
+		return l.run;
+	/* Pins are seen only from the view they live in: this one. */
+	if (self_ns_ident(&here) == 0)
+		ns_add_inode(&here);
+	l.v = (struct vouch)VOUCH_INIT(l.run, here);
+	fd = a->scope == SCOPE_USER ? open_current(&l, a->id->uid, &o->current)
+				    : -ESRCH;
+	if (fd >= 0) {
+		o->joins = true;
+		close(fd);
+	} else if (fd != -ESRCH) {
+		r = err_set(e, fd, "cannot read the namespace of %s: %s",
+			    a->id->user, strerror(-fd));
+	} else {
+		r = vouch_each(&l.v, a->id->uid, count_ns, &o->namespaces);
+		r = r < 0 ? err_set(e, r,
+				    "cannot read the namespaces of %s: %s",
+				    a->id->user, strerror(-r))
+			  : cap_reached(a->id->user, o->namespaces,
+					a->max_namespaces, e);
 	}
-	closep(&b.fd);
-	ns_saved_close(&saved);
-	return r < 0 ? r : 1;
+	vouch_close(&l.v);
+	closep(&l.run);
+	return r;
 }
 
 /*
@@ -553,7 +470,7 @@ session_close(const struct session_state *st)
 		lock = user_lock(run, st->uid, NULL);
 		if (lock < 0)
 			return lock;
-		member_remove(run, st->uid, st->pid);
+		session_record_remove(run, st->uid, st->pid);
 	}
 	r = ns_record_read(run, &st->ns, &rec);
 	if (r < 0)

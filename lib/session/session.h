@@ -9,10 +9,10 @@
 
 #include <stdbool.h>
 
-#include "ident.h"
-#include "nsid.h"
-#include "plan.h"
-#include "record.h"
+#include "plan/ident.h"
+#include "session/nsid.h"
+#include "plan/plan.h"
+#include "session/record.h"
 
 /*
  * What close needs to know, kept by the caller; session_state_close()
@@ -43,10 +43,8 @@ struct session_args {
 	const struct identity *id;
 	enum scope scope;
 	const char *service;
-	unsigned max_namespaces; /* live namespaces per user; 0: no cap */
+	unsigned max_namespaces; /* namespaces per user; 0: no cap */
 };
-
-#define SESSION_MAX_NAMESPACES 256
 
 /*
  * Puts the calling process into the session's namespace: a new one with
@@ -58,6 +56,23 @@ struct session_args {
  */
 int session_open(const struct session_args *a, struct session_state *st,
 		 struct mntns_error *e);
+
+/* What session_open() would find, for a dry run (show). */
+struct session_outlook {
+	bool joins;		 /* scope=user: the login joins @current */
+	struct ns_ident current; /* ... the user's namespace */
+	unsigned namespaces;	 /* else: the user's that exist */
+};
+
+/*
+ * The namespaces of a login with @a (its plan unused) as session_open()
+ * would find them, looked at from this view: the one it joins, or how
+ * many the user has, and -EUSERS with the module's message when that is
+ * the cap.  Read only, but for the records of namespaces found gone,
+ * which go as they do when list reads them.
+ */
+int session_outlook(const struct session_args *a, struct session_outlook *o,
+		    struct mntns_error *e);
 
 /*
  * A login with no rule (root under "*,!root", an "@admins ... none"

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pin.h"
-#include "vouch.h"
+#include "session/pin.h"
+#include "session/vouch.h"
 
 void
 vouch_close(struct vouch *v)
@@ -32,18 +32,18 @@ vouch_pins(struct vouch *v, struct mntns_error *e)
 	return v->pins;
 }
 
-/* ---- scope=user members ------------------------------------------------ */
+/* ---- scope=user sessions ------------------------------------------------ */
 
-struct member_walk {
-	member_fn fn;
+struct session_walk {
+	session_fn fn;
 	void *ctx;
 };
 
 static int
-visit_member(int dirfd, const char *name, const struct member_record *m,
-	     void *ctx)
+visit_session(int dirfd, const char *name, const struct session_record *m,
+	      void *ctx)
 {
-	struct member_walk *w = ctx;
+	struct session_walk *w = ctx;
 	int nsfd, r;
 
 	nsfd = open_ns_of(m->pid, &m->ns, m->start);
@@ -57,14 +57,14 @@ visit_member(int dirfd, const char *name, const struct member_record *m,
 }
 
 int
-vouch_members(int run, uid_t uid, member_fn fn, void *ctx)
+vouch_sessions(int run, uid_t uid, session_fn fn, void *ctx)
 {
-	struct member_walk w = {fn, ctx};
+	struct session_walk w = {fn, ctx};
 
-	return member_files_each(run, uid, visit_member, &w);
+	return session_files_each(run, uid, visit_session, &w);
 }
 
-struct member_ns {
+struct session_ns {
 	const struct ns_ident *ns;
 	pid_t skip;
 	pid_t pid;
@@ -72,9 +72,9 @@ struct member_ns {
 };
 
 static int
-find_member_ns(const struct member_record *m, int nsfd, void *ctx)
+find_session_ns(const struct session_record *m, int nsfd, void *ctx)
 {
-	struct member_ns *w = ctx;
+	struct session_ns *w = ctx;
 
 	if (m->pid == w->skip || !ns_ident_equal(&m->ns, w->ns))
 		return 0;
@@ -86,12 +86,12 @@ find_member_ns(const struct member_record *m, int nsfd, void *ctx)
 /* A live scope=user session of @uid in @ns other than @skip: its fd,
  * and its process in *@pid. */
 static int
-open_member_ns(int run, uid_t uid, const struct ns_ident *ns, pid_t skip,
-	       pid_t *pid)
+open_session_ns(int run, uid_t uid, const struct ns_ident *ns, pid_t skip,
+		pid_t *pid)
 {
-	struct member_ns w = {ns, skip, 0, -1};
+	struct session_ns w = {ns, skip, 0, -1};
 
-	if (vouch_members(run, uid, find_member_ns, &w) < 0 || w.fd < 0)
+	if (vouch_sessions(run, uid, find_session_ns, &w) < 0 || w.fd < 0)
 		return -ESRCH;
 	*pid = w.pid;
 	return w.fd;
@@ -115,7 +115,7 @@ find_named_task(int run, const struct ns_record *r, uid_t uid, pid_t skip,
 	/* A session of the user's counts without a uid check (it may be
 	 * root's su): cheapest first, as joins go through here. */
 	if (r->scope == SCOPE_USER)
-		fd = open_member_ns(run, r->uid, &r->ns, skip, &pid);
+		fd = open_session_ns(run, r->uid, &r->ns, skip, &pid);
 	if (fd == -ESRCH && r->pid != skip && r->scope != SCOPE_USER) {
 		fd = open_ns_of_user(r->pid, &r->ns, r->start, uid);
 		p->creator = fd >= 0;
@@ -336,7 +336,7 @@ vouch_leave(int run, struct ns_record *r, pid_t self)
 	/* Only scope=user namespaces have sessions other than their
 	 * creator's; a session left keeps the record as it is. */
 	if (r->scope == SCOPE_USER &&
-	    (fd = open_member_ns(run, r->uid, &r->ns, self, &pid)) >= 0) {
+	    (fd = open_session_ns(run, r->uid, &r->ns, self, &pid)) >= 0) {
 		close(fd);
 		return LEAVE_KEPT;
 	}

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "registry.h"
+#include "session/registry.h"
 
 enum ns_life {
 	NS_GONE, /* the kernel says it is gone, or (no IDs) its pin was
@@ -79,8 +79,8 @@ int vouch_each(struct vouch *v, uid_t uid, proven_fn fn, void *ctx);
  * and in the namespace it recorded, with an fd to that namespace (closed
  * after the call); removes the records of the others.
  */
-typedef int (*member_fn)(const struct member_record *m, int nsfd, void *ctx);
-int vouch_members(int run, uid_t uid, member_fn fn, void *ctx);
+typedef int (*session_fn)(const struct session_record *m, int nsfd, void *ctx);
+int vouch_sessions(int run, uid_t uid, session_fn fn, void *ctx);
 
 /* What happens to a namespace's records when a session leaves it. */
 enum leave {

@@ -28,9 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
-#include "ident.h"
-#include "plan.h"
+#include "config/conf.h"
+#include "plan/ident.h"
+#include "plan/plan.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -157,4 +157,67 @@ test_helper_show_refused() {
 	hlp_refusal_like_module "$HLP/show-refused2.conf" mntnst1
 }
 
+# hlp_show_key USER CONF KEY: one top-level value of show --json.
+hlp_show_key() {
+	"$HELPER" show "$1" --conf "$2" --json 2>/dev/null |
+		sed -n -E "s/^  \"$3\": \"?(.*[^\",])\"?,?\$/\1/p"
+}
+
+# hlp_agree WHAT CONF USER RESULT CODE: show's result for a login of
+# USER is RESULT, the module's session gives CODE, and where show gives a
+# reason the module logs it.
+hlp_agree() {
+	local what=$1 conf=$2 user=$3 result=$4 code=$5 reason out
+	expect_eq "$what: show says $result" \
+		"$(hlp_show_key "$user" "$conf" result)" "$result"
+	reason=$(hlp_show_key "$user" "$conf" reason)
+	: >"$SYSLOG"
+	out=$(session hlp-agree "$user")
+	expect_eq "$what: the module's session gives $code" \
+		"$(field open "$out")" "$code"
+	if [ "$reason" != null ]; then
+		expect_true "$what: show's reason is the module's message" \
+			grep -qF "user $user: $reason" "$SYSLOG"
+	fi
+}
+
+# show and the module agree on a config's settings: scope=user (join the
+# namespace a held session made), the cap of max_namespaces (the held
+# one counts), and nofail (a refusal lets the login go on).
+test_helper_show_settings_like_module() {
+	local c=$HLP/agree.conf rule='*,!root /tmp tmpfs - size=1m' ns out
+	hlp_show_paths
+	service hlp-agree "conf=$c"
+	printf 'set scope=user\nset max_namespaces=1\n%s\n' "$rule" >"$c"
+	chmod 0644 "$c"
+	hlp_agree "scope=user, no namespace yet" "$c" mntnst1 mounts PAM_SUCCESS
+	hlp_hold agree hlp-agree mntnst1
+	ns=$(hlp_held agree ns)
+	hlp_agree "scope=user, one held" "$c" mntnst1 joins PAM_SUCCESS
+	expect_eq "scope=user: show names the held session's namespace" \
+		"$(hlp_show_key mntnst1 "$c" joins)" "mnt:[$ns]"
+	out=$(session hlp-agree mntnst1 -- readlink /proc/self/ns/mnt)
+	expect_match "scope=user: the module's login joins it" "$out" \
+		"mnt:\\[$ns\\]"
+	printf 'set max_namespaces=1\n%s\n' "$rule" >"$c"
+	expect_eq "the cap: show counts the held namespace" \
+		"$(hlp_show_key mntnst1 "$c" namespaces)" 1
+	hlp_agree "scope=session, the cap reached" "$c" mntnst1 refused \
+		PAM_SESSION_ERR
+	hlp_agree "another user, under the cap" "$c" mntnst2 mounts PAM_SUCCESS
+	printf 'set nofail\nset max_namespaces=1\n%s\n' "$rule" >"$c"
+	hlp_agree "nofail, the cap reached" "$c" mntnst1 nofail PAM_IGNORE
+	hlp_run show-nofail-cap "$HELPER" show mntnst1 --conf "$c"
+	hlp_release agree
+	hlp_agree "nofail, the cap no longer reached" "$c" mntnst1 mounts \
+		PAM_SUCCESS
+	hlp_conf show-refused
+	mkdir -m 0755 "$HLP/bad"
+	chown mntnst1 "$HLP/bad"
+	{ echo 'set nofail'; cat "$HLP/show-refused.conf"; } >"$c"
+	hlp_agree "nofail, a refused plan" "$c" mntnst2 nofail PAM_IGNORE
+	printf 'set nofail\nset bogus\n' >"$c"
+	hlp_run show-nofail-bad-conf "$HELPER" show mntnst1 --conf "$c"
+}
+
 run_tests

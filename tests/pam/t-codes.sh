@@ -57,7 +57,7 @@ test_codes_bad_argument() {
 	out=$(session badarg mntnst1)
 	expect_eq "unknown argument: PAM_SERVICE_ERR" "$(field open "$out")" PAM_SERVICE_ERR
 	expect_match "unknown argument is logged" "$(cat "$SYSLOG")" \
-		"<83> pam_mntns\(badarg:session\): unknown or malformed argument 'frobnicate'"
+		"<83> pam_mntns\(badarg:session\): unknown or malformed argument 'frobnicate': unknown setting 'frobnicate'"
 	local bad
 	for bad in scope=host scope= conf=relative.conf conf= Debug; do
 		service badscope "conf=$W/std.conf" "$bad"

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The config parser: DESIGN section 3, every error message, file loading. */
+/* The config parser: the grammar of pam_mntns.conf(5), every error
+ * message, file loading. */
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
@@ -10,6 +11,8 @@
 
 #include <libmount/libmount.h>
 
+#include "config/options.h"
+#include "config/template.h"
 #include "unit.h"
 
 #define MS_DEFAULT (MS_NOSUID | MS_NODEV)
@@ -1016,6 +1019,68 @@ test_other_libmount_words_refused(void **state)
 	assert_true(n >= 10);
 }
 
+/* The words the helper writes flags in are the ones the config reads. */
+static void
+test_mount_flag_word(void **state)
+{
+	(void)state;
+	assert_string_equal(mount_flag_word(MS_RDONLY, true), "ro");
+	assert_string_equal(mount_flag_word(MS_RDONLY, false), "rw");
+	assert_string_equal(mount_flag_word(MS_NOSUID, true), "nosuid");
+	assert_string_equal(mount_flag_word(MS_NOSUID, false), "suid");
+	assert_string_equal(mount_flag_word(MS_NODEV, true), "nodev");
+	assert_string_equal(mount_flag_word(MS_NODEV, false), "dev");
+	assert_string_equal(mount_flag_word(MS_NOEXEC, true), "noexec");
+	assert_string_equal(mount_flag_word(MS_NOEXEC, false), "exec");
+	assert_string_equal(mount_flag_word(MS_NOATIME, true), "?");
+}
+
+/* True if template_literal-like @fn gives @rc and (for 1) @want. */
+static bool
+literal_is(int (*fn)(const char *, char **), const char *tmpl, int rc,
+	   const char *want)
+{
+	char *out = NULL;
+	int r = fn(tmpl, &out);
+	bool ok = r == rc && (rc != 1 || !strcmp(out, want));
+
+	if (!ok)
+		print_error("'%s': %d '%s', wanted %d '%s'\n", tmpl, r,
+			    out ? out : "", rc, want ? want : "");
+	free(out);
+	return ok;
+}
+
+static void
+test_template_literal(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_true(literal_is(template_literal, "/srv/a%%b", 1, "/srv/a%b"));
+	assert_true(literal_is(template_literal, "/srv/%u", 0, NULL));
+	assert_true(literal_is(template_literal, "%h/x", 0, NULL));
+	assert_true(
+		literal_is(template_literal_parent, "/srv/x/%u", 1, "/srv/x"));
+	assert_true(literal_is(template_literal_parent, "/x", 1, "/"));
+	assert_true(literal_is(template_literal_parent, "/%u/x", 0, NULL));
+	assert_true(literal_is(template_literal_parent, "%h/x", 0, NULL));
+	assert_true(
+		literal_is(template_literal_dirs, "/srv/x/%u/y", 1, "/srv/x"));
+	assert_true(literal_is(template_literal_dirs, "/srv/x", 0, NULL));
+	assert_true(literal_is(template_literal_dirs, "/%u", 0, NULL));
+	assert_true(literal_is(template_literal_dirs, "%h/x", 0, NULL));
+	template_format("%h/.cache", buf, sizeof(buf));
+	assert_string_equal(buf, "~/.cache");
+	template_format("%h", buf, sizeof(buf));
+	assert_string_equal(buf, "~");
+	template_format("/srv/%hx", buf, sizeof(buf));
+	assert_string_equal(buf, "/srv/%hx");
+	assert_true(template_uses_var("/a/%u", 'u'));
+	assert_false(template_uses_var("/a/%%u", 'u'));
+	assert_false(template_uses_var("/a/%U", 'u'));
+}
+
 /* ---- lines, comments, files ------------------------------------------ */
 
 static void
@@ -1089,11 +1154,12 @@ test_settings(void **state)
 	assert_int_equal(c.nrules, 1);
 	assert_true(c.settings.debug);
 	assert_true(c.settings.nofail);
-	assert_int_equal(c.settings.scope, CONF_SCOPE_USER);
+	assert_int_equal(c.settings.scope, SCOPE_USER);
+	assert_true(c.settings.given & SET_SCOPE);
 	assert_int_equal(c.settings.nlines, 3);
 	/* The last line wins, as for rules: a drop-in can change it back. */
 	assert_parses(&c, "set scope=session\n");
-	assert_int_equal(c.settings.scope, CONF_SCOPE_SESSION);
+	assert_int_equal(c.settings.scope, SCOPE_SESSION);
 	conf_free(&c);
 }
 
@@ -1106,7 +1172,7 @@ test_settings_unset(void **state)
 	assert_parses(&c, "* /tmp tmpfs\n# set debug\n");
 	assert_false(c.settings.debug);
 	assert_false(c.settings.nofail);
-	assert_int_equal(c.settings.scope, CONF_SCOPE_UNSET);
+	assert_false(c.settings.given & SET_SCOPE);
 	assert_int_equal(c.settings.nlines, 0);
 	conf_free(&c);
 }
@@ -1160,14 +1226,77 @@ test_settings_max_namespaces(void **state)
 
 	(void)state;
 	assert_parses(&c, "set max_namespaces=32\n");
-	assert_true(c.settings.max_given);
+	assert_true(c.settings.given & SET_MAX);
 	assert_int_equal(c.settings.max_namespaces, 32);
 	assert_parses(&c, "set max_namespaces=0\n");
 	assert_int_equal(c.settings.max_namespaces, 0);
 	conf_free(&c);
 	assert_parses(&c, "* /tmp tmpfs\n");
-	assert_false(c.settings.max_given);
+	assert_false(c.settings.given & SET_MAX);
 	conf_free(&c);
+}
+
+/* The PAM line's arguments go through the same table as "set" lines. */
+static void
+test_settings_pam_arguments(void **state)
+{
+	struct mntns_error e = {0};
+	struct settings s;
+
+	(void)state;
+	settings_init(&s);
+	assert_int_equal(s.scope, SCOPE_SESSION);
+	assert_int_equal(s.max_namespaces, SETTINGS_MAX_NAMESPACES);
+	assert_int_equal(setting_parse(&s, "conf=/etc/x.conf", SETTING_PAM, &e),
+			 0);
+	assert_string_equal(s.conf, "/etc/x.conf");
+	assert_int_equal(setting_parse(&s, "scope=user", SETTING_PAM, &e), 0);
+	assert_int_equal(setting_parse(&s, "nofail", SETTING_PAM, &e), 0);
+	assert_int_equal(setting_parse(&s, "max_namespaces=7", SETTING_PAM, &e),
+			 0);
+	assert_int_equal(s.given, SET_CONF | SET_SCOPE | SET_NOFAIL | SET_MAX);
+	assert_int_equal(setting_parse(&s, "conf=etc/x.conf", SETTING_PAM, &e),
+			 -EINVAL);
+	assert_string_equal(e.msg,
+			    "conf= takes an absolute path, not 'etc/x.conf'");
+	assert_int_equal(setting_parse(&s, "debug=1", SETTING_PAM, &e),
+			 -EINVAL);
+	assert_int_equal(setting_parse(&s, "scope=host", SETTING_PAM, &e),
+			 -EINVAL);
+	assert_int_equal(setting_parse(&s, "max_namespaces=", SETTING_PAM, &e),
+			 -EINVAL);
+}
+
+/* A PAM line's argument wins over a "set" line; a flag on either is on. */
+static void
+test_settings_merge(void **state)
+{
+	struct settings pam, conf, out;
+	struct mntns_error e = {0};
+
+	(void)state;
+	settings_init(&pam);
+	settings_init(&conf);
+	assert_int_equal(setting_parse(&conf, "scope=user", SETTING_CONF, &e),
+			 0);
+	assert_int_equal(
+		setting_parse(&conf, "max_namespaces=3", SETTING_CONF, &e), 0);
+	assert_int_equal(setting_parse(&conf, "nofail", SETTING_CONF, &e), 0);
+	settings_merge(&out, &pam, &conf);
+	assert_int_equal(out.scope, SCOPE_USER);
+	assert_int_equal(out.max_namespaces, 3);
+	assert_true(out.nofail);
+	assert_false(out.debug);
+	assert_int_equal(setting_parse(&pam, "scope=session", SETTING_PAM, &e),
+			 0);
+	assert_int_equal(
+		setting_parse(&pam, "max_namespaces=9", SETTING_PAM, &e), 0);
+	assert_int_equal(setting_parse(&pam, "debug", SETTING_PAM, &e), 0);
+	settings_merge(&out, &pam, &conf);
+	assert_int_equal(out.scope, SCOPE_SESSION);
+	assert_int_equal(out.max_namespaces, 9);
+	assert_true(out.nofail);
+	assert_true(out.debug);
 }
 
 static void
@@ -1519,7 +1648,7 @@ errors_text(const struct conf *c, char *buf, size_t len)
 	for (i = 0; i < c->nerrors; i++) {
 		conf_first_error(c, i, &e);
 		have = strlen(buf);
-		error_line(&e, buf + have, len - have);
+		err_format(&e, buf + have, len - have);
 		have = strlen(buf);
 		snprintf(buf + have, len - have, "\n");
 	}
@@ -1889,6 +2018,8 @@ main(void)
 		cmocka_unit_test(test_option_errors),
 		cmocka_unit_test(test_optmap_matches_libmount),
 		cmocka_unit_test(test_other_libmount_words_refused),
+		cmocka_unit_test(test_mount_flag_word),
+		cmocka_unit_test(test_template_literal),
 		cmocka_unit_test(test_comments_and_blanks),
 		cmocka_unit_test(test_empty_input),
 		cmocka_unit_test(test_error_line_numbers),
@@ -1898,6 +2029,8 @@ main(void)
 		cmocka_unit_test(test_settings_user_named_set),
 		cmocka_unit_test(test_settings_errors),
 		cmocka_unit_test(test_settings_max_namespaces),
+		cmocka_unit_test(test_settings_pam_arguments),
+		cmocka_unit_test(test_settings_merge),
 		cmocka_unit_test(test_rule_origin),
 		cmocka_unit_test(test_many_rules),
 		cmocka_unit_test(test_design_example),

@@ -8,10 +8,10 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-#include "decide.h"
+#include "plan/decide.h"
 #include "syscalls.h"
 #include "unit.h"
-#include "walk.h"
+#include "mount/walk.h"
 
 static struct plan_entry
 entry(enum mntns_method m, const char *target)
@@ -52,7 +52,7 @@ test_plan_parent(void **state)
 	/* "/ab" is not below "/a". */
 	assert_int_equal(plan_parent(&p, 3), -1);
 	assert_false(path_below("/a", "/a"));
-	assert_true(path_below("/a", "/a/x"));
+	assert_true(path_below("/a/x", "/a"));
 }
 
 static void
@@ -75,6 +75,13 @@ test_target_type(void **state)
 			 -ENOTDIR);
 	assert_string_equal(e.msg, "target /srv is a FIFO, expected a "
 				   "directory or a regular file");
+	/* The one wording, for "check" too. */
+	assert_int_equal(check_type("TARGET", "/t", S_IFDIR, TARGET_FILE, &e),
+			 -ENOTDIR);
+	assert_string_equal(e.msg, "TARGET /t is a directory, expected a "
+				   "regular file");
+	assert_int_equal(check_type("TARGET", "/t", S_IFDIR, TARGET_ANY, &e),
+			 0);
 	assert_int_equal(source_type("source", "/s", S_IFREG, &want, &e), 0);
 	assert_int_equal(want, TARGET_FILE);
 	assert_int_equal(source_type("SOURCE", "/s", S_IFSOCK, &want, &e),
@@ -216,9 +223,9 @@ test_instance_messages(void **state)
 	assert_msg(&e, "instance /var/inst/alice is owned by uid 1001",
 		   "expected 1000");
 	assert_int_equal(check_instance_owner(&pe, 1000, 1000, &e), 0);
-	assert_int_equal(check_hidden_node("/run/n", &node, &e), 0);
+	assert_int_equal(check_hide_node("/run/n", &node, &e), 0);
 	node.st_size = 1;
-	assert_int_equal(check_hidden_node("/run/n", &node, &e), -EPERM);
+	assert_int_equal(check_hide_node("/run/n", &node, &e), -EPERM);
 }
 
 /* ---- the walk --------------------------------------------------------- */

@@ -9,8 +9,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "describe.h"
-#include "plan.h"
+#include "admin/describe.h"
+#include "plan/plan.h"
 #include "unit.h"
 
 #define UID 60000
@@ -126,7 +126,7 @@ test_describe_ro_and_hide(void **state)
 	assert_int_equal(pd.d[0].owner, OWNER_HIDDEN);
 	assert_int_equal(pd.d[0].uid, 0);
 	assert_int_equal(pd.d[0].mode, S_IFDIR);
-	assert_int_equal(pd.d[0].flags, DESC_MS_FLAGS);
+	assert_int_equal(pd.d[0].flags, MOUNT_MS_FLAGS);
 	assert_int_equal(pd.d[1].state, DESC_OK);
 	assert_int_equal(pd.d[1].owner, OWNER_TARGET);
 	assert_int_equal(pd.d[1].mode, mode_of(state, "ro"));

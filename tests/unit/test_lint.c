@@ -7,7 +7,7 @@
  */
 #include <sys/stat.h>
 
-#include "lint.h"
+#include "admin/lint.h"
 #include "unit.h"
 
 #define MAX_FINDINGS 16
@@ -114,10 +114,12 @@ test_lint_symlink_target(void **state)
 		  "*  @D@/link/sub  hide\n",
 		  &f);
 	assert_int_equal(f.n, 2);
-	assert_finding(&f, 0, 1, "TARGET @D@/link is a symlink; the module");
+	assert_finding(&f, 0, 1,
+		       "TARGET @D@/link is a symlink, refusing it; the module");
 	assert_finding(
 		&f, 1, 2,
-		"TARGET @D@/link/sub: @D@/link is a symlink; the module");
+		"TARGET @D@/link/sub: @D@/link is a symlink, refusing it; the "
+		"module");
 }
 
 /* With a variable, the directories before it are still checked. */
@@ -130,7 +132,9 @@ test_lint_symlink_before_variable(void **state)
 	assert_int_equal(tmp_symlink(*state, "t", "link"), 0);
 	lint_text(state, "*  @D@/link/%u  tmpfs  -  size=1M\n", &f);
 	assert_int_equal(f.n, 1);
-	assert_finding(&f, 0, 1, "TARGET @D@/link/%u: @D@/link is a symlink");
+	assert_finding(
+		&f, 0, 1,
+		"TARGET @D@/link/%u: @D@/link is a symlink, refusing it");
 }
 
 static void
@@ -142,8 +146,8 @@ test_lint_target_type(void **state)
 	lint_text(state, "*  @D@/file  tmpfs  -  size=1M\n", &f);
 	assert_int_equal(f.n, 1);
 	assert_finding(&f, 0, 1,
-		       "TARGET @D@/file is a regular file; method tmpfs needs "
-		       "a directory");
+		       "TARGET @D@/file is a regular file, expected a "
+		       "directory; the module refuses");
 }
 
 /* What a tmpfs or bind of the plan mounts is not the host's to check. */
@@ -189,10 +193,12 @@ test_lint_source(void **state)
 		  &f);
 	assert_int_equal(f.n, 3);
 	assert_finding(&f, 0, 1, "SOURCE @D@/missing does not exist");
+	/* The login's own check: TARGET must be what SOURCE is. */
 	assert_finding(&f, 1, 2,
-		       "SOURCE @D@/file is a regular file, but TARGET is a "
-		       "directory");
-	assert_finding(&f, 2, 3, "SOURCE @D@/srclink is a symlink");
+		       "TARGET @D@/t is a directory, expected a regular file; "
+		       "the module refuses");
+	assert_finding(&f, 2, 3,
+		       "SOURCE @D@/srclink is a symlink, refusing it");
 }
 
 static void
@@ -212,16 +218,19 @@ test_lint_instance_parent(void **state)
 	assert_int_equal(f.n, 4);
 	/* Whoever runs the test owns it: the mode alone is reason enough. */
 	assert_finding(&f, 0, 1, "instance parent @D@/open is owned by uid ");
-	assert_finding(&f, 0, 1, " with mode 0755; the module refuses");
+	assert_finding(
+		&f, 0, 1,
+		" with mode 0755; it must be owned by root with no group "
+		"or other permissions");
+	assert_finding(&f, 0, 1, "removing it); the module refuses");
 	assert_finding(&f, 1, 2,
 		       "instance parent @D@/new does not exist; the first "
 		       "login creates it, root:root 0000");
 	assert_finding(&f, 2, 3,
-		       "instance parent @D@/no/new cannot be created: @D@/no "
-		       "does not exist");
+		       "directory @D@/no does not exist; the module refuses");
 	assert_finding(&f, 3, 4,
-		       "instance parent @D@/file is a regular file; the module "
-		       "refuses");
+		       "instance parent @D@/file is a regular file, not a "
+		       "directory; the module refuses");
 }
 
 /* ---- rules that never take effect, and ro -------------------------------- */

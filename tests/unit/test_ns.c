@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "nsid.h"
+#include "session/nsid.h"
 #include "unit.h"
 
 /* What /proc/self/ns/mnt says, the reference. */

@@ -8,7 +8,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "plan.h"
+#include "plan/plan.h"
 #include "unit.h"
 
 #define LONG255                                                                \

@@ -7,7 +7,7 @@
  */
 #include <stdint.h>
 
-#include "registry.h"
+#include "session/registry.h"
 #include "unit.h"
 
 /* Stores @text as the symlink @name in the test's directory, reads it. */
@@ -216,24 +216,24 @@ test_ns_record_voucher(void **state)
 	assert_int_equal(got.start, 11);
 }
 
-/* ---- scope=user members -------------------------------------------------- */
+/* ---- scope=user sessions -------------------------------------------------- */
 
 static void
-test_member_round_trip(void **state)
+test_session_record_round_trip(void **state)
 {
-	struct member_record m =
-				     {
-					     .pid = 31337,
-					     .ns = {.id = 8193},
-					     .service = "login",
-				     },
-			     got;
+	struct session_record m =
+				      {
+					      .pid = 31337,
+					      .ns = {.id = 8193},
+					      .service = "login",
+				      },
+			      got;
 	char text[RECORD_MAX], back[RECORD_MAX];
 
-	member_format(&m, text);
+	session_record_format(&m, text);
 	assert_string_equal(text, "p=31337 n=8193 s=login");
 	store_and_read(state, "31337", text, back);
-	assert_int_equal(member_parse(back, &got), 0);
+	assert_int_equal(session_record_parse(back, &got), 0);
 	assert_int_equal(got.pid, m.pid);
 	assert_int_equal(got.start, 0);
 	assert_true(ns_ident_equal(&got.ns, &m.ns));
@@ -241,28 +241,28 @@ test_member_round_trip(void **state)
 }
 
 static void
-test_member_inode_and_start(void **state)
+test_session_record_inode_and_start(void **state)
 {
-	struct member_record m =
-				     {
-					     .pid = 7,
-					     .start = 42,
-					     .ns = {.ino = 4026532999},
-					     .service = "sshd",
-				     },
-			     got;
+	struct session_record m =
+				      {
+					      .pid = 7,
+					      .start = 42,
+					      .ns = {.ino = 4026532999},
+					      .service = "sshd",
+				      },
+			      got;
 	char text[RECORD_MAX], back[RECORD_MAX];
 
-	member_format(&m, text);
+	session_record_format(&m, text);
 	assert_string_equal(text, "p=7 t=42 i=4026532999 s=sshd");
 	store_and_read(state, "7", text, back);
-	assert_int_equal(member_parse(back, &got), 0);
+	assert_int_equal(session_record_parse(back, &got), 0);
 	assert_int_equal(got.pid, 7);
 	assert_int_equal(got.start, 42);
 	assert_int_equal(got.ns.id, 0);
 	assert_int_equal(got.ns.ino, 4026532999);
-	assert_int_equal(member_parse("n=1 s=x", &got), -EINVAL);
-	assert_int_equal(member_parse("p=1 s=x", &got), -EINVAL);
+	assert_int_equal(session_record_parse("n=1 s=x", &got), -EINVAL);
+	assert_int_equal(session_record_parse("p=1 s=x", &got), -EINVAL);
 }
 
 int
@@ -276,8 +276,8 @@ main(void)
 		T(test_ns_record_hostile_service),
 		T(test_ns_record_malformed),
 		T(test_ns_record_voucher),
-		T(test_member_round_trip),
-		T(test_member_inode_and_start),
+		T(test_session_record_round_trip),
+		T(test_session_record_inode_and_start),
 #undef T
 	};
 

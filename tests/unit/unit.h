@@ -23,13 +23,10 @@
 
 #include <cmocka.h>
 
-#include "conf.h"
+#include "config/conf.h"
 
 /* The name conf_parse_buffer() is given, and so the prefix of messages. */
 #define TEST_FILE "test.conf"
-
-/* @e as the module logs it: "FILE:LINE: message", "FILE: message". */
-#define error_line err_format
 
 /* True if @e says "@prefix..." and contains @part after the prefix. */
 static inline bool
@@ -38,7 +35,7 @@ msg_matches(const struct mntns_error *e, const char *prefix, const char *part)
 	char text[sizeof(e->file) + sizeof(e->msg) + 16];
 	size_t n = strlen(prefix);
 
-	error_line(e, text, sizeof(text));
+	err_format(e, text, sizeof(text));
 	if (!strncmp(text, prefix, n) && strstr(text + n, part))
 		return true;
 	print_error("message: '%s'\nwanted:  '%s' ... '%s'\n", text, prefix,
