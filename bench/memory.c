@@ -4,14 +4,14 @@
  * column in turn, SESSIONS sessions are opened and held open, taking
  * the column's users in turn, and the kernel's memory is read every
  * STEP sessions and after the first session of each user: Slab,
- * SUnreclaim and Percpu of /proc/meminfo and the
- * mnt_cache slab (struct mount, one per mount of every namespace) of
- * /proc/slabinfo, after folding the kernel's per-CPU counters.  The growth per session is the least-squares slope of
- * those readings against the number of sessions from the users' first
- * sessions on ("later" sessions: with scope=user they join a namespace
- * that lives already); the growth of the first session of each user
- * ("first") is the growth at that point divided by the users.  Every
- * held session checks that it did the job.  The readings are
+ * SUnreclaim and Percpu of /proc/meminfo and the mnt_cache slab (struct
+ * mount, one per mount of every namespace) of /proc/slabinfo, after
+ * folding the kernel's per-CPU counters.  The growth per session is the
+ * least-squares slope of those readings against the number of sessions
+ * from the users' first sessions on ("later" sessions: with scope=user
+ * they join a namespace that lives already); the growth of the first
+ * session of each user ("first") is the growth at that point divided by
+ * the users.  Every held session checks that it did the job.  The readings are
  * machine-wide: whatever else runs adds its noise.
  *
  * Prints one line per column: NAME users sessions, the growth per first

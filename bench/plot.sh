@@ -57,7 +57,7 @@ if [ -n "$STORMS" ]; then
 		echo "set logscale x 2; set logscale y; set grid; set key bottom left font ',9'"
 		echo "set xlabel 'C, logins at once'; set ylabel 'logins per second'"
 		for s in $SIZES; do
-			# DESIGN §9's budget for scope=session: 0.9 x the floor's.
+			# The budget for scope=session (doc/design.md): 0.9 x the floor's.
 			f=$(head -n 1 "$O/storm-$s.dat" |
 				awk '{ for (i = 1; i <= NF; i++) if ($i == "floor") print i }')
 			echo "set title '$(cat "$O/mounts-$s") mounts'"

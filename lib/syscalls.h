@@ -4,9 +4,9 @@
  * wrapper for (glibc 2.34, RHEL 9: open_tree, move_mount, mount_setattr,
  * pidfd_open and pidfd_send_signal came in 2.36, openat2 and statmount
  * are in none), made through syscall(2), with the numbers, constants and
- * structures older headers lack.  The wrappers have names of their own, so that a newer
- * glibc's declarations neither collide with them nor get linked in
- * unseen: tests/glibc.sh fails the build's check if the module or the
+ * structures older headers lack.  The wrappers have names of their own,
+ * so that a newer glibc's declarations neither collide with them nor get
+ * linked in unseen: tests/glibc.sh fails the build's check if the module or the
  * helper needs a symbol newer than GLIBC_2.34.  Every kernel facility
  * newer than Linux 5.14 is defined here too, next to its fallback's note.
  */

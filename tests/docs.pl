@@ -51,12 +51,20 @@ sub literals_at {
 	return $out;
 }
 
-my $mod = slurp('pam_module/pam_mntns.c');
-while ($mod =~ /strn?cmp\(argv\[i\], "([^"]+)"/g) {
+# Settings: the rows of the one table that PAM arguments and "set" lines
+# are parsed by.
+my $settings = slurp('lib/config/settings.c');
+my $nsettings = 0;
+while ($settings =~ /\{"(\w+=?)", SET_\w+,/g) {
 	my $arg = $1;
+	$nsettings++;
 	check(index($page{'man/pam_mntns.8'}, $arg) >= 0,
 	      "module argument '$arg' is in pam_mntns(8)");
+	next if $arg eq 'conf=';
+	check(index($page{'man/pam_mntns.conf.5'}, $arg) >= 0,
+	      "setting '$arg' is in pam_mntns.conf(5)");
 }
+check($nsettings >= 5, "the settings table was read ($nsettings rows)");
 
 my $conf = slurp('lib/config/conf.c');
 while ($conf =~ /case METHOD_\w+:\s*return "(\w+)"/g) {
@@ -76,11 +84,12 @@ for my $w ('mode=', 'size=', 'nr_inodes=', 'context=', 'fscontext=',
 	      "option '$w' is in pam_mntns.conf(5)");
 }
 
-# Messages: format strings of err_set, bad, line_error and pam_syslog.
+# Messages: format strings of err_set, line_error, file_error and
+# pam_syslog.
 my %seen;
 for my $f (glob("lib/*.c lib/*/*.c"), glob("pam_module/*.c")) {
 	my $src = slurp($f);
-	while ($src =~ /\b(?:err_set\([^,]+,[^,]+,|bad\(w,|line_error\(w,|pam_syslog\(pamh,\s*LOG_\w+,)/g) {
+	while ($src =~ /\b(?:err_set\([^,]+,[^,]+,|line_error\(&?w,|file_error\(e,[^,]+,[^,]+,[^,]+,|pam_syslog\(pamh,\s*LOG_\w+,)/g) {
 		my $fmt = literals_at($src, pos($src));
 		next if $fmt eq '';
 		(my $lit = $fmt) =~ s/%%/\x01/g;
@@ -94,5 +103,28 @@ for my $f (glob("lib/*.c lib/*/*.c"), glob("pam_module/*.c")) {
 		check(index($all, squash($lit)) >= 0,
 		      "message \"$lit\" ($f) is in a man page");
 	}
+}
+# The docs cite only files the repository holds, and its own design
+# document: a path in backquotes names a file or a glob that matches.
+my $roots = qr{(?:lib|helper|pam_module|tests|bench|man|conf|doc|debian|rpm|tools|\.ci)/};
+for my $doc ('README.md', 'SECURITY.md', 'lib/README.md', 'doc/design.md',
+	'bench/RESULTS.md', 'tests/vm/README.md') {
+	next unless -e $doc;
+	my $text = slurp($doc);
+	check($text !~ /\bDESIGN(?:\.md)?\b/,
+	      "$doc cites no design document outside the repository");
+	my %cited;
+	while ($text =~ /`($roots[\w.\/*{},-]*)`/g) {
+		my $path = $1;
+		next if $cited{$path}++;
+		# A test file may be named as make check's T= names it.
+		my @found = grep { -e } map { glob($_ =~ /[*{]/ ? $_ : "'$_'") }
+		    ($path, "tests/$path.sh");
+		check(@found > 0, "$doc: `$path` is in the repository");
+	}
+}
+for my $doc ('README.md', 'SECURITY.md', 'lib/README.md') {
+	check(index(slurp($doc), 'doc/design.md') >= 0,
+	      "$doc cites doc/design.md");
 }
 exit($failed ? 1 : 0);

@@ -91,8 +91,8 @@ test_e2e_su_setuid() {
 		"$E2E_STATUS:$(cat "$E2E/out.setuid-bad" 2>/dev/null)" "1:"
 }
 
-# DESIGN 6: su -l from inside another user's session gets a view built
-# from the host's, not from that user's.
+# doc/design.md, section 1: su -l from inside another user's session
+# gets a view built from the host's, not from that user's.
 test_e2e_su_nested() {
 	e2e_skip_setuid "su -l from inside another user's session" && return
 	e2e_setup && e2e_password || return
