@@ -75,6 +75,7 @@ for f in tests/*/t-*.sh; do
 done
 if [ ${#root_files[@]} -gt 0 ] && [ "$(id -u)" -eq 0 ]; then
 	. tests/lib/host.sh
+	host_leftovers
 	host_state >"$HOST"
 	run_suite root tests/run-root.sh "${root_files[@]}"
 	run_suite host host_compare "$HOST"

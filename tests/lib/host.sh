@@ -19,6 +19,23 @@ host_state() {
 	find /run -maxdepth 1 -name 'mntns*' -printf 'run %p\n' 2>/dev/null
 }
 
+# host_leftovers: removes the test users and groups (mntnst*) a run that
+# was killed before its cleanup left behind, with their processes, so
+# that host_state describes the host itself.  Each one is named.
+host_leftovers() {
+	local u g
+	for u in $(getent passwd | awk -F: '$1 ~ /^mntnst/ {print $1}'); do
+		echo "# removing test user $u, left by an interrupted run"
+		pkill -KILL -u "$u" 2>/dev/null
+		userdel "$u" >/dev/null 2>&1
+	done
+	for g in $(getent group | awk -F: '$1 ~ /^mntnst/ {print $1}'); do
+		echo "# removing test group $g, left by an interrupted run"
+		groupdel "$g" >/dev/null 2>&1
+	done
+	return 0
+}
+
 # host_compare BEFORE-FILE: TAP lines, one per kind of trace.
 host_compare() {
 	local now kind what
