@@ -91,16 +91,21 @@ void format_time(int64_t t, char *buf, size_t len);
 #ifndef PAM_DIR
 #define PAM_DIR "/etc/pam.d"
 #endif
+/* Where libpam looks for a service that PAM_DIR has no file for. */
+#ifndef PAM_VENDOR_DIR
+#define PAM_VENDOR_DIR "/usr/lib/pam.d"
+#endif
 
 struct pam_services {
-	char **names; /* files of PAM_DIR, in lexical order */
+	char **names; /* service names, in lexical order */
 	size_t n;
 };
 
 /*
- * The files of PAM_DIR with a session line naming pam_mntns.so, or that
+ * The services, as libpam finds their files (PAM_DIR, then
+ * PAM_VENDOR_DIR), with a session line naming pam_mntns.so, or that
  * include such a file (@include, session include or substack).  0 or
- * -errno (the directory cannot be read, or out of memory).
+ * -errno (PAM_DIR cannot be read, or out of memory).
  */
 int pam_services_find(struct pam_services *ps);
 void pam_services_free(struct pam_services *ps);

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Which PAM service files use the module: those with a session line that
- * names pam_mntns.so, and those that include one of them (@include, or a
- * session include or substack), however deep.  show says so, since its
+ * Which PAM service files use the module (/etc/pam.d, and the vendor
+ * directory /usr/lib/pam.d where /etc/pam.d has no file of that name):
+ * those with a session line that names pam_mntns.so, and those that
+ * include one of them (@include, or a session include or substack),
+ * however deep.  show says so, since its
  * plan only reaches logins of a service that runs the module.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -45,6 +48,8 @@ add_include(struct pam_file *f, const char *target)
 
 	if (!strncmp(target, PAM_DIR "/", sizeof(PAM_DIR)))
 		target += sizeof(PAM_DIR);
+	else if (!strncmp(target, PAM_VENDOR_DIR "/", sizeof(PAM_VENDOR_DIR)))
+		target += sizeof(PAM_VENDOR_DIR);
 	grown = reallocarray(f->includes, f->nincludes + 1, sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
@@ -142,32 +147,55 @@ is_service_name(const char *name)
 	       !strstr(name, ".dpkg-") && !strstr(name, ".rpm");
 }
 
+/* One more file named @name of @dirfd, read. */
 static int
-scan_dir(struct pam_file **files, size_t *n)
+add_file(int dirfd, const char *name, struct pam_file **files, size_t *n)
+{
+	struct pam_file *grown = reallocarray(*files, *n + 1, sizeof(**files));
+
+	if (!grown)
+		return -ENOMEM;
+	*files = grown;
+	memset(&grown[*n], 0, sizeof(grown[*n]));
+	grown[*n].name = strdup(name);
+	if (!grown[*n].name)
+		return -ENOMEM;
+	return read_pam_file(dirfd, &grown[(*n)++]);
+}
+
+/*
+ * The service files of @dir; of the vendor directory only those that
+ * PAM_DIR has no file of the same name for, as libpam reads them.  A
+ * vendor directory that does not exist has none.
+ */
+static int
+scan_dir(const char *dir, bool vendor, struct pam_file **files, size_t *n)
 {
 	struct dirent **ents = NULL;
+	size_t known = *n;
 	int dirfd, k, r = 0;
 
-	dirfd = open(PAM_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
-		return -errno;
+		return vendor && errno == ENOENT ? 0 : -errno;
 	k = scandirat(dirfd, ".", &ents, NULL, alphasort);
-	*files = k > 0 ? calloc((size_t)k, sizeof(**files)) : NULL;
 	for (int i = 0; i < k; i++) {
-		if (r == 0 && *files && ents[i]->d_type != DT_DIR &&
-		    is_service_name(ents[i]->d_name)) {
-			(*files)[*n].name = strdup(ents[i]->d_name);
-			r = (*files)[*n].name
-				    ? read_pam_file(dirfd, &(*files)[(*n)++])
-				    : -ENOMEM;
-		}
+		if (r == 0 && ents[i]->d_type != DT_DIR &&
+		    is_service_name(ents[i]->d_name) &&
+		    !find_file(*files, known, ents[i]->d_name))
+			r = add_file(dirfd, ents[i]->d_name, files, n);
 		free(ents[i]);
 	}
 	free(ents);
 	close(dirfd);
-	if (k < 0)
-		return -errno;
-	return r == 0 && k > 0 && !*files ? -ENOMEM : r;
+	return k < 0 ? -errno : r;
+}
+
+static int
+cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const struct pam_file *)a)->name,
+		      ((const struct pam_file *)b)->name);
 }
 
 static void
@@ -190,7 +218,12 @@ pam_services_find(struct pam_services *ps)
 	int r;
 
 	memset(ps, 0, sizeof(*ps));
-	r = scan_dir(&files, &n);
+	r = scan_dir(PAM_DIR, false, &files, &n);
+	if (r == 0)
+		r = scan_dir(PAM_VENDOR_DIR, true, &files, &n);
+	/* qsort(NULL, 0, ...) is undefined. */
+	if (r == 0 && n > 1)
+		qsort(files, n, sizeof(*files), cmp_file);
 	if (r == 0) {
 		propagate(files, n);
 		ps->names = calloc(n + 1, sizeof(*ps->names));

@@ -193,16 +193,18 @@ print_services(const struct show *s)
 	size_t i;
 
 	if (s->services_err) {
-		printf("PAM services: cannot read " PAM_DIR ": %s\n",
+		printf("PAM services: cannot read " PAM_DIR
+		       " or " PAM_VENDOR_DIR ": %s\n",
 		       strerror(-s->services_err));
 		return;
 	}
 	if (s->services.n == 0) {
-		printf("PAM services: no file in " PAM_DIR " names "
-		       "pam_mntns.so: no login runs the module yet\n");
+		printf("PAM services: no file in " PAM_DIR " or " PAM_VENDOR_DIR
+		       " names pam_mntns.so: no login runs the module yet\n");
 		return;
 	}
-	printf("PAM services using pam_mntns.so (" PAM_DIR "):");
+	printf("PAM services using pam_mntns.so (" PAM_DIR ", " PAM_VENDOR_DIR
+	       "):");
 	for (i = 0; i < s->services.n; i++)
 		printf("%s %s", i ? "," : "", s->services.names[i]);
 	printf("\n");

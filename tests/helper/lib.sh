@@ -19,14 +19,18 @@ HLP_EXPECTED=$SRC/tests/helper/expected
 HLP_FIXTURES=$SRC/tests/helper/fixtures
 HLP_TOKENS=""
 
-# A fresh scratch directory for one test, and a private /etc/pam.d in
-# which no file names the module (show says which services use it).
+# A fresh scratch directory for one test, and a private /etc/pam.d and
+# /usr/lib/pam.d in which no file names the module (show says which
+# services use it).
 hlp_setup() {
 	HLP_TOKENS=""
 	rm -rf "$HLP" && mkdir -p "$HLP" && chmod 0755 "$HLP"
 	in_sandbox_pamd &&
-		rm -f /etc/pam.d/mntnst-* &&
-		sed -i '/pam_mntns/d' /etc/pam.d/*
+		rm -f /etc/pam.d/mntnst-* /usr/lib/pam.d/mntnst-* &&
+		sed -i '/pam_mntns/d' /etc/pam.d/* &&
+		if [ -d /usr/lib/pam.d ]; then
+			sed -i '/pam_mntns/d' /usr/lib/pam.d/*
+		fi
 }
 
 # hlp_conf NAME: fixtures/NAME.conf as $HLP/NAME.conf, root 0644.

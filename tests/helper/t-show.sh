@@ -143,6 +143,23 @@ test_helper_show_services() {
 		"$("$HELPER" show mntnst1 --conf "$c" --json | tr -d '\n ')" \
 		'"pam_services":\["mntnst-abs","mntnst-bracket","mntnst-direct","mntnst-inc","mntnst-sub"\]'
 	rm -f $p/mntnst-*
+	# The vendor directory, as libpam reads it: a file there counts
+	# unless /etc/pam.d has one of the same name, and it may include one
+	# of /etc/pam.d.
+	local v=/usr/lib/pam.d
+	if [ ! -d $v ]; then
+		ok "show reads $v # SKIP this host has no $v"
+		return
+	fi
+	printf 'session required pam_mntns.so\n' >$v/mntnst-vendor
+	printf 'session required pam_mntns.so\n' >$v/mntnst-overridden
+	printf 'session required pam_permit.so\n' >$p/mntnst-overridden
+	printf 'session required pam_mntns.so\n' >$p/mntnst-etc
+	printf '@include mntnst-etc\n' >$v/mntnst-vendor-inc
+	expect_match "show reads $v as libpam does" \
+		"$("$HELPER" show mntnst1 --conf "$c" --json | tr -d '\n ')" \
+		'"pam_services":\["mntnst-etc","mntnst-vendor","mntnst-vendor-inc"\]'
+	rm -f $p/mntnst-* $v/mntnst-*
 }
 
 test_helper_show_refused() {

@@ -194,15 +194,20 @@ preload() {
 	echo "$*"
 }
 
-# in_sandbox_pamd: from here on /etc/pam.d is a private copy, bind-mounted
-# in this namespace only: service files added or changed there are never
+# in_sandbox_pamd: from here on /etc/pam.d and the vendor directory
+# /usr/lib/pam.d (where there is one) are private copies, bind-mounted in
+# this namespace only: service files added or changed there are never
 # seen by the host.  Idempotent.
 in_sandbox_pamd() {
 	[ -e /etc/pam.d/.mntns-test-copy ] && return 0
 	mkdir -p "$W/etc-pam.d" &&
 		cp -a /etc/pam.d/. "$W/etc-pam.d/" &&
 		touch "$W/etc-pam.d/.mntns-test-copy" &&
-		mount --bind "$W/etc-pam.d" /etc/pam.d
+		mount --bind "$W/etc-pam.d" /etc/pam.d || return 1
+	[ -d /usr/lib/pam.d ] || return 0
+	mkdir -p "$W/usr-lib-pam.d" &&
+		cp -a /usr/lib/pam.d/. "$W/usr-lib-pam.d/" &&
+		mount --bind "$W/usr-lib-pam.d" /usr/lib/pam.d
 }
 
 # as_user USER CMD...: runs CMD with USER's ids, without a PAM session.
