@@ -95,7 +95,8 @@ $(HELPER): $(HELPER_OBJ) $(B)/libmntns-admin.a $(B)/libmntns.a
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,\
 	$(wildcard tests/unit/test_*.c))
 TEST_TOOLS := $(B)/tests/pam-session $(B)/tests/logshim.so \
-	$(B)/tests/vgshim.so $(B)/tests/oldkernel $(B)/tests/leaderless
+	$(B)/tests/vgshim.so $(B)/tests/oldkernel $(B)/tests/leaderless \
+	$(B)/tests/shm
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libmntns-admin.a $(B)/libmntns.a
 	@mkdir -p $(@D)
@@ -126,6 +127,11 @@ $(B)/tests/oldkernel: tests/lib/oldkernel.c lib/syscalls.h
 $(B)/tests/leaderless: tests/lib/leaderless.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -o $@ $< $(LDFLAGS) -lpthread
+
+# POSIX shared memory (shm_open) as programs use it.
+$(B)/tests/shm: tests/lib/shm.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -o $@ $< $(LDFLAGS)
 
 # Suites with their own build rules add to TEST_BUILD from their fragment.
 TEST_BUILD :=

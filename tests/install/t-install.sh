@@ -186,7 +186,7 @@ settings_survive() {
 		"$(field open "$(session generated mntnst1)")" PAM_SUCCESS
 	expect_match "set debug in a drop-in reaches the generated line's module" \
 		"$(cat "$SYSLOG")" \
-		'pam_mntns\(generated:session\): plan 1: tmpfs /tmp \(/etc/security/pam_mntns.conf:[0-9]+\)'
+		'pam_mntns\(generated:session\): plan [0-9]+: tmpfs /tmp \(/etc/security/pam_mntns.conf:[0-9]+\)'
 	umount /etc/security
 }
 

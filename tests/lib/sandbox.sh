@@ -42,14 +42,16 @@ sandbox_enter() {
 		exit 1
 	}
 	# The source tree is the working directory, which stays valid even
-	# where /tmp, /var/tmp, /run or /home cover its path: refer to it
+	# where /tmp, /var/tmp, /run, /home or /dev/shm cover its path: refer to it
 	# relatively (no descriptor, which clients would inherit).
 	SRC=.
 	mount --make-rshared / &&
 		mount -t tmpfs -o mode=1777 mntns-sandbox /tmp &&
 		mount -t tmpfs -o mode=1777 mntns-sandbox /var/tmp &&
 		mount -t tmpfs -o mode=0755 mntns-sandbox /run &&
-		mount -t tmpfs -o mode=0755 mntns-sandbox /home || {
+		mount -t tmpfs -o mode=0755 mntns-sandbox /home &&
+		{ [ ! -d /dev/shm ] ||
+			mount -t tmpfs -o mode=1777 mntns-sandbox /dev/shm; } || {
 		echo "not ok - cannot set up the sandbox namespace"
 		exit 1
 	}

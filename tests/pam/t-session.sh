@@ -184,4 +184,38 @@ test_session_keeps_cwd() {
 		"$(field cwd "$out")" "$W/cwd-here"
 }
 
+# The shipped config's private /dev/shm, through shm_open(3) as programs
+# use it: one user's shared memory is not another's, nor the host's, and
+# the user's next login (scope=user, as shipped) finds it again.
+test_session_shipped_dev_shm() {
+	local out held
+	cp "$SRC/conf/pam_mntns.conf" "$W/shipped.conf"
+	service shipped "conf=$W/shipped.conf"
+	cp "$B/tests/shm" "$W/bin/"
+	session shipped mntnst1 -r -- sh -c "$W/bin/shm create mntnst-shm one &&
+		echo shell=\$\$ && echo READY && exec sleep 100000" \
+		>"$W/shm-held" 2>&1 &
+	held=$!
+	track_pid $held
+	wait_ready "$W/shm-held"
+	out=$(session shipped mntnst2 -r -- "$W/bin/shm" read mntnst-shm)
+	expect_eq "/dev/shm: the second user's session opened" \
+		"$(field open "$out")" PAM_SUCCESS
+	expect_match "... and has no shared memory of the first user's" \
+		"$out" 'No such file'
+	out=$(session shipped mntnst2 -r -- "$W/bin/shm" create mntnst-shm two)
+	expect_no_match "... where it can use the same name for its own" \
+		"$out" 'shm create'
+	expect_true "the host's /dev/shm has neither" \
+		test ! -e /dev/shm/mntnst-shm
+	out=$(session shipped mntnst1 -r -- sh -c \
+		"$W/bin/shm read mntnst-shm; stat -c '%U %a' /dev/shm")
+	expect_match "the first user's next login finds its own (scope=user)" \
+		"$out" '^one$'
+	expect_match "... in a /dev/shm of its own, mode 0700" \
+		"$out" '^mntnst1 700$'
+	kill "$(field shell "$(cat "$W/shm-held")")"
+	wait "$held"
+}
+
 run_tests
