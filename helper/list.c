@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * list: the namespaces the module made that still exist (live.h), one
- * row per session, as a table or JSON.
+ * row per session, as a table or JSON, each with whether it was built
+ * from the plan the config gives its user now.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,11 +13,11 @@
 #include "helper.h"
 #include "live.h"
 
-#define NCOLS 11
+#define NCOLS 12
 
 static const char *const headers[NCOLS] = {
 	"USER",	 "UID", "NS",	   "NSID",    "PIN",   "SCOPE",
-	"STATE", "PID", "SERVICE", "CREATED", "PROCS",
+	"STATE", "PID", "SERVICE", "CREATED", "PROCS", "PLAN",
 };
 
 struct row {
@@ -49,6 +50,7 @@ fill_row(struct row *row, const struct live_ns *ns,
 	mask_text(row->c[8], 64, s ? s->service : "-");
 	format_time(s ? s->created : r->created, row->c[9], 64);
 	snprintf(row->c[10], 64, "%zu", ns->procs);
+	snprintf(row->c[11], 64, "%s", ns->plan);
 }
 
 static void
@@ -132,6 +134,7 @@ json_ns(struct json *j, const struct live_ns *ns)
 	json_str(j, "state", live_state(ns));
 	json_int(j, "created", ns->rec.created);
 	json_int(j, "processes", (long long)ns->procs);
+	json_str(j, "plan", ns->plan);
 	json_int(j, "pid",
 		 ns->n		       ? ns->s[0].pid
 		 : ns->life == NS_HELD ? 0
@@ -194,6 +197,34 @@ list_json(const struct live *l)
 	return 0;
 }
 
+static int
+conf_must_load(const char *path)
+{
+	struct conf c;
+	int r = load_conf(&c, path);
+
+	conf_free(&c);
+	return r;
+}
+
+/* Each namespace's plan against the one @conf gives its user now. */
+static void
+compare_plans(struct live *l, const char *conf)
+{
+	char *now = NULL;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (i == 0 || l->ns[i].rec.uid != l->ns[i - 1].rec.uid) {
+			free(now);
+			now = plan_now(l->ns[i].user, conf);
+		}
+		l->ns[i].plan = plan_state(&l->ns[i].rec, now);
+	}
+	free(now);
+	plan_texts_tidy(l);
+}
+
 int
 cmd_list(int argc, char **argv)
 {
@@ -201,10 +232,16 @@ cmd_list(int argc, char **argv)
 	struct opts o;
 	int r;
 
-	r = root_command(argc, argv, OPT_JSON | OPT_NO_OPERANDS, 0, NULL, &o);
+	r = root_command(argc, argv, OPT_CONF | OPT_JSON | OPT_NO_OPERANDS, 0,
+			 NULL, &o);
 	if (r >= 0)
 		return r;
+	/* A config named on the command line must load (its errors said). */
+	if (o.conf && conf_must_load(o.conf) < 0)
+		return 1;
 	r = live_collect(&l);
+	if (r == 0)
+		compare_plans(&l, o.conf);
 	if (r == 0)
 		r = o.json ? list_json(&l) : list_text(&l);
 	if (r == -ENOMEM)

@@ -32,6 +32,7 @@ struct live_ns {
 	bool pinned;	   /* held by a pin (kernels without namespace IDs) */
 	bool proven;	   /* an fd to it proves which namespace it is */
 	int fd;		   /* the namespace, when kept for enter */
+	const char *plan;  /* list: plan_state() */
 };
 
 /* A process holding descriptors of mount namespaces nobody is in. */
@@ -70,6 +71,28 @@ const char *live_state(const struct live_ns *ns);
  * pin, so that nothing proves which namespace it is (no login joins it,
  * enter does not take it); "-": the kernel's ID proves it, no pin. */
 const char *live_pin(const struct live_ns *ns);
+
+/*
+ * The text of the plan the config @conf (NULL: the default) gives @user
+ * now (plan_text(), malloc'd); NULL when it cannot be known: the user is
+ * unknown, the config or the plan is refused, memory ran out.
+ */
+char *plan_now(const char *user, const char *conf);
+
+/*
+ * "current": @r's namespace was built from the plan whose text is @now;
+ * "changed": from another one; "unknown": @r has no fingerprint (made by
+ * an older module) or @now is NULL.
+ */
+const char *plan_state(const struct ns_record *r, const char *now);
+
+/* The kept text of the plan @r's namespace was built from (malloc'd), or
+ * -ENOENT (not kept, or @r has no fingerprint), -ENOMEM. */
+int plan_text_kept(const struct ns_record *r, char **text);
+
+/* Removes the kept texts of plans that no namespace of @l has (a full
+ * collection, only == -1). */
+void plan_texts_tidy(const struct live *l);
 
 /* The uid of @user, or -errno with a message naming the command @cmd. */
 int user_uid(const char *cmd, const char *user, uid_t *uid);

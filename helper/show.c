@@ -4,7 +4,8 @@
  * it (lib/plan/login.c: config, settings, identity, plan), with the
  * user's namespaces as a login finds them (session_outlook()), then
  * lib/admin/describe.c's dry run of the mounts for the owner, mode and
- * flags of each.  Nothing is created or mounted.
+ * flags of each, and how the user's live namespaces differ from the plan
+ * (show_live.c).  Nothing is created or mounted.
  */
 #include <errno.h>
 #include <string.h>
@@ -148,6 +149,7 @@ static void
 show_free(struct show *s)
 {
 	free(s->out);
+	show_live_free(s);
 	pam_services_free(&s->services);
 	plan_desc_free(&s->desc);
 	login_free(&s->l);
@@ -240,6 +242,8 @@ cmd_show(int argc, char **argv)
 		r = cannot_prepare(&s, s.o.argv[0]);
 	else
 		r = build(&s);
+	if (r == 0)
+		r = show_live(&s);
 	if (r == 0)
 		s.services_err = pam_services_find(&s.services);
 	if (s.services_err == -ENOMEM)

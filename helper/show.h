@@ -10,6 +10,7 @@
 
 #include "admin/describe.h"
 #include "helper.h"
+#include "plan/fingerprint.h"
 #include "plan/login.h"
 #include "session/session.h"
 
@@ -20,6 +21,23 @@ enum result {
 	RESULT_REFUSED, /* PAM_SESSION_ERR */
 	RESULT_NOFAIL,	/* refused, and nofail lets it go on: PAM_IGNORE */
 	RESULT_UNKNOWN, /* a path could not be looked at */
+};
+
+/* One mount in which a live namespace differs from the current plan. */
+struct plan_diff {
+	enum plan_change c;
+	char *was, *now; /* lines of plan_text(); NULL on the side without */
+};
+
+/* A live namespace of the user, against the current plan. */
+struct live_plan {
+	char ns[NS_NAME_MAX];
+	enum scope scope;
+	size_t procs;
+	const char *state; /* plan_state(): current, changed, unknown */
+	bool kept;	   /* the text of its plan was kept: @d is known */
+	struct plan_diff *d;
+	size_t nd;
 };
 
 /* What became of a rule that applies to the user, as the plan says. */
@@ -38,6 +56,8 @@ struct show {
 	struct session_outlook look;
 	bool looked; /* ... the namespaces were looked at */
 	struct plan_desc desc;
+	struct live_plan *live; /* as root: the user's live namespaces */
+	size_t nlive;
 	struct pam_services services;
 	int services_err; /* reading PAM_DIR failed: -errno */
 	enum result result;
@@ -50,6 +70,10 @@ struct rule_text {
 };
 
 void rule_text(const struct rule *r, struct rule_text *t);
+
+/* Fills s->live (as root; nothing otherwise): 0 or -ENOMEM. */
+int show_live(struct show *s);
+void show_live_free(struct show *s);
 
 /* What show found, as text or as JSON, on stdout. */
 void show_text(const struct show *s);

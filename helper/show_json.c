@@ -3,6 +3,7 @@
  * show --json: the keys the man page lists, in its order.
  */
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "show.h"
@@ -154,6 +155,42 @@ json_namespaces(struct json *j, const struct show *s)
 		json_null(j, "namespaces");
 }
 
+static void
+json_live(struct json *j, const struct show *s)
+{
+	static const char *const change[] = {[PLAN_ADD] = "add",
+					     [PLAN_REMOVE] = "remove",
+					     [PLAN_CHANGE] = "change"};
+	const struct live_plan *lp;
+	size_t i, k;
+
+	json_open(j, "live", '[');
+	for (i = 0; i < s->nlive; i++) {
+		lp = &s->live[i];
+		json_open(j, NULL, '{');
+		json_str(j, "ns", lp->ns);
+		json_str(j, "scope", scope_name(lp->scope));
+		json_int(j, "processes", (long long)lp->procs);
+		json_str(j, "plan", lp->state);
+		if (!strcmp(lp->state, "changed") && !lp->kept) {
+			json_null(j, "differences");
+			json_close(j, '}');
+			continue;
+		}
+		json_open(j, "differences", '[');
+		for (k = 0; k < lp->nd; k++) {
+			json_open(j, NULL, '{');
+			json_str(j, "change", change[lp->d[k].c]);
+			json_str(j, "was", lp->d[k].was);
+			json_str(j, "now", lp->d[k].now);
+			json_close(j, '}');
+		}
+		json_close(j, ']');
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
 void
 show_json(const struct show *s)
 {
@@ -180,6 +217,7 @@ show_json(const struct show *s)
 		json_close(&j, ']');
 	}
 	json_namespaces(&j, s);
+	json_live(&j, s);
 	json_str(&j, "result", result_names[s->result]);
 	json_str(&j, "reason", s->why[0] ? s->why : NULL);
 	json_end(&j);

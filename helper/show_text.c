@@ -186,6 +186,52 @@ print_result(const struct show *s)
 		printf("\nResult: unknown, not running as root: %s\n", s->why);
 }
 
+static void
+print_diff(const struct plan_diff *d)
+{
+	static const char sign[] = {
+		[PLAN_ADD] = '+', [PLAN_REMOVE] = '-', [PLAN_CHANGE] = '~'};
+	char was[PATH_MAX * 2], now[PATH_MAX * 2];
+
+	mask_text(was, sizeof(was), d->was ? d->was : "");
+	mask_text(now, sizeof(now), d->now ? d->now : "");
+	if (d->c == PLAN_CHANGE)
+		printf("    ~ %s  (was: %s)\n", now, was);
+	else
+		printf("    %c %s\n", sign[d->c], d->c == PLAN_ADD ? now : was);
+}
+
+/* The user's live namespaces against this plan, when there are any. */
+static void
+print_live(const struct show *s)
+{
+	const struct live_plan *lp;
+	size_t i, k;
+
+	if (s->nlive == 0)
+		return;
+	printf("\nLive namespaces of the user, against this plan:\n");
+	for (i = 0; i < s->nlive; i++) {
+		lp = &s->live[i];
+		printf("  %s  scope=%s  %zu process%s  ", lp->ns,
+		       scope_name(lp->scope), lp->procs,
+		       lp->procs == 1 ? "" : "es");
+		if (!strcmp(lp->state, "current"))
+			printf("built from this plan\n");
+		else if (strcmp(lp->state, "changed"))
+			printf("built from a plan not known (made by an older "
+			       "module, or this plan is refused)\n");
+		else if (!lp->kept)
+			printf("built from another plan, whose text was not "
+			       "kept\n");
+		else
+			printf("built from another plan; to bring it to this "
+			       "one:\n");
+		for (k = 0; k < lp->nd; k++)
+			print_diff(&lp->d[k]);
+	}
+}
+
 /* A plan only reaches logins of services that run the module. */
 static void
 print_services(const struct show *s)
@@ -223,5 +269,6 @@ show_text(const struct show *s)
 			print_entry(s, i);
 	}
 	print_result(s);
+	print_live(s);
 	print_services(s);
 }

@@ -6,6 +6,7 @@
  * allocated at login and freed at logout.  The keys are the table
  * below.  A record's own modification time says when it was made.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ enum record_key {
 	KEY_BASE_ID = 'b', /* the ID of the view it was built from */
 	KEY_BASE_INO = 'j', /* ... that view's inode */
 	KEY_BASE_PID = 'q', /* a process of that view */
+	KEY_PLAN = 'f',	    /* the fingerprint of its plan, 16 hex digits */
 	KEY_SERVICE = 's',  /* the PAM service, last: record_word() */
 };
 
@@ -90,6 +92,9 @@ ns_record_format(const struct ns_record *r, char text[RECORD_MAX])
 			       &r->ns);
 	n += (size_t)put_ident(text + n, RECORD_MAX - n, KEY_BASE_ID,
 			       KEY_BASE_INO, &r->base);
+	if (r->plan)
+		n += (size_t)snprintf(text + n, RECORD_MAX - n,
+				      " %c=%016" PRIx64, KEY_PLAN, r->plan);
 	snprintf(text + n, RECORD_MAX - n, " %c=%d %c=%s", KEY_BASE_PID,
 		 (int)r->base_pid, KEY_SERVICE, svc);
 }
@@ -106,9 +111,12 @@ record_value(const char *text, char key)
 	return NULL;
 }
 
-/* A number; @out is 0 and the result -ENOENT when the word is absent. */
+/*
+ * A number in @base (10, or 16 for the plan's fingerprint); @out is 0 and
+ * the result -ENOENT when the word is absent.
+ */
 static int
-record_u64(const char *text, char key, uint64_t *out)
+record_number(const char *text, char key, int base, uint64_t *out)
 {
 	const char *v = record_value(text, key);
 	char *end;
@@ -116,11 +124,18 @@ record_u64(const char *text, char key, uint64_t *out)
 	*out = 0;
 	if (!v)
 		return -ENOENT;
-	if (*v < '0' || *v > '9')
+	if (!(base == 16 ? isxdigit((unsigned char)*v)
+			 : isdigit((unsigned char)*v)))
 		return -EINVAL;
 	errno = 0;
-	*out = strtoull(v, &end, 10);
+	*out = strtoull(v, &end, base);
 	return errno || (*end && *end != ' ') ? -EINVAL : 0;
+}
+
+static int
+record_u64(const char *text, char key, uint64_t *out)
+{
+	return record_number(text, key, 10, out);
 }
 
 /* Optional numbers may be absent; present, they must be numbers. */
@@ -164,7 +179,8 @@ ns_record_parse(const char *t, struct ns_record *r)
 	    !optional_ok(record_u64(t, KEY_VSTART, &r->vstart)) ||
 	    record_ident(t, KEY_ID, KEY_INO, &r->ns) ||
 	    record_ident(t, KEY_BASE_ID, KEY_BASE_INO, &r->base) ||
-	    record_u64(t, KEY_BASE_PID, &base_pid))
+	    record_u64(t, KEY_BASE_PID, &base_pid) ||
+	    !optional_ok(record_number(t, KEY_PLAN, 16, &r->plan)))
 		return -EINVAL;
 	record_str(t, KEY_SCOPE, scope, sizeof(scope));
 	record_str(t, KEY_SERVICE, r->service, sizeof(r->service));

@@ -27,6 +27,7 @@ struct ns_record {
 	uint64_t vstart;      /* its start time, 0 if unneeded */
 	struct ns_ident base; /* the namespace it was built from */
 	pid_t base_pid;	      /* a process that was in the base */
+	uint64_t plan;	      /* plan_fingerprint() of its plan; 0: unknown */
 	int64_t created;      /* seconds since the epoch (when read) */
 };
 

@@ -8,11 +8,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "session/registry.h"
 
@@ -389,4 +392,92 @@ user_ns_files_each(int run, uid_t uid, ns_file_fn fn, void *ctx)
 
 	rel_path(path, sizeof(path), "users/%u", (unsigned)uid);
 	return dir_each(run, path, is_ns_name, visit_ns_file, &w);
+}
+
+/* ---- the texts of plans ------------------------------------------------ */
+
+/*
+ * plans/FINGERPRINT holds the text of a plan (plan/fingerprint.h) as a
+ * symlink's target, like a record: one symlinkat(2) per new namespace,
+ * none when a namespace of the same plan made it before.  A text too long
+ * for a symlink is not kept: the fingerprint alone still says whether a
+ * namespace's plan is the current one.
+ */
+static void
+plan_path(uint64_t fp, char path[32])
+{
+	rel_path(path, 32, "plans/%016" PRIx64, fp);
+}
+
+void
+plan_text_keep(int run, uint64_t fp, const char *text)
+{
+	char path[32];
+
+	if (!fp || strlen(text) >= PATH_MAX)
+		return;
+	plan_path(fp, path);
+	if (symlinkat(text, run, path) == 0 || errno != ENOENT)
+		return; /* EEXIST: an earlier namespace's plan was this one */
+	if ((mkdirat(run, "plans", 0700) == 0 || errno == EEXIST) &&
+	    symlinkat(text, run, path) < 0)
+		return; /* best effort: only the difference is lost */
+}
+
+int
+plan_text_read(int run, uint64_t fp, char **text)
+{
+	char path[32], *buf = malloc(PATH_MAX);
+	ssize_t n;
+
+	*text = NULL;
+	if (!buf)
+		return -ENOMEM;
+	plan_path(fp, path);
+	n = fp ? readlinkat(run, path, buf, PATH_MAX - 1)
+	       : (errno = ENOENT, -1);
+	if (n < 0) {
+		free(buf);
+		return -errno;
+	}
+	buf[n] = '\0';
+	*text = buf;
+	return 0;
+}
+
+static bool
+is_plan_name(const char *s)
+{
+	return strlen(s) == 16 && strspn(s, "0123456789abcdef") == 16;
+}
+
+struct plan_prune {
+	const uint64_t *keep;
+	size_t nkeep;
+	time_t before;
+};
+
+static int
+prune_plan(int dirfd, const char *name, void *ctx)
+{
+	const struct plan_prune *pp = ctx;
+	uint64_t fp = strtoull(name, NULL, 16);
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < pp->nkeep; i++)
+		if (pp->keep[i] == fp)
+			return 0;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode) && st.st_mtime < pp->before)
+		(void)unlinkat(dirfd, name, 0);
+	return 0;
+}
+
+int
+plan_texts_prune(int run, const uint64_t *keep, size_t nkeep)
+{
+	struct plan_prune pp = {keep, nkeep, time(NULL) - PLAN_TEXT_GRACE};
+
+	return dir_each(run, "plans", is_plan_name, prune_plan, &pp);
 }

@@ -14,6 +14,8 @@
  *                    a namespace
  *   users/UID/PID    one per scope=user session: the namespace it is in
  *   users/UID/current  the user's scope=user namespace (retire removes it)
+ *   plans/FP         the text of a plan some namespace was built from,
+ *                    named by the fingerprint its record holds
  *   pins/KEY, view/, bases/KEY   lib/session/pin.h
  *
  * Each record is a symlink whose target is its text (lib/session/record.h),
@@ -88,5 +90,21 @@ typedef int (*ns_file_fn)(int dirfd, const char *name,
 			  const struct ns_record *r, void *ctx);
 int ns_files_each(int run, ns_file_fn fn, void *ctx);
 int user_ns_files_each(int run, uid_t uid, ns_file_fn fn, void *ctx);
+
+/*
+ * The text of a plan with fingerprint @fp (plan/fingerprint.h), kept in
+ * plans/FP for "show" to say how a namespace differs from the current
+ * plan.  Keeping is best effort: a text that cannot be kept costs only
+ * that difference.  plan_text_read() gives a malloc'd copy, or -ENOENT.
+ */
+void plan_text_keep(int run, uint64_t fp, const char *text);
+int plan_text_read(int run, uint64_t fp, char **text);
+
+/*
+ * Removes the texts of plans that none of @keep names and that are older
+ * than PLAN_TEXT_GRACE seconds (a login may be about to record it).
+ */
+#define PLAN_TEXT_GRACE 600
+int plan_texts_prune(int run, const uint64_t *keep, size_t nkeep);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mount/apply.h"
+#include "plan/fingerprint.h"
 #include "session/base.h"
 #include "session/pin.h"
 #include "session/session.h"
@@ -100,9 +101,16 @@ record_ns(const struct opening *l, const struct ns_ident *ns,
 		.base_pid = l->b.pid,
 	};
 
+	_cleanup_(freep) char *text = plan_text(a->plan);
+
 	rec.voucher = rec.pid;
 	rec.vstart = rec.start;
 	snprintf(rec.service, sizeof(rec.service), "%s", a->service);
+	/* What it was built from, for list and show (without: unknown). */
+	if (text) {
+		rec.plan = plan_fingerprint(text);
+		plan_text_keep(l->run, rec.plan, text);
+	}
 	return ns_record_write(l->run, &rec, e);
 }
 

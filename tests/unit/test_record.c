@@ -38,6 +38,7 @@ assert_ns_records_equal(const struct ns_record *a, const struct ns_record *b)
 	assert_int_equal(a->pid, b->pid);
 	assert_int_equal(a->start, b->start);
 	assert_int_equal(a->base.id, b->base.id);
+	assert_int_equal(a->plan, b->plan);
 	assert_int_equal(a->base.ino, b->base.ino);
 	assert_int_equal(a->base_pid, b->base_pid);
 }
@@ -98,6 +99,18 @@ test_ns_record_session_scope_inodes(void **state)
 	store_and_read(state, "rec", text, back);
 	assert_int_equal(ns_record_parse(back, &got), 0);
 	assert_ns_records_equal(&got, &r);
+	/* With the fingerprint of its plan: 16 hex digits. */
+	r.plan = 0xab;
+	ns_record_format(&r, text);
+	assert_string_equal(text,
+			    "u=0 p=99 t=123456789 i=4026532001 "
+			    "j=4026531841 f=00000000000000ab q=77 s=su-l");
+	assert_int_equal(ns_record_parse(text, &got), 0);
+	assert_ns_records_equal(&got, &r);
+	assert_int_equal(ns_record_parse("u=0 p=9 i=4 j=5 f=xy q=1 s=x", &got),
+			 -EINVAL);
+	assert_int_equal(ns_record_parse("u=0 p=9 i=4 j=5 f= q=1 s=x", &got),
+			 -EINVAL);
 }
 
 /* The largest values each field holds come back whole. */
@@ -114,6 +127,7 @@ test_ns_record_extremes(void **state)
 					 .start = UINT64_MAX,
 					 .base = {.id = UINT64_MAX - 1},
 					 .base_pid = INT32_MAX,
+					 .plan = UINT64_MAX,
 				 },
 			 got;
 	char text[RECORD_MAX], back[RECORD_MAX];
