@@ -2,8 +2,9 @@
 /*
  * pam_mntns_helper: the administrator's tool for the pam_mntns config and
  * the namespaces the module made.  One file per command (check.c,
- * show.c, prepare.c, list.c, enter.c, retire.c), with what several share
- * beside them (live.c: the namespaces that exist; show's output in
+ * show.c, prepare.c, list.c, enter.c, retire.c, update.c), with what
+ * several share beside them (live.c: the namespaces that exist;
+ * plans.c: a namespace's plan against the current one; show's output in
  * show_text.c and show_json.c); what a login gets is computed by lib/,
  * exactly as the module computes it.
  */
@@ -27,13 +28,15 @@ enum {
 	OPT_IN_ORDER = 1 << 2,	  /* options end at the first operand */
 	OPT_NO_OPERANDS = 1 << 3, /* an operand is a usage error */
 	OPT_QUIET = 1 << 4,
+	OPT_UPDATE = 1 << 5, /* --dry-run, --lazy, --all */
 };
 
 struct opts {
 	const char *conf;
 	bool json;
 	bool quiet;
-	int argc; /* the operands */
+	bool dry_run, lazy, all; /* update */
+	int argc;		 /* the operands */
 	char **argv;
 };
 
@@ -144,5 +147,6 @@ int cmd_prepare(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_enter(int argc, char **argv);
 int cmd_retire(int argc, char **argv);
+int cmd_update(int argc, char **argv);
 
 #endif

@@ -19,8 +19,9 @@ static const struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-	{"check", cmd_check}, {"show", cmd_show},   {"prepare", cmd_prepare},
-	{"list", cmd_list},   {"enter", cmd_enter}, {"retire", cmd_retire},
+	{"check", cmd_check},	{"show", cmd_show},   {"prepare", cmd_prepare},
+	{"list", cmd_list},	{"enter", cmd_enter}, {"retire", cmd_retire},
+	{"update", cmd_update},
 };
 
 void
@@ -30,9 +31,11 @@ usage(FILE *out)
 	      " " PROG " check [--conf PATH] [--quiet]\n"
 	      " " PROG " show USER [--conf PATH] [--json]\n"
 	      " " PROG " prepare [--conf PATH]\n"
-	      " " PROG " list [--json]\n"
+	      " " PROG " list [--conf PATH] [--json]\n"
 	      " " PROG " enter USER|PID [--] [COMMAND [ARG...]]\n"
 	      " " PROG " retire USER...\n"
+	      " " PROG " update [--conf PATH] [--dry-run] [--lazy] "
+	      "USER...|--all\n"
 	      "\n"
 	      "Check the pam_mntns configuration, show what a user's login "
 	      "gets,\n"
@@ -47,12 +50,16 @@ usage(FILE *out)
 	      "namespace\n"
 	      " retire    the next scope=user login of USER builds a fresh "
 	      "namespace\n"
+	      " update    bring USER's live namespaces to the current plan\n"
 	      "\n"
 	      "Options:\n"
 	      " -c, --conf PATH  main config file (default " MNTNS_DEFAULT_CONF
 	      ")\n"
 	      " -j, --json       JSON output (show, list)\n"
 	      " -q, --quiet      no summary line on success (check)\n"
+	      " -n, --dry-run    print the changes, make none (update)\n"
+	      " -l, --lazy       detach a busy mount (update)\n"
+	      " -a, --all        every user with a live namespace (update)\n"
 	      " -h, --help       display this help\n"
 	      " -V, --version    display version\n"
 	      "\n"
@@ -106,6 +113,9 @@ static const struct option long_opts[] = {
 	{"conf", required_argument, NULL, 'c'},
 	{"json", no_argument, NULL, 'j'},
 	{"quiet", no_argument, NULL, 'q'},
+	{"dry-run", no_argument, NULL, 'n'},
+	{"lazy", no_argument, NULL, 'l'},
+	{"all", no_argument, NULL, 'a'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -141,6 +151,15 @@ take_option(int c, char **argv, unsigned allowed, struct opts *o)
 			break;
 		o->quiet = true;
 		return 0;
+	case 'n':
+	case 'l':
+	case 'a':
+		if (!(allowed & OPT_UPDATE))
+			break;
+		*(c == 'n'   ? &o->dry_run
+		  : c == 'l' ? &o->lazy
+			     : &o->all) = true;
+		return 0;
 	case ':':
 		misuse("%s: option '%s' requires an argument", argv[0],
 		       argv[optind - 1]);
@@ -149,17 +168,15 @@ take_option(int c, char **argv, unsigned allowed, struct opts *o)
 		bad_option(argv);
 		return OPTS_MISUSE;
 	}
-	misuse("%s: option '%s' does not apply", argv[0],
-	       c == 'c'	  ? "--conf"
-	       : c == 'j' ? "--json"
-			  : "--quiet");
+	misuse("%s: option '%s' does not apply", argv[0], argv[optind - 1]);
 	return OPTS_MISUSE;
 }
 
 int
 parse_opts(int argc, char **argv, unsigned allowed, struct opts *o)
 {
-	const char *optstring = allowed & OPT_IN_ORDER ? "+:c:jhq" : ":c:jhq";
+	const char *optstring =
+		allowed & OPT_IN_ORDER ? "+:c:jhqnla" : ":c:jhqnla";
 	int c, r;
 
 	memset(o, 0, sizeof(*o));

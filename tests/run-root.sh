@@ -23,7 +23,7 @@ trap 'rm -f "$LOG"' EXIT
 status=0
 OLDKERNEL_FILES=(tests/pam/t-session.sh tests/pam/t-scope.sh
 	tests/e2e/t-scope.sh tests/helper/t-ns.sh tests/security/t-linger.sh
-	tests/security/t-chroot.sh)
+	tests/security/t-chroot.sh tests/helper/t-plans.sh)
 FILE_LIMIT=${MNTNS_FILE_LIMIT:-1200}
 
 # stopped NAME: after a file was stopped at its time limit, what it left

@@ -3,6 +3,7 @@
  * The canonical text of a plan, its fingerprint, and the difference of
  * two such texts (plan/fingerprint.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,4 +219,117 @@ plan_text_diff(const char *was, const char *now, plan_change_fn fn, void *ctx)
 	if (r == 0)
 		r = diff_pass(now, was, PLAN_ADD, false, fn, ctx, &count);
 	return r < 0 ? r : count;
+}
+
+/* The MS_* bit of flag word @w (@n bytes), and whether it sets it. */
+static unsigned long
+flag_of_word(const char *w, size_t n, bool *set)
+{
+	unsigned long f;
+	int k;
+
+	for (f = 1; f <= MOUNT_MS_FLAGS; f <<= 1)
+		for (k = 0; k < 2; k++)
+			if (strlen(mount_flag_word(f, k)) == n &&
+			    !memcmp(mount_flag_word(f, k), w, n)) {
+				*set = k;
+				return f;
+			}
+	return 0;
+}
+
+/* A tmpfs size word, which a remount can change ("size=", "nr_inodes="). */
+static bool
+is_size_word(const char *w, size_t n)
+{
+	return (n > 5 && !strncmp(w, "size=", 5)) ||
+	       (n > 10 && !strncmp(w, "nr_inodes=", 10));
+}
+
+/* Line @l without its flag words, and without its size words when
+ * @sizes, into @out (@len bytes). */
+static void
+strip_words(const char *l, size_t n, bool sizes, char *out, size_t len)
+{
+	const char *opts = l, *w, *end = l + n;
+	size_t used, k;
+	int blanks = 0;
+	bool set;
+
+	/* OPTIONS is the fourth word. */
+	while (opts < end && blanks < 3)
+		blanks += *opts++ == ' ';
+	used = (size_t)snprintf(out, len, "%.*s", (int)(opts - l), l);
+	for (w = opts; w < end && used < len; w += k + (w + k < end)) {
+		k = strcspn(w, ",\n");
+		if (w + k > end)
+			k = (size_t)(end - w);
+		/* "-" (no OPTIONS) is no word either. */
+		if (!flag_of_word(w, k, &set) &&
+		    !(sizes && is_size_word(w, k)) && !(k == 1 && *w == '-'))
+			used += (size_t)snprintf(out + used, len - used,
+						 "%.*s,", (int)k, w);
+	}
+}
+
+static bool
+same_but(const char *a, size_t a_len, const char *b, size_t b_len, bool sizes)
+{
+	char x[PATH_MAX * 3], y[PATH_MAX * 3];
+
+	strip_words(a, a_len, sizes, x, sizeof(x));
+	strip_words(b, b_len, sizes, y, sizeof(y));
+	return !strcmp(x, y);
+}
+
+enum line_change
+plan_lines_compare(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+	const char *m = memchr(a, ' ', a_len);
+
+	if (same_but(a, a_len, b, b_len, false))
+		return LINE_FLAGS;
+	/* The method is the second word: only a tmpfs is resized. */
+	if (m && (size_t)(a + a_len - m) > 7 && !strncmp(m, " tmpfs ", 7) &&
+	    same_but(a, a_len, b, b_len, true))
+		return LINE_RESIZE;
+	return LINE_OTHER;
+}
+
+int
+plan_line_parse(const char *line, size_t len, struct plan_line *l)
+{
+	const char *w, *end = line + len, *opts;
+	size_t n = strcspn(line, " \n");
+	int blanks = 0;
+	bool set;
+	unsigned long f;
+
+	memset(l, 0, sizeof(*l));
+	if (n == 0 || n > len || n >= sizeof(l->target) || line[0] != '/')
+		return -EINVAL;
+	memcpy(l->target, line, n);
+	if (unescape_octal(l->target, UNESCAPE_STRICT, NULL) < 0)
+		return -EINVAL;
+	l->tmpfs = len - n > 7 && !strncmp(line + n, " tmpfs ", 7);
+	for (opts = line; opts < end && blanks < 3;)
+		blanks += *opts++ == ' ';
+	if (blanks < 3)
+		return -EINVAL;
+	for (w = opts; w < end; w += n + 1) {
+		n = strcspn(w, ",\n");
+		if (w + n > end)
+			n = (size_t)(end - w);
+		set = false;
+		f = flag_of_word(w, n, &set);
+		if (set)
+			l->ms_set |= f;
+		else
+			l->ms_clr |= f;
+		if (is_size_word(w, n))
+			snprintf(l->data + strlen(l->data),
+				 sizeof(l->data) - strlen(l->data), "%s%.*s",
+				 l->data[0] ? "," : "", (int)n, w);
+	}
+	return 0;
 }

@@ -8,6 +8,8 @@
 #ifndef MNTNS_FINGERPRINT_H
 #define MNTNS_FINGERPRINT_H
 
+#include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "plan/plan.h"
@@ -44,5 +46,28 @@ typedef int (*plan_change_fn)(enum plan_change c, const char *old,
 			      void *ctx);
 int plan_text_diff(const char *was, const char *now, plan_change_fn fn,
 		   void *ctx);
+
+/*
+ * A line of plan_text() taken apart: TARGET unescaped into @target, the
+ * flag words of OPTIONS as MS_* bits set (ro, nosuid, ...) and cleared
+ * (rw, suid, ...), and a tmpfs's size= and nr_inodes= words in @data.
+ * -EINVAL for a line that is not one.
+ */
+struct plan_line {
+	char target[PATH_MAX];
+	bool tmpfs; /* the method */
+	unsigned long ms_set, ms_clr;
+	char data[128];
+};
+int plan_line_parse(const char *line, size_t len, struct plan_line *l);
+
+/* How lines @a and @b for one TARGET differ. */
+enum line_change {
+	LINE_FLAGS,  /* in their flag words alone */
+	LINE_RESIZE, /* a tmpfs, also in size= or nr_inodes= */
+	LINE_OTHER,  /* in anything else */
+};
+enum line_change plan_lines_compare(const char *a, size_t a_len, const char *b,
+				    size_t b_len);
 
 #endif

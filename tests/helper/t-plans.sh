@@ -114,4 +114,240 @@ test_plans_texts_pruned() {
 		"$(ls /run/pam_mntns/plans)" ""
 }
 
+# The first config of the update tests, and the one after the admin's
+# change: /srv/new added, /var/tmp made read-only, /tmp made larger,
+# /srv/gone dropped.
+UPD_V1="*,!root /tmp tmpfs - size=8M,mode=0700
+*,!root /var/tmp tmpfs - size=8M,mode=0700,nosuid
+*,!root /srv/gone tmpfs - size=1M,mode=1777"
+UPD_V2="*,!root /tmp tmpfs - size=16M,mode=0700
+*,!root /var/tmp tmpfs - size=8M,mode=0700,ro
+*,!root /srv/new tmpfs - size=2M"
+
+upd_conf() {
+	printf '%s\n' "$1" >"$HLP/plans.conf" && chmod 0644 "$HLP/plans.conf"
+}
+
+# findmnt's FSTYPE,OPTIONS of PATH in the namespace of PID.
+upd_mnt() {
+	nsenter -t "$1" -m findmnt -no FSTYPE,OPTIONS --mountpoint "$2" | tail -n 1
+}
+
+# A scope=user namespace of mntnst1 kept by a held session (whose shell
+# runs PROBE), built from UPD_V1, with a file in /srv/gone.
+upd_start() {
+	hlp_setup
+	mkdir -p /srv/gone /srv/new
+	upd_conf "$UPD_V1"
+	service upd-user "conf=$HLP/plans.conf" scope=user
+	# Not the namespace of an earlier test, which may linger a moment.
+	"$HELPER" retire mntnst1 >/dev/null
+	hlp_hold u upd-user mntnst1 "${1:-:}"
+	UPD_PID=$(hlp_held u shell)
+	expect_true "a held session keeps a namespace ($(cat "$W/hlp-hold-u"))" \
+		[ -n "$UPD_PID" ]
+	nsenter -t "$UPD_PID" -m sh -c \
+		'echo kept >/srv/gone/file && echo kept >/tmp/file'
+}
+
+test_update_brings_a_live_namespace_to_the_plan() {
+	upd_start
+	upd_conf "$UPD_V2"
+	local out rc
+	out=$("$HELPER" update --dry-run --conf "$HLP/plans.conf" mntnst1)
+	rc=$?
+	expect_eq "update --dry-run: exit 0" "$rc" 0
+	expect_match "update --dry-run: prints the mount to add" "$out" \
+		'  \+ /srv/new tmpfs - size=2M,nosuid,nodev'
+	expect_match "update --dry-run: ... to remove" "$out" \
+		'  - /srv/gone tmpfs'
+	expect_match "update --dry-run: ... to change" "$out" \
+		'  ~ /var/tmp tmpfs .*,ro,nosuid,nodev  \(was: '
+	expect_eq "update --dry-run: nothing changes in the namespace" \
+		"$(upd_mnt "$UPD_PID" /srv/gone | cut -d' ' -f1)" "tmpfs"
+	expect_eq "update --dry-run: list still says changed" \
+		"$(plans_listed mntnst1)" "changed"
+
+	: >"$SYSLOG"
+	out=$(MNTNS_TEST_LOG=$SYSLOG LD_PRELOAD=$(preload "$SHIM") \
+		"$HELPER" update --conf "$HLP/plans.conf" mntnst1 2>&1)
+	rc=$?
+	expect_eq "update: exit 0" "$rc" 0
+	expect_match "update: one line in syslog for the namespace" \
+		"$(cat "$SYSLOG")" \
+		'<85> mntnst1: mnt:\[[0-9]+\] brought to the current plan by update'
+	expect_match "update: says so" "$out" 'mntnst1: mnt:\[[0-9]+\] updated'
+	expect_match "update: the held process sees the new mount" \
+		"$(upd_mnt "$UPD_PID" /srv/new)" '^tmpfs .*nosuid,nodev'
+	expect_match "update: ... the changed flags" \
+		"$(upd_mnt "$UPD_PID" /var/tmp)" '^tmpfs +ro,'
+	expect_match "update: ... the larger /tmp" \
+		"$(upd_mnt "$UPD_PID" /tmp)" 'size=16384k'
+	expect_eq "update: ... with its files (resized, not made anew)" \
+		"$(nsenter -t "$UPD_PID" -m cat /tmp/file)" "kept"
+	expect_eq "update: ... and not the dropped mount" \
+		"$(upd_mnt "$UPD_PID" /srv/gone)" ""
+	expect_eq "update: the host is untouched" \
+		"$(findmnt -no FSTYPE --mountpoint /srv/new)" ""
+	expect_eq "update: list says current" "$(plans_listed mntnst1)" \
+		"current"
+	out=$("$HELPER" update --conf "$HLP/plans.conf" mntnst1)
+	expect_match "update again: up to date, nothing done" "$out" \
+		'is up to date'
+	expect_match "update: a login joins the updated namespace" \
+		"$(session upd-user mntnst1 -- findmnt -no FSTYPE --mountpoint /srv/new)" \
+		'tmpfs'
+	hlp_release u
+	out=$("$HELPER" update --conf "$HLP/plans.conf" mntnst1)
+	expect_eq "update: a user with no live process: nothing to do" \
+		"$out" "mntnst1 has no live namespace"
+}
+
+test_update_usage() {
+	hlp_setup
+	local out rc
+	out=$("$HELPER" update 2>&1)
+	rc=$?
+	expect_eq "update with no user: exit 1" "$rc" 1
+	expect_match "update with no user: says what it takes" "$out" \
+		'update: expected USER... or --all'
+	out=$("$HELPER" update --all mntnst1 2>&1)
+	expect_match "update --all USER: refused" "$out" \
+		'update: expected USER... or --all'
+	out=$("$HELPER" list --lazy 2>&1)
+	expect_match "--lazy is update's alone" "$out" \
+		"list: option '--lazy' does not apply"
+	out=$("$HELPER" update nosuchuser-x 2>&1)
+	rc=$?
+	expect_eq "update of an unknown user: exit 1" "$rc" 1
+	out=$("$HELPER" update --all 2>&1)
+	rc=$?
+	expect_eq "update --all with no namespace: exit 0" "$rc" 0
+}
+
+# A failure half-way leaves the namespace as it was: refused before any
+# mount (a TARGET that is missing), or by the kernel after /srv/new was
+# mounted (an nr_inodes= no tmpfs takes).
+test_update_all_or_nothing() {
+	upd_start
+	mkdir -p /srv/zz
+	local bad out rc
+	for bad in "/srv/missing/deeper tmpfs - size=1M" \
+		"/srv/zz tmpfs - nr_inodes=9999999999999999999"; do
+		upd_conf "$UPD_V2
+*,!root $bad"
+		out=$("$HELPER" update --conf "$HLP/plans.conf" mntnst1 2>&1)
+		rc=$?
+		expect_eq "update that fails (${bad%% *}): exit 1" "$rc" 1
+		expect_match "update that fails (${bad%% *}): names the entry" \
+			"$out" 'left as it was: .*/srv/(missing|zz)'
+		expect_eq "update that fails (${bad%% *}): the removed mount is back" \
+			"$(nsenter -t "$UPD_PID" -m cat /srv/gone/file)" "kept"
+		expect_eq "update that fails (${bad%% *}): the added mount is gone" \
+			"$(upd_mnt "$UPD_PID" /srv/new)" ""
+		expect_match "update that fails (${bad%% *}): the flags are as they were" \
+			"$(upd_mnt "$UPD_PID" /var/tmp)" '^tmpfs +rw,'
+		expect_match "update that fails (${bad%% *}): the size is as it was" \
+			"$(upd_mnt "$UPD_PID" /tmp)" 'size=8192k'
+		expect_eq "update that fails (${bad%% *}): list still says changed" \
+			"$(plans_listed mntnst1)" "changed"
+	done
+	hlp_release u
+}
+
+# Only the tmpfs the module made is taken away, not a mount over it.
+test_update_removes_only_its_tmpfs() {
+	upd_start
+	nsenter -t "$UPD_PID" -m mount -t ramfs mntns-other /srv/gone
+	upd_conf "$UPD_V2"
+	local out rc
+	out=$("$HELPER" update --conf "$HLP/plans.conf" mntnst1 2>&1)
+	rc=$?
+	expect_eq "update with another mount over a tmpfs entry: exit 1" \
+		"$rc" 1
+	expect_match "update with another mount over a tmpfs entry: says so" \
+		"$out" 'the mount on /srv/gone is not the tmpfs pam_mntns made'
+	expect_eq "update with another mount over a tmpfs entry: it stays" \
+		"$(upd_mnt "$UPD_PID" /srv/gone | cut -d' ' -f1)" "ramfs"
+	hlp_release u
+}
+
+# A mount in use is not taken away, unless --lazy.
+test_update_busy_mount() {
+	upd_start 'cd /srv/gone'
+	upd_conf "$UPD_V2"
+	local out rc
+	out=$("$HELPER" update --conf "$HLP/plans.conf" mntnst1 2>&1)
+	rc=$?
+	expect_eq "update of a busy mount: exit 1" "$rc" 1
+	expect_match "update of a busy mount: names the process" "$out" \
+		"/srv/gone: it is busy \\(PID $UPD_PID \\(sleep\\)"
+	expect_eq "update of a busy mount: it stays" \
+		"$(nsenter -t "$UPD_PID" -m cat /srv/gone/file)" "kept"
+	out=$("$HELPER" update --lazy --conf "$HLP/plans.conf" mntnst1 2>&1)
+	rc=$?
+	expect_eq "update --lazy: exit 0 ($out)" "$rc" 0
+	expect_eq "update --lazy: the busy mount is detached" \
+		"$(upd_mnt "$UPD_PID" /srv/gone)" ""
+	expect_eq "update --lazy: the process keeps what it had" \
+		"$(cat "/proc/$UPD_PID/cwd/file")" "kept"
+	hlp_release u
+}
+
+# The user's processes are inside while update runs, and swap paths in
+# their home: no mount lands, and none goes, outside what the plans say.
+test_update_races() {
+	hlp_setup
+	# A mount outside the home, where the symlink of the swapper points.
+	local base="*,!root /tmp tmpfs - size=8M,mode=0700
+*,!root /srv/race/work tmpfs - size=1M"
+	mkdir -p /srv/race/work
+	local with="$base
+*,!root %h/a/work tmpfs - size=1M"
+	upd_conf "$with"
+	service upd-race "conf=$HLP/plans.conf" scope=user
+	as_user mntnst1 mkdir -p /home/mntnst1/a/work /home/mntnst1/decoy/work
+	# The swapper: ~/a is now the real directory, now a symlink to
+	# /srv/race, now a decoy with a work directory of its own.
+	hlp_hold r upd-race mntnst1 'cd /home/mntnst1 && (while :; do
+		mv a b 2>/dev/null; ln -s /srv/race a 2>/dev/null; rm -f a
+		mv decoy a 2>/dev/null; mv a decoy 2>/dev/null
+		mv b a 2>/dev/null; done) >/dev/null 2>&1 &'
+	local pid i escapes=0 applied=0 before after
+	pid=$(hlp_held r shell)
+	# The helper's own first look makes the pins' mount in the host's
+	# view (kernels without namespace IDs), which flows in: before it.
+	"$HELPER" list >/dev/null
+	before=$(nsenter -t "$pid" -m findmnt -rno TARGET |
+		grep -v "^/home/mntnst1/" | sort)
+	for i in $(seq 1 60); do
+		if [ $((i % 2)) -eq 1 ]; then
+			upd_conf "$base"
+		else
+			upd_conf "$with"
+		fi
+		"$HELPER" update --conf "$HLP/plans.conf" mntnst1 \
+			>/dev/null 2>&1 && applied=$((applied + 1))
+		after=$(nsenter -t "$pid" -m findmnt -rno TARGET |
+			grep -v "^/home/mntnst1/" | sort)
+		[ "$after" = "$before" ] || {
+			escapes=$((escapes + 1))
+			diff <(echo "$before") <(echo "$after") | head -n 5 |
+				sed 's/^/# /'
+		}
+		nsenter -t "$pid" -m findmnt -rno TARGET,FSTYPE /etc |
+			grep -q tmpfs && escapes=$((escapes + 1))
+	done
+	expect_eq "update while the user swaps paths: 0 escapes in 60" \
+		"$escapes" 0
+	expect_true "update while the user swaps paths: some went through" \
+		[ "$applied" -gt 0 ]
+	echo "# $applied of 60 updates went through, the others were undone"
+
+	expect_eq "update while the user swaps paths: /tmp still the plan's" \
+		"$(upd_mnt "$pid" /tmp | cut -d' ' -f1)" "tmpfs"
+	pkill -KILL -u mntnst1
+	hlp_release r 2>/dev/null
+}
+
 run_tests

@@ -115,6 +115,46 @@ test_plan_text_diff(void **state)
 	assert_int_equal(plan_text_diff(was, now, stop, NULL), -ENOMEM);
 }
 
+static void
+test_plan_line_parse(void **state)
+{
+	const char *l = "/home/a\\040b tmpfs - size=8M,nr_inodes=9,mode=0700,"
+			"ro,suid,nodev\n";
+	struct plan_line p;
+
+	(void)state;
+	assert_int_equal(plan_line_parse(l, strlen(l) - 1, &p), 0);
+	assert_string_equal(p.target, "/home/a b");
+	assert_int_equal(p.ms_set, MS_RDONLY | MS_NODEV);
+	assert_int_equal(p.ms_clr, MS_NOSUID);
+	assert_string_equal(p.data, "size=8M,nr_inodes=9");
+	assert_int_equal(plan_line_parse("/x tmpfs -", 10, &p), -EINVAL);
+	assert_int_equal(plan_line_parse("x tmpfs - -", 11, &p), -EINVAL);
+	assert_int_equal(plan_line_parse("/\\999 tmpfs - -", 15, &p), -EINVAL);
+}
+
+static void
+test_plan_lines_compare(void **state)
+{
+#define CMP(a, b) plan_lines_compare(a, strlen(a), b, strlen(b))
+	(void)state;
+	assert_int_equal(
+		CMP("/t tmpfs - size=1M,nosuid", "/t tmpfs - size=1M,ro"),
+		LINE_FLAGS);
+	assert_int_equal(CMP("/t tmpfs - size=1M,nosuid", "/t tmpfs - size=2M"),
+			 LINE_RESIZE);
+	assert_int_equal(CMP("/t tmpfs - size=1M", "/t tmpfs - nr_inodes=5"),
+			 LINE_RESIZE);
+	assert_int_equal(CMP("/t tmpfs - size=1M,mode=0700",
+			     "/t tmpfs - size=2M,mode=0755"),
+			 LINE_OTHER);
+	assert_int_equal(CMP("/t bind /a -", "/t bind /b -"), LINE_OTHER);
+	assert_int_equal(CMP("/t bind /a size=1M", "/t bind /a size=2M"),
+			 LINE_OTHER);
+	assert_int_equal(CMP("/t bind /a -", "/t bind /a ro"), LINE_FLAGS);
+#undef CMP
+}
+
 int
 main(void)
 {
@@ -122,6 +162,8 @@ main(void)
 		cmocka_unit_test(test_plan_text_lines),
 		cmocka_unit_test(test_plan_fingerprint),
 		cmocka_unit_test(test_plan_text_diff),
+		cmocka_unit_test(test_plan_line_parse),
+		cmocka_unit_test(test_plan_lines_compare),
 	};
 
 	return cmocka_run_group_tests_name("fingerprint", tests, NULL, NULL);
