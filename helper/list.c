@@ -200,7 +200,7 @@ list_json(const struct live *l)
 static int
 conf_must_load(const char *path)
 {
-	struct conf c;
+	struct conf c = {0};
 	int r = load_conf(&c, path);
 
 	conf_free(&c);

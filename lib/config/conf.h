@@ -81,7 +81,8 @@ struct conf {
 
 /*
  * Loads @path and then @path's drop-in directory (".conf" replaced by
- * ".d") in lexical order.  @path NULL means the default.  Files must be
+ * ".d") in lexical order, into @c, which starts zeroed ({0}) or holds
+ * what earlier loads added.  @path NULL means the default.  Files must be
  * regular, root-owned, not group/other-writable and not symlinks.
  * Returns the first error (in @e, which must not be NULL; all of them
  * are in @c->errors), or -ENOMEM when memory ran out, which ends the

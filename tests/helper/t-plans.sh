@@ -17,13 +17,21 @@ plans_listed() {
 		awk -v u="$1" '$1 == u { print $NF }'
 }
 
-# The "plan" of each of USER's namespaces in list --json.
+# The "plan" of each namespace in list --json (the tests have one user
+# with namespaces at a time; the guest of check-vm has no python).
 plans_json() {
 	"$HELPER" list --json --conf "$HLP/plans.conf" |
-		python3 -c 'import json, sys
-for u in json.load(sys.stdin)["users"]:
-    if u["user"] == sys.argv[1]:
-        for n in u["namespaces"]: print(n["plan"])' "$1"
+		sed -n 's/^ *"plan": "\([a-z]*\)",*$/\1/p'
+}
+
+# plans_expect_listed NAME USER WANT: list's PLAN for USER is WANT; if
+# not, list's whole output is shown.
+plans_expect_listed() {
+	local got
+	got=$(plans_listed "$2")
+	expect_eq "$1" "$got" "$3"
+	[ "$got" = "$3" ] ||
+		"$HELPER" list --conf "$HLP/plans.conf" 2>&1 | sed 's/^/#   /'
 }
 
 test_plans_list_and_show() {
@@ -37,8 +45,7 @@ test_plans_list_and_show() {
 	local ns
 	ns=$(hlp_held p ns)
 	expect_true "a lingering namespace is made" [ -n "$ns" ]
-	expect_eq "list: built from the current plan" \
-		"$(plans_listed mntnst1)" "current"
+	plans_expect_listed "list: built from the current plan" mntnst1 current
 	expect_eq "list --json: plan current" "$(plans_json mntnst1)" "current"
 	local out
 	out=$("$HELPER" show --conf "$HLP/plans.conf" mntnst1)
@@ -49,8 +56,7 @@ test_plans_list_and_show() {
 	plans_conf '*,!root /tmp tmpfs - size=8M,mode=0700' \
 		'*,!root /var/tmp tmpfs - size=8M,mode=0700,ro' \
 		'*,!root /srv/new tmpfs - size=2M'
-	expect_eq "list: after the change, the plan changed" \
-		"$(plans_listed mntnst1)" "changed"
+	plans_expect_listed "list: after the change, the plan changed" mntnst1 changed
 	expect_eq "list --json: plan changed" "$(plans_json mntnst1)" "changed"
 	out=$("$HELPER" show --conf "$HLP/plans.conf" mntnst1)
 	expect_match "show: another plan" "$out" \
@@ -67,17 +73,16 @@ test_plans_list_and_show() {
 	local json
 	json=$("$HELPER" show --json --conf "$HLP/plans.conf" mntnst1)
 	expect_eq "show --json: the live namespace and its differences" \
-		"$(printf '%s' "$json" | python3 -c 'import json, sys
-for n in json.load(sys.stdin)["live"]:
-    print(n["plan"], *sorted(d["change"] for d in n["differences"]))')" \
-		"changed add change remove"
+		"$(printf '%s\n' "$json" |
+			sed -n 's/^ *"\(plan\|change\)": "\([a-z]*\)",*$/\2/p' |
+			sort | tr '\n' ' ')" \
+		"add change changed remove "
 
 	# A namespace made by a module that kept no fingerprint: unknown.
 	local rec
 	rec=$(find /run/pam_mntns/ns -type l | head -n 1)
 	ln -sfn "$(readlink "$rec" | sed 's/ f=[0-9a-f]*//')" "$rec"
-	expect_eq "list: a record without a fingerprint: unknown" \
-		"$(plans_listed mntnst1)" "unknown"
+	plans_expect_listed "list: a record without a fingerprint: unknown" mntnst1 unknown
 
 	# The config as it was: current again (the fingerprint is the plan's).
 	plans_conf '*,!root /tmp tmpfs - size=8M,mode=0700' \
@@ -87,6 +92,40 @@ for n in json.load(sys.stdin)["live"]:
 	expect_eq "list: a malformed fingerprint is no record" \
 		"$(plans_listed mntnst1)" ""
 	hlp_release p
+}
+
+# list, show and update read records, configs and plans: under valgrind,
+# no read of memory they did not set (a helper that crashed on one kernel
+# and not on another did).
+test_plans_valgrind() {
+	if [ -n "${SANITIZE:-}" ]; then
+		ok "valgrind # SKIP the SANITIZE=1 build is ASan code"
+		return
+	fi
+	if ! command -v valgrind >/dev/null; then
+		not_ok "valgrind is installed (make deps)"
+		return
+	fi
+	local vgshim=$W/bin/vgshim.so cmd
+	cp "$B/tests/vgshim.so" "$vgshim" || return 1
+	upd_start
+	upd_conf "$UPD_V2"
+	for cmd in "list --conf $HLP/plans.conf" \
+		"list --json --conf $HLP/plans.conf" \
+		"show --conf $HLP/plans.conf mntnst1" \
+		"show --json --conf $HLP/plans.conf mntnst1" \
+		"update --dry-run --conf $HLP/plans.conf mntnst1" \
+		"update --conf $HLP/plans.conf mntnst1"; do
+		# valgrind 3.19 knows no openat2 nor the mount API: the shim
+		# of the memory tests makes them with calls it knows.
+		expect_true "valgrind: ${cmd%% --conf*}${cmd##*plans.conf}: no error" \
+			env LD_PRELOAD="$vgshim" valgrind -q --error-exitcode=99 \
+			--suppressions=tests/security/valgrind.supp \
+			--log-file="$W/vg.log" "$HELPER" $cmd >/dev/null 2>&1
+		# What valgrind says of system calls it does not know is no error.
+		grep -v -e '^--[0-9]*-- ' "$W/vg.log" | sed -n '1,12s/^/#   /p'
+	done
+	hlp_release u
 }
 
 # The kept texts of plans go when no namespace was built from them.
@@ -144,8 +183,8 @@ upd_start() {
 	"$HELPER" retire mntnst1 >/dev/null
 	hlp_hold u upd-user mntnst1 "${1:-:}"
 	UPD_PID=$(hlp_held u shell)
-	expect_true "a held session keeps a namespace ($(cat "$W/hlp-hold-u"))" \
-		[ -n "$UPD_PID" ]
+	expect_true "a held session keeps a namespace" [ -n "$UPD_PID" ]
+	[ -n "$UPD_PID" ] || sed 's/^/#   /' "$W/hlp-hold-u"
 	nsenter -t "$UPD_PID" -m sh -c \
 		'echo kept >/srv/gone/file && echo kept >/tmp/file'
 }
@@ -165,8 +204,7 @@ test_update_brings_a_live_namespace_to_the_plan() {
 		'  ~ /var/tmp tmpfs .*,ro,nosuid,nodev  \(was: '
 	expect_eq "update --dry-run: nothing changes in the namespace" \
 		"$(upd_mnt "$UPD_PID" /srv/gone | cut -d' ' -f1)" "tmpfs"
-	expect_eq "update --dry-run: list still says changed" \
-		"$(plans_listed mntnst1)" "changed"
+	plans_expect_listed "update --dry-run: list still says changed" mntnst1 changed
 
 	: >"$SYSLOG"
 	out=$(MNTNS_TEST_LOG=$SYSLOG LD_PRELOAD=$(preload "$SHIM") \
@@ -189,8 +227,7 @@ test_update_brings_a_live_namespace_to_the_plan() {
 		"$(upd_mnt "$UPD_PID" /srv/gone)" ""
 	expect_eq "update: the host is untouched" \
 		"$(findmnt -no FSTYPE --mountpoint /srv/new)" ""
-	expect_eq "update: list says current" "$(plans_listed mntnst1)" \
-		"current"
+	plans_expect_listed "update: list says current" mntnst1 current
 	out=$("$HELPER" update --conf "$HLP/plans.conf" mntnst1)
 	expect_match "update again: up to date, nothing done" "$out" \
 		'is up to date'
@@ -226,31 +263,33 @@ test_update_usage() {
 }
 
 # A failure half-way leaves the namespace as it was: refused before any
-# mount (a TARGET that is missing), or by the kernel after /srv/new was
-# mounted (an nr_inodes= no tmpfs takes).
+# mount (a TARGET that is missing), or after /srv/new and /srv/nb were
+# mounted (a TARGET below /srv/nb that turns out a symlink).
 test_update_all_or_nothing() {
 	upd_start
-	mkdir -p /srv/zz
+	# /srv/nb/x is a symlink once /srv/nb is bound: refused after that.
+	mkdir -p /srv/src /srv/nb
+	ln -sfn /etc /srv/src/x
 	local bad out rc
 	for bad in "/srv/missing/deeper tmpfs - size=1M" \
-		"/srv/zz tmpfs - nr_inodes=9999999999999999999"; do
+		"/srv/nb bind /srv/src -
+*,!root /srv/nb/x tmpfs - size=1M"; do
 		upd_conf "$UPD_V2
 *,!root $bad"
 		out=$("$HELPER" update --conf "$HLP/plans.conf" mntnst1 2>&1)
 		rc=$?
 		expect_eq "update that fails (${bad%% *}): exit 1" "$rc" 1
 		expect_match "update that fails (${bad%% *}): names the entry" \
-			"$out" 'left as it was: .*/srv/(missing|zz)'
+			"$out" 'left as it was: .*/srv/(missing|nb/x)'
 		expect_eq "update that fails (${bad%% *}): the removed mount is back" \
 			"$(nsenter -t "$UPD_PID" -m cat /srv/gone/file)" "kept"
-		expect_eq "update that fails (${bad%% *}): the added mount is gone" \
-			"$(upd_mnt "$UPD_PID" /srv/new)" ""
+		expect_eq "update that fails (${bad%% *}): the added mounts are gone" \
+			"$(upd_mnt "$UPD_PID" /srv/new)$(upd_mnt "$UPD_PID" /srv/nb)" ""
 		expect_match "update that fails (${bad%% *}): the flags are as they were" \
 			"$(upd_mnt "$UPD_PID" /var/tmp)" '^tmpfs +rw,'
 		expect_match "update that fails (${bad%% *}): the size is as it was" \
 			"$(upd_mnt "$UPD_PID" /tmp)" 'size=8192k'
-		expect_eq "update that fails (${bad%% *}): list still says changed" \
-			"$(plans_listed mntnst1)" "changed"
+		plans_expect_listed "update that fails (${bad%% *}): list still says changed" mntnst1 changed
 	done
 	hlp_release u
 }
