@@ -165,6 +165,9 @@ hlp_valid_json() {
 # for hlp_release NAME.
 hlp_hold() {
 	local name=$1 svc=$2 user=$3 probe=${4:-:} i=0
+	# Emptied here, not by the redirection below, which runs later: an
+	# earlier hold of that name must not be taken for this one.
+	: >"$W/hlp-hold-$name"
 	session "$svc" "$user" -r -- sh -c "$probe
 		echo ns=\$(readlink /proc/self/ns/mnt | tr -dc 0-9)
 		echo shell=\$\$
