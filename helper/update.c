@@ -186,6 +186,7 @@ update_user(struct job *j, const char *user)
 {
 	struct live l = {.keep_fd = true};
 	_cleanup_(closep) int lock = -1;
+	char why[sizeof(j->l.e.msg) + 256];
 	struct settings args;
 	struct mntns_error e;
 	size_t i, n = 0;
@@ -198,11 +199,11 @@ update_user(struct job *j, const char *user)
 	args.conf = j->o->conf;
 	login_prepare(&j->l, user, &args);
 	if (j->l.outcome != LOGIN_PLAN && j->l.outcome != LOGIN_NO_RULE) {
-		error_text(&j->l.e, j->l.e.msg, sizeof(j->l.e.msg));
+		error_text(&j->l.e, why, sizeof(why));
 		fprintf(stderr,
 			PROG ": update: %s: the current plan is "
 			     "refused: %s\n",
-			j->who, j->l.e.msg);
+			j->who, why);
 		login_free(&j->l);
 		return -1;
 	}

@@ -98,8 +98,8 @@ test_plans_list_and_show() {
 # no read of memory they did not set (a helper that crashed on one kernel
 # and not on another did).
 test_plans_valgrind() {
-	if [ -n "${SANITIZE:-}" ]; then
-		ok "valgrind # SKIP the SANITIZE=1 build is ASan code"
+	if [ -n "$ASAN_RT" ]; then
+		ok "valgrind # SKIP the SANITIZE=1 build is ASan code, which valgrind cannot run"
 		return
 	fi
 	if ! command -v valgrind >/dev/null; then
@@ -260,6 +260,16 @@ test_update_usage() {
 	out=$("$HELPER" update --all 2>&1)
 	rc=$?
 	expect_eq "update --all with no namespace: exit 0" "$rc" 0
+	upd_start
+	upd_conf "*,!root /tmp tmpfs - size=8M,mode=0700,bogus"
+	out=$("$HELPER" update --conf "$HLP/plans.conf" mntnst1 2>&1)
+	rc=$?
+	expect_eq "update with a config that does not load: exit 1" "$rc" 1
+	expect_match "update with a config that does not load: says why" \
+		"$out" "mntnst1: the current plan is refused: .*plans.conf:1"
+	expect_eq "update with a config that does not load: nothing changed" \
+		"$(nsenter -t "$UPD_PID" -m cat /srv/gone/file)" "kept"
+	hlp_release u
 }
 
 # A failure half-way leaves the namespace as it was: refused before any
