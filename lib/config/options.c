@@ -181,12 +181,13 @@ parse_selinux(const struct where *w, const char *word, const char *name,
 }
 
 static const struct mount_flag_word *
-flag_word(const char *word)
+flag_word(const char *word, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(mount_flag_words); i++)
-		if (!strcmp(mount_flag_words[i].name, word))
+		if (strlen(mount_flag_words[i].name) == len &&
+		    !memcmp(mount_flag_words[i].name, word, len))
 			return &mount_flag_words[i];
 	return NULL;
 }
@@ -211,7 +212,7 @@ parse_option(const struct where *w, const char *word, struct rule *r)
 		return parse_fs_word(w, word, r);
 	if ((name = selinux_name(word)))
 		return parse_selinux(w, word, name, r);
-	f = flag_word(word);
+	f = flag_word(word, strlen(word));
 	if (!f)
 		return line_error(w, "unknown option '%s'", word);
 	if (f->invert) {
@@ -276,6 +277,17 @@ options_parse(const struct where *w, char *field, struct rule *r)
 	if (ret == 0 && (r->method == METHOD_TMPFS || r->instance))
 		r->ms_set |= (MS_NOSUID | MS_NODEV) & ~r->ms_clr;
 	return ret;
+}
+
+unsigned long
+mount_flag_of_word(const char *word, size_t len, bool *set)
+{
+	const struct mount_flag_word *f = flag_word(word, len);
+
+	if (!f)
+		return 0;
+	*set = !f->invert;
+	return f->flag;
 }
 
 const char *

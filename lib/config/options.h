@@ -10,6 +10,7 @@
 #define MNTNS_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct rule;
 struct where;
@@ -29,5 +30,12 @@ int options_parse(const struct where *w, char *field, struct rule *r);
  * for.
  */
 const char *mount_flag_word(unsigned long ms, bool set);
+
+/*
+ * The MS_* bit of flag word @word (@len bytes, not NUL-terminated), and
+ * in *@set whether the word sets it ("nosuid") or clears it ("suid");
+ * 0 for a word that is no flag.
+ */
+unsigned long mount_flag_of_word(const char *word, size_t len, bool *set);
 
 #endif

@@ -221,23 +221,6 @@ plan_text_diff(const char *was, const char *now, plan_change_fn fn, void *ctx)
 	return r < 0 ? r : count;
 }
 
-/* The MS_* bit of flag word @w (@n bytes), and whether it sets it. */
-static unsigned long
-flag_of_word(const char *w, size_t n, bool *set)
-{
-	unsigned long f;
-	int k;
-
-	for (f = 1; f <= MOUNT_MS_FLAGS; f <<= 1)
-		for (k = 0; k < 2; k++)
-			if (strlen(mount_flag_word(f, k)) == n &&
-			    !memcmp(mount_flag_word(f, k), w, n)) {
-				*set = k;
-				return f;
-			}
-	return 0;
-}
-
 /* A tmpfs size word, which a remount can change ("size=", "nr_inodes="). */
 static bool
 is_size_word(const char *w, size_t n)
@@ -265,7 +248,7 @@ strip_words(const char *l, size_t n, bool sizes, char *out, size_t len)
 		if (w + k > end)
 			k = (size_t)(end - w);
 		/* "-" (no OPTIONS) is no word either. */
-		if (!flag_of_word(w, k, &set) &&
+		if (!mount_flag_of_word(w, k, &set) &&
 		    !(sizes && is_size_word(w, k)) && !(k == 1 && *w == '-'))
 			used += (size_t)snprintf(out + used, len - used,
 						 "%.*s,", (int)k, w);
@@ -321,7 +304,7 @@ plan_line_parse(const char *line, size_t len, struct plan_line *l)
 		if (w + n > end)
 			n = (size_t)(end - w);
 		set = false;
-		f = flag_of_word(w, n, &set);
+		f = mount_flag_of_word(w, n, &set);
 		if (set)
 			l->ms_set |= f;
 		else
