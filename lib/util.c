@@ -391,8 +391,7 @@ flock_bounded(int fd, unsigned ms)
 	}
 }
 
-/* The command of @pid, masked for a message. */
-static void
+void
 proc_comm(int pid, char *buf, size_t len)
 {
 	char path[64], comm[64] = "";

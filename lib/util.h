@@ -185,6 +185,9 @@ int own_dir_fd(int fd, const char *path, struct mntns_error *e);
  */
 int flock_bounded(int fd, unsigned ms);
 
+/* The command of @pid ("?" when unknown), masked for a message. */
+void proc_comm(int pid, char *buf, size_t len);
+
 /*
  * Who holds the lock on @fd, as "PID N (COMMAND)" from /proc/locks, or
  * "an unknown process".

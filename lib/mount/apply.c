@@ -49,12 +49,7 @@ ns_switch_error(const char *what, struct mntns_error *e)
 	return err_set(e, -err, "%s: %s", what, strerror(err));
 }
 
-/*
- * Mounts on the directory @fd, checked before: made the working
- * directory and named ".", which costs less than a /proc/self/fd walk.
- * The caller puts the working directory back.
- */
-static int
+int
 mount_on(int fd, const char *type, unsigned long flags, const char *data)
 {
 	if (fchdir(fd) < 0)

@@ -18,6 +18,14 @@
 int ns_switch_error(const char *what, struct mntns_error *e);
 
 /*
+ * Mounts (mount(2) with @type, @flags and @data) on the directory @fd,
+ * checked before: made the working directory and named ".", which costs
+ * less than a /proc/self/fd walk.  0 or -errno; the caller puts the
+ * working directory back.
+ */
+int mount_on(int fd, const char *type, unsigned long flags, const char *data);
+
+/*
  * A new namespace made from the current one, charged to @uid's count of
  * namespaces, with "/" made recursively slave.  The caller is left with
  * the credentials it had; on error @e names the step that failed, and

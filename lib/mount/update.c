@@ -128,10 +128,8 @@ set_flags(int fd, unsigned long set, unsigned long clr)
 static int
 resize(int fd, unsigned long ms, const char *data)
 {
-	int r = 0;
+	int r = mount_on(fd, NULL, MS_REMOUNT | ms, data);
 
-	if (fchdir(fd) < 0 || mount(NULL, ".", NULL, MS_REMOUNT | ms, data) < 0)
-		r = -errno;
 	if (chdir("/") < 0 && r == 0)
 		r = -errno;
 	return r;
@@ -172,72 +170,69 @@ change_flags_of(const struct update_flags *f, struct undo *u,
 	return note(u, d);
 }
 
-/* "PID N (comm)" of the processes here whose files are under @t. */
+/* Whether the link @pid/@name of /proc names a path at or below @t. */
 static bool
-uses(const char *pid, const char *t)
+link_under(unsigned pid, const char *name, const char *t)
 {
 	char path[64], link[PATH_MAX];
-	struct dirent *de;
-	size_t n = strlen(t);
 	ssize_t len;
-	DIR *d;
-	bool hit = false;
-	int i;
 
-	for (i = 0; !hit && i < 2; i++) {
-		snprintf(path, sizeof(path), "/proc/%s/%s", pid,
-			 i ? "root" : "cwd");
-		len = readlink(path, link, sizeof(link) - 1);
-		link[len > 0 ? len : 0] = '\0';
-		hit = !strncmp(link, t, n) && (!link[n] || link[n] == '/');
-	}
-	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
-	d = opendir(path);
+	snprintf(path, sizeof(path), "/proc/%u/%s", pid, name);
+	len = readlink(path, link, sizeof(link) - 1);
+	link[len > 0 ? len : 0] = '\0';
+	return len > 0 && path_at_or_below(link, t);
+}
+
+/* Whether process @pid has its working directory, root or a file at or
+ * below @t. */
+static bool
+uses(unsigned pid, const char *t)
+{
+	char path[64], name[32];
+	struct dirent *de;
+	bool hit = link_under(pid, "cwd", t) || link_under(pid, "root", t);
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%u/fd", pid);
+	d = hit ? NULL : opendir(path);
 	while (d && !hit && (de = readdir(d))) {
-		snprintf(path, sizeof(path), "/proc/%s/fd/%.16s", pid,
-			 de->d_name);
-		len = readlink(path, link, sizeof(link) - 1);
-		link[len > 0 ? len : 0] = '\0';
-		hit = !strncmp(link, t, n) && (!link[n] || link[n] == '/');
+		snprintf(name, sizeof(name), "fd/%.16s", de->d_name);
+		hit = link_under(pid, name, t);
 	}
 	if (d)
 		closedir(d);
 	return hit;
 }
 
+/* "PID N (comm), ..." of the processes of this namespace that use @t. */
 static void
 busy_users(const char *t, char *buf, size_t len)
 {
-	char self[64], ns[64], path[64], comm[32];
+	char self[64], ns[64], path[64], comm[64];
 	struct dirent *de;
 	size_t used = 0, found = 0;
+	unsigned pid;
 	ssize_t n;
 	DIR *d = opendir("/proc");
-	FILE *f;
 
 	buf[0] = '\0';
 	n = readlink("/proc/self/ns/mnt", self, sizeof(self) - 1);
 	self[n > 0 ? n : 0] = '\0';
 	while (d && (de = readdir(d)) && used < len) {
-		if (strspn(de->d_name, "0123456789") != strlen(de->d_name) ||
-		    atoi(de->d_name) == getpid())
+		if (parse_id(de->d_name, strlen(de->d_name), &pid) < 0 ||
+		    pid == (unsigned)getpid())
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/ns/mnt", de->d_name);
+		snprintf(path, sizeof(path), "/proc/%u/ns/mnt", pid);
 		n = readlink(path, ns, sizeof(ns) - 1);
 		ns[n > 0 ? n : 0] = '\0';
-		if (strcmp(ns, self) || !uses(de->d_name, t))
+		if (strcmp(ns, self) || !uses(pid, t))
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		comm[0] = '\0';
-		f = fopen(path, "re");
-		if (f && fgets(comm, sizeof(comm), f))
-			comm[strcspn(comm, "\n")] = '\0';
-		if (f)
-			fclose(f);
+		/* A command name is the user's to choose: masked. */
+		proc_comm((int)pid, comm, sizeof(comm));
 		if (++found <= 8)
-			used += (size_t)snprintf(
-				buf + used, len - used, "%sPID %s (%s)",
-				used ? ", " : "", de->d_name, comm);
+			used += (size_t)snprintf(buf + used, len - used,
+						 "%sPID %u (%s)",
+						 used ? ", " : "", pid, comm);
 	}
 	if (d)
 		closedir(d);
