@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Words for display: where an owner comes from, mount flags as findmnt
- * spells them, a rule's OPTIONS as they take effect.  The words of the
+ * spells them, a rule's OPTIONS as they take effect, a difference of two
+ * plans.  The words of the
  * flags are the config's own (config/options.h).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -46,6 +48,21 @@ mount_flags_format(unsigned long ms, char *buf, size_t len)
 	for (f = MS_RDONLY << 1; f <= MOUNT_MS_FLAGS; f <<= 1)
 		if (ms & f & MOUNT_MS_FLAGS)
 			append_word(buf, len, mount_flag_word(f, true));
+}
+
+void
+plan_change_print(const char *indent, enum plan_change c, const char *was,
+		  const char *now)
+{
+	char a[PATH_MAX * 2], b[PATH_MAX * 2];
+
+	mask_text(a, sizeof(a), was ? was : "");
+	mask_text(b, sizeof(b), now ? now : "");
+	if (c == PLAN_CHANGE)
+		printf("%s~ %s  (was: %s)\n", indent, b, a);
+	else
+		printf("%s%c %s\n", indent, c == PLAN_ADD ? '+' : '-',
+		       c == PLAN_ADD ? b : a);
 }
 
 void

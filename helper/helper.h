@@ -18,6 +18,7 @@
 
 #include "config/conf.h"
 #include "admin/describe.h"
+#include "plan/fingerprint.h"
 
 #define PROG "pam_mntns_helper"
 
@@ -122,6 +123,15 @@ void mount_flags_format(unsigned long ms, char *buf, size_t len);
 
 /* A rule's OPTIONS as they take effect (defaults included), or "-". */
 void rule_options_format(const struct rule *r, char *buf, size_t len);
+
+/*
+ * One mount by which two plans differ, as show and update print it:
+ * "+ LINE" (to add), "- LINE" (to remove) or "~ LINE  (was: OLD)", after
+ * @indent, masked for the terminal; @was or @now is NULL on the side that
+ * has none.
+ */
+void plan_change_print(const char *indent, enum plan_change c, const char *was,
+		       const char *now);
 
 /* ---- JSON output, pretty-printed, keys in a fixed order ---- */
 struct json {

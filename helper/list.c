@@ -50,7 +50,7 @@ fill_row(struct row *row, const struct live_ns *ns,
 	mask_text(row->c[8], 64, s ? s->service : "-");
 	format_time(s ? s->created : r->created, row->c[9], 64);
 	snprintf(row->c[10], 64, "%zu", ns->procs);
-	snprintf(row->c[11], 64, "%s", ns->plan);
+	snprintf(row->c[11], 64, "%s", plan_state_name(ns->plan));
 }
 
 static void
@@ -134,7 +134,7 @@ json_ns(struct json *j, const struct live_ns *ns)
 	json_str(j, "state", live_state(ns));
 	json_int(j, "created", ns->rec.created);
 	json_int(j, "processes", (long long)ns->procs);
-	json_str(j, "plan", ns->plan);
+	json_str(j, "plan", plan_state_name(ns->plan));
 	json_int(j, "pid",
 		 ns->n		       ? ns->s[0].pid
 		 : ns->life == NS_HELD ? 0

@@ -15,6 +15,14 @@
 
 #include "session/vouch.h"
 
+/* Whether @r's namespace was built from the plan whose text is @now. */
+enum plan_state {
+	PLAN_CURRENT, /* yes */
+	PLAN_CHANGED, /* from another one */
+	PLAN_UNKNOWN, /* @r has no fingerprint (an older module's), or @now
+			 is NULL */
+};
+
 struct live_session {
 	pid_t pid;
 	char service[64];
@@ -32,7 +40,7 @@ struct live_ns {
 	bool pinned;	   /* held by a pin (kernels without namespace IDs) */
 	bool proven;	   /* an fd to it proves which namespace it is */
 	int fd;		   /* the namespace, when kept for enter */
-	const char *plan;  /* list: plan_state() */
+	enum plan_state plan; /* list: plan_state() */
 };
 
 /* A process holding descriptors of mount namespaces nobody is in. */
@@ -79,12 +87,10 @@ const char *live_pin(const struct live_ns *ns);
  */
 char *plan_now(const char *user, const char *conf);
 
-/*
- * "current": @r's namespace was built from the plan whose text is @now;
- * "changed": from another one; "unknown": @r has no fingerprint (made by
- * an older module) or @now is NULL.
- */
-const char *plan_state(const struct ns_record *r, const char *now);
+enum plan_state plan_state(const struct ns_record *r, const char *now);
+
+/* "current", "changed", "unknown": list's PLAN, JSON's "plan". */
+const char *plan_state_name(enum plan_state s);
 
 /* The kept text of the plan @r's namespace was built from (malloc'd), or
  * -ENOENT (not kept, or @r has no fingerprint), -ENOMEM. */

@@ -28,12 +28,24 @@ plan_now(const char *user, const char *conf)
 	return text;
 }
 
-const char *
+enum plan_state
 plan_state(const struct ns_record *r, const char *now)
 {
 	if (!r->plan || !now)
-		return "unknown";
-	return r->plan == plan_fingerprint(now) ? "current" : "changed";
+		return PLAN_UNKNOWN;
+	return r->plan == plan_fingerprint(now) ? PLAN_CURRENT : PLAN_CHANGED;
+}
+
+const char *
+plan_state_name(enum plan_state s)
+{
+	static const char *const names[] = {
+		[PLAN_CURRENT] = "current",
+		[PLAN_CHANGED] = "changed",
+		[PLAN_UNKNOWN] = "unknown",
+	};
+
+	return (size_t)s < ARRAY_SIZE(names) ? names[s] : "?";
 }
 
 int

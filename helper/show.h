@@ -10,6 +10,7 @@
 
 #include "admin/describe.h"
 #include "helper.h"
+#include "live.h"
 #include "plan/fingerprint.h"
 #include "plan/login.h"
 #include "session/session.h"
@@ -34,8 +35,8 @@ struct live_plan {
 	char ns[NS_NAME_MAX];
 	enum scope scope;
 	size_t procs;
-	const char *state; /* plan_state(): current, changed, unknown */
-	bool kept;	   /* the text of its plan was kept: @d is known */
+	enum plan_state state;
+	bool kept; /* the text of its plan was kept: @d is known */
 	struct plan_diff *d;
 	size_t nd;
 };

@@ -171,8 +171,8 @@ json_live(struct json *j, const struct show *s)
 		json_str(j, "ns", lp->ns);
 		json_str(j, "scope", scope_name(lp->scope));
 		json_int(j, "processes", (long long)lp->procs);
-		json_str(j, "plan", lp->state);
-		if (!strcmp(lp->state, "changed") && !lp->kept) {
+		json_str(j, "plan", plan_state_name(lp->state));
+		if (lp->state == PLAN_CHANGED && !lp->kept) {
 			json_null(j, "differences");
 			json_close(j, '}');
 			continue;

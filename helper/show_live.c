@@ -44,7 +44,7 @@ compare(struct live_plan *lp, const struct live_ns *ns, const char *now)
 	lp->scope = ns->rec.scope;
 	lp->procs = ns->procs;
 	lp->state = plan_state(&ns->rec, now);
-	if (strcmp(lp->state, "changed"))
+	if (lp->state != PLAN_CHANGED)
 		return 0;
 	r = plan_text_kept(&ns->rec, &was);
 	if (r == -ENOMEM)

@@ -186,21 +186,6 @@ print_result(const struct show *s)
 		printf("\nResult: unknown, not running as root: %s\n", s->why);
 }
 
-static void
-print_diff(const struct plan_diff *d)
-{
-	static const char sign[] = {
-		[PLAN_ADD] = '+', [PLAN_REMOVE] = '-', [PLAN_CHANGE] = '~'};
-	char was[PATH_MAX * 2], now[PATH_MAX * 2];
-
-	mask_text(was, sizeof(was), d->was ? d->was : "");
-	mask_text(now, sizeof(now), d->now ? d->now : "");
-	if (d->c == PLAN_CHANGE)
-		printf("    ~ %s  (was: %s)\n", now, was);
-	else
-		printf("    %c %s\n", sign[d->c], d->c == PLAN_ADD ? now : was);
-}
-
 /* The user's live namespaces against this plan, when there are any. */
 static void
 print_live(const struct show *s)
@@ -216,9 +201,9 @@ print_live(const struct show *s)
 		printf("  %s  scope=%s  %zu process%s  ", lp->ns,
 		       scope_name(lp->scope), lp->procs,
 		       lp->procs == 1 ? "" : "es");
-		if (!strcmp(lp->state, "current"))
+		if (lp->state == PLAN_CURRENT)
 			printf("built from this plan\n");
-		else if (strcmp(lp->state, "changed"))
+		else if (lp->state == PLAN_UNKNOWN)
 			printf("built from a plan not known (made by an older "
 			       "module, or this plan is refused)\n");
 		else if (!lp->kept)
@@ -228,7 +213,8 @@ print_live(const struct show *s)
 			printf("built from another plan; to bring it to this "
 			       "one:\n");
 		for (k = 0; k < lp->nd; k++)
-			print_diff(&lp->d[k]);
+			plan_change_print("    ", lp->d[k].c, lp->d[k].was,
+					  lp->d[k].now);
 	}
 }
 

@@ -38,19 +38,12 @@ static int
 print_change(enum plan_change c, const char *old, size_t old_len,
 	     const char *new, size_t new_len, void *ctx)
 {
-	char raw[PATH_MAX * 2], a[PATH_MAX * 2], b[PATH_MAX * 2];
+	char a[PATH_MAX * 2], b[PATH_MAX * 2];
 
 	(void)ctx;
-	snprintf(raw, sizeof(raw), "%.*s", (int)old_len, old ? old : "");
-	mask_text(a, sizeof(a), raw);
-	snprintf(raw, sizeof(raw), "%.*s", (int)new_len, new ? new : "");
-	mask_text(b, sizeof(b), raw);
-	if (c == PLAN_ADD)
-		printf("  + %s\n", b);
-	else if (c == PLAN_REMOVE)
-		printf("  - %s\n", a);
-	else
-		printf("  ~ %s  (was: %s)\n", b, a);
+	snprintf(a, sizeof(a), "%.*s", (int)old_len, old ? old : "");
+	snprintf(b, sizeof(b), "%.*s", (int)new_len, new ? new : "");
+	plan_change_print("  ", c, a, b);
 	return 0;
 }
 
@@ -120,12 +113,12 @@ record_plan(struct job *j, struct live_ns *ns)
 
 /* Why @ns cannot be updated, or NULL. */
 static const char *
-cannot(const struct live_ns *ns, const char *state)
+cannot(const struct live_ns *ns, enum plan_state state)
 {
 	if (ns->fd < 0)
 		return "nothing proves it is the one pam_mntns made (no pin "
 		       "on a kernel without namespace IDs)";
-	if (!strcmp(state, "unknown"))
+	if (state == PLAN_UNKNOWN)
 		return "the plan it was built from is not known (made by an "
 		       "older module); retire it instead";
 	return NULL;
@@ -134,14 +127,15 @@ cannot(const struct live_ns *ns, const char *state)
 static int
 update_ns(struct job *j, struct live_ns *ns)
 {
-	const char *state = plan_state(&ns->rec, j->now), *no;
+	enum plan_state state = plan_state(&ns->rec, j->now);
+	const char *no;
 	_cleanup_(freep) char *was = NULL;
 	char name[NS_NAME_MAX], why[1024];
 	struct update u;
 	int r;
 
 	ns_name(&ns->rec.ns, name);
-	if (!strcmp(state, "current")) {
+	if (state == PLAN_CURRENT) {
 		printf("%s: %s is up to date\n", j->who, name);
 		return 0;
 	}
