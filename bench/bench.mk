@@ -21,12 +21,23 @@ TEST_BUILD += $(BENCH_BIN)
 
 .PHONY: bench bench-deps bench-profile
 
-LOADGEN_SRC := bench/loadgen.c bench/storm.c bench/memory.c
+LOADGEN_SRC := bench/loadgen.c bench/storm.c bench/memory.c bench/syscount.c
 
-$(B)/bench/loadgen: $(LOADGEN_SRC) bench/loadgen.h
+$(B)/bench/loadgen: $(LOADGEN_SRC) bench/loadgen.h $(B)/bench/sysnames.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -pie -o $@ $(LOADGEN_SRC) \
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -I$(B)/bench -pie -o $@ $(LOADGEN_SRC) \
 		$(LINK_HARDEN) $(LDFLAGS) -lpam
+
+# The names of this architecture's system calls, by number, from the
+# C library's headers: "[__NR_openat] = "openat",".
+$(B)/bench/sysnames.h: bench/bench.mk
+	@mkdir -p $(@D)
+	{ echo '#include <sys/syscall.h>'; \
+	  echo 'static const char *const sysnames[] = {'; \
+	  echo '#include <sys/syscall.h>' | $(CC) -dM -E - | \
+		sed -n 's/^#define __NR_\([a-z0-9_]*\) .*/[__NR_\1] = "\1",/p' | \
+		sort -u; \
+	  echo '};'; } >$@.tmp && mv $@.tmp $@
 
 $(B)/bench/floor.so: bench/floor.c bench/close.c pam_module/pam_mntns.map
 	@mkdir -p $(@D)

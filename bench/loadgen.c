@@ -3,7 +3,7 @@
  * loadgen: the load generator of `make bench`.
  *
  *   loadgen -c CONFDIR [-n ROUNDS] [-w WARMUP] [-b BLOCKS] [-r RAWFILE]
- *           [-l] [-N] [-S LOGINS | -M SESSIONS[/STEP]]
+ *           [-l] [-N] [-T | -S LOGINS | -M SESSIONS[/STEP]]
  *           NAME=SERVICE:USER[,USER...][:tmp][:hold] ...
  *
  * One sample is one login as the application sees it: fork a child that
@@ -38,7 +38,8 @@
  * blocks.
  *
  * -S LOGINS runs login storms instead (storm.c), -M SESSIONS measures
- * the kernel memory of sessions held open (memory.c).
+ * the kernel memory of sessions held open (memory.c), -T counts the
+ * system calls of one login per column (syscount.c).
  */
 #include "loadgen.h"
 
@@ -139,7 +140,7 @@ close_held_fds(const struct run *run)
 }
 
 /* The child of one sample: the whole login, then exit. */
-static void
+void
 session_child(const struct run *run, const struct column *c, bool check)
 {
 	enum child_status s;
@@ -194,9 +195,9 @@ status_text(int st)
  * One login of @c; returns its wall time in microseconds, or -1, and
  * the child's minor page faults in *faults.
  */
-static double
-sample(const struct run *run, const struct column *c, bool check,
-       double *faults)
+double
+login_sample(const struct run *run, const struct column *c, bool check,
+	     double *faults)
 {
 	struct rusage ru;
 	double t0, t1;
@@ -560,7 +561,7 @@ measure(struct run *run)
 		shuffle(run->order, run->ncols, &state);
 		for (i = 0; i < run->ncols; i++) {
 			c = &run->cols[run->order[i]];
-			us = sample(run, c, r < run->warmup, &faults);
+			us = login_sample(run, c, r < run->warmup, &faults);
 			if (us < 0)
 				return -1;
 			if (r < run->warmup)
@@ -621,7 +622,7 @@ usage(void)
 	fprintf(stderr,
 		"usage: loadgen -c CONFDIR [-n ROUNDS] [-w WARMUP] "
 		"[-b BLOCKS] [-r RAWFILE] [-l] [-N]\n"
-		"               [-S LOGINS | -M SESSIONS[/STEP]]\n"
+		"               [-T | -S LOGINS | -M SESSIONS[/STEP]]\n"
 		"               NAME=SERVICE:USER[,USER...][:tmp][:hold] "
 		"...\n");
 	exit(2);
@@ -632,7 +633,7 @@ parse_cmdline(int argc, char **argv, struct run *run)
 {
 	int o;
 
-	while ((o = getopt(argc, argv, "c:n:w:b:r:lNS:M:")) != -1) {
+	while ((o = getopt(argc, argv, "c:n:w:b:r:lNTS:M:")) != -1) {
 		switch (o) {
 		case 'c':
 			run->confdir = optarg;
@@ -654,6 +655,9 @@ parse_cmdline(int argc, char **argv, struct run *run)
 			break;
 		case 'N':
 			run->name_children = true;
+			break;
+		case 'T':
+			run->count = true;
 			break;
 		case 'S':
 			run->storm = number(optarg, 1);
@@ -735,7 +739,9 @@ main(int argc, char **argv)
 		if (run.sessions)
 			rc = memory(&run) < 0;
 		else if (start_holders(&run) == 0)
-			rc = (run.storm ? storm(&run) : measure(&run)) < 0;
+			rc = (run.storm	  ? storm(&run)
+			      : run.count ? syscount(&run)
+					  : measure(&run)) < 0;
 		rc = fflush(stdout) != 0 || rc;
 	}
 	stop_holders(&run);

@@ -2,7 +2,8 @@
 /*
  * The load generator's parts (loadgen.c: columns, sessions and the
  * one-at-a-time rounds; storm.c: concurrent logins; memory.c: kernel
- * memory of live sessions) share these.
+ * memory of live sessions; syscount.c: system calls per login) share
+ * these.
  */
 #ifndef MNTNS_BENCH_LOADGEN_H
 #define MNTNS_BENCH_LOADGEN_H
@@ -43,7 +44,7 @@ struct run {
 	long rounds, warmup, blocks;
 	long storm;	     /* -S: logins per burst, 0 for one at a time */
 	long sessions, step; /* -M: sessions held, sampled every step */
-	bool lookup, name_children;
+	bool lookup, name_children, count;
 	struct column *cols;
 	size_t ncols;
 	size_t *order;	 /* this round's order of the columns */
@@ -61,6 +62,9 @@ void shuffle(size_t *order, size_t n, unsigned long long *state);
 struct column *column_named(const struct run *run, const char *name);
 
 void close_held_fds(const struct run *run);
+void session_child(const struct run *run, const struct column *c, bool check);
+double login_sample(const struct run *run, const struct column *c, bool check,
+		    double *faults);
 bool tmp_is_private(const struct column *c, size_t user);
 enum child_status pam_login_open(const struct run *run, const struct column *c,
 				 size_t user, void **h);
@@ -71,5 +75,6 @@ void release_held(struct held *held);
 
 int storm(struct run *run);
 int memory(struct run *run);
+int syscount(struct run *run);
 
 #endif

@@ -17,6 +17,7 @@
 #                     [-u USER] [-C "STORMS"] [-L LOGINS] [-m "SIZES"]
 #                     [-M SESSIONS] [--record] [--no-plot] [--lookup]
 #                     [--exec CMD] [-c REGEX] [-x NAME=MODULE]
+#                     [--syscalls]
 #
 # -C: storm sizes (logins at once), each run as bursts until LOGINS
 # logins per column are kept; -m: the sizes at which to hold -M sessions
@@ -29,6 +30,11 @@
 # --lookup makes each session child look the user up before pam_start,
 # as login, su and sshd do (off by default: the child is exactly start,
 # open, close, end, exit).
+#
+# At every size, one login of each column is traced and its system
+# calls counted (loadgen -T), once as the kernel runs and once under the
+# test suite's emulation of Linux 5.14 (tests/lib/oldkernel.c: no
+# namespace IDs, so scope=user pins); --syscalls does only that.
 #
 # --exec CMD runs CMD (with bash) at each size in the prepared sandbox
 # instead of measuring, e.g. bench/profile.sh; it sees $W (the sandbox
@@ -54,6 +60,7 @@ LOOKUP=""
 BLOCKS=5
 ONLY=""
 EXTRA=()
+COUNT_ONLY=0
 ARGS=("$@")
 
 usage() {
@@ -78,6 +85,7 @@ while [ $# -gt 0 ]; do
 	--exec) EXEC=$2; shift ;;
 	-c) ONLY=$2; shift ;;
 	-x) EXTRA+=("$2"); shift ;;
+	--syscalls) COUNT_ONLY=1 ;;
 	-h | --help) usage 0 ;;
 	*) echo "bench/run.sh: unknown argument '$1'" >&2; usage 1 >&2 ;;
 	esac
@@ -156,7 +164,7 @@ sandbox_enter ${ARGS[@]+"${ARGS[@]}"}
 	die "refusing to run in the caller's mount namespace"
 trap 'exit 130' INT TERM HUP
 cp "$B/bench/floor.so" "$B/bench/minimal.so" "$B/bench/loadgen" \
-	"$B/tests/vgshim.so" "$W/bin/" ||
+	"$B/tests/vgshim.so" "$B/tests/oldkernel" "$W/bin/" ||
 	die "cannot copy the build ($B) into the sandbox: run make first"
 for x in ${!EXTRA_FD[@]}; do
 	cp "/proc/$$/fd/${EXTRA_FD[$x]}" "$W/bin/extra-$x.so" ||
@@ -200,6 +208,9 @@ pam_mntns            lsm all tmp $W/bin/pam_mntns.so conf=$W/pam_mntns.conf scop
 # scope=user: the users' namespaces are live, held by one open session
 # of each ("hold"): what a second login pays.
 pam_mntns-user       lsm all tmp:hold $W/bin/pam_mntns.so conf=$W/pam_mntns.conf scope=user
+# scope=user, no session of the user open (a user of its own, whom no
+# held session keeps in): each login makes the namespace.
+pam_mntns-user-first l   n   tmp $W/bin/pam_mntns.so conf=$W/pam_mntns.conf scope=user
 C
 }
 
@@ -243,7 +254,7 @@ write_configs() {
 		echo "session required $module $args" \
 			>"$W/pam.d/bench-$(service_of "$name")"
 	done
-	users=$(echo $USERS | tr ' ' ,)
+	users=$(echo $USERS $UN | tr ' ' ,)
 	printf '%s  %-8s  tmpfs  -  mode=0700\n' "$users" /tmp "$users" \
 		/var/tmp >"$W/pam_mntns.conf" &&
 		chmod 0644 "$W/pam_mntns.conf" || return 1
@@ -291,8 +302,23 @@ in_list() {
 
 # ---- one size -------------------------------------------------------------
 
+# The system calls of one login per column (loadgen -T), as the kernel
+# runs and as on Linux 5.14.
+count_size() {
+	local s=$1
+	echo "bench: $MOUNTS mounts, system calls per login ..." >&2
+	loadgen -T -w 2 $LOOKUP $(column_specs l) >"$O/syscalls-$s.txt" ||
+		die "counting system calls failed at $s mounts"
+	"$W/bin/oldkernel" -k 5.14 -- "$W/bin/loadgen" -c "$W/pam.d" -T -w 2 \
+		$LOOKUP $(column_specs l) >"$O/syscalls-5.14-$s.txt" &
+	track_pid $!
+	wait $! || die "counting system calls as on 5.14 failed at $s mounts"
+}
+
 measure_size() {
 	local s=$1 c bursts
+	count_size "$s"
+	[ "$COUNT_ONLY" -eq 0 ] || return 0
 	loadgen -n "$ROUNDS" -w "$WARMUP" -b "$BLOCKS" -r "$O/raw-$s.txt" \
 		$LOOKUP $(column_specs l) >"$O/latency-$s.txt" ||
 		die "the load generator failed at $s mounts"
@@ -381,7 +407,113 @@ memory_table() {
 	done
 }
 
+# syscall_totals: a row per column, a column per size (and per size as
+# on 5.14): the calls of one login, in brackets above pam_permit's.
+syscall_totals() {
+	local s f label
+	for s in $SIZES; do
+		for f in "" 5.14-; do
+			label="$(cat "$O/mounts-$s") mounts${f:+, as 5.14}"
+			awk -v label="$label" '!/^#/ {
+				if ($1 == "permit") p = $2
+				n[++k] = $1; t[k] = $2 }
+				END { for (i = 1; i <= k; i++)
+					printf "%s\t%s\t%d (%+d)\n", n[i], label,
+						t[i], t[i] - p }' "$O/syscalls-$f$s.txt"
+		done
+	done | pivot column
+}
+
+# syscall_kinds FILE: the calls above pam_permit's of every column but
+# permit, by what kind of work they do, and each call that differs.
+syscall_kinds() {
+	awk '
+	function kind(c) {
+		if (c ~ /^(mmap|munmap|mprotect|brk|madvise|mremap)$/)
+			return "memory (malloc, loading)"
+		if (c ~ /^(unshare|setns|mount|umount2|mount_setattr|open_tree|move_mount|fsopen|fsconfig|fsmount|fspick|statmount|listmount)$/)
+			return "namespaces and mounts"
+		if (c ~ /^(pidfd_open|pidfd_getfd|ioctl|kill|tgkill|pidfd_send_signal|wait4|clone|clone3|fork|vfork|execve)$/)
+			return "processes and namespace files"
+		if (c ~ /^(getuid|geteuid|getgid|getegid|getresuid|getresgid|setresuid|setresgid|setgroups|capget|capset|prctl|getpid|gettid|getppid)$/)
+			return "identity and credentials"
+		if (c ~ /^(socket|connect|sendto|recvfrom|recvmsg|sendmsg|poll|getsockname|getsockopt|setsockopt)$/)
+			return "sockets (syslog, NSS)"
+		if (c ~ /^(openat|openat2|open|close|read|pread64|write|fstat|newfstatat|stat|lstat|statx|lseek|readlinkat|readlink|getdents64|fcntl|flock|symlinkat|unlinkat|renameat2|renameat|mkdirat|fchdir|chdir|fchown|fchownat|fchmod|fchmodat|linkat|faccessat|faccessat2|access|dup|dup2|dup3|fsync|ftruncate|utimensat)$/)
+			return "files and directories"
+		return "other"
+	}
+	!/^#/ {
+		col[++k] = $1
+		for (i = 3; i <= NF; i++) {
+			split($i, nv, "=")
+			n[$1, nv[1]] = nv[2]; call[nv[1]] = 1
+			g[$1, kind(nv[1])] += nv[2]; kinds[kind(nv[1])] = 1
+		}
+	}
+	END {
+		line = "| kind"; sep = "|---"
+		for (j = 1; j <= k; j++) if (col[j] != "permit") {
+			line = line " | " col[j]; sep = sep "|---:" }
+		print line " |"; print sep "|"
+		for (x in kinds) {
+			line = "| " x
+			for (j = 1; j <= k; j++) if (col[j] != "permit")
+				line = line sprintf(" | %+d", g[col[j], x] - g["permit", x])
+			print line " |"
+		}
+		print ""
+		print "Each call, above pam_permit (0: as many):"
+		print ""
+		line = "| call"; sep = "|---"
+		for (j = 1; j <= k; j++) if (col[j] != "permit") {
+			line = line " | " col[j]; sep = sep "|---:" }
+		print line " |"; print sep "|"
+		for (c in call) {
+			d = 0
+			for (j = 1; j <= k; j++) if (n[col[j], c] != n["permit", c]) d = 1
+			if (!d) continue
+			line = "| `" c "`"
+			for (j = 1; j <= k; j++) if (col[j] != "permit")
+				line = line sprintf(" | %+d", n[col[j], c] - n["permit", c])
+			print line " |"
+		}
+	}' "$1" | sort_table
+}
+
+# Sorts the rows of each Markdown table by their text, below its header
+# and separator lines.
+sort_table() {
+	awk 'function flush(i, j, t) {
+			for (i = 2; i <= nr; i++)
+				for (j = i; j > 1 && rows[j - 1] > rows[j]; j--) {
+					t = rows[j]; rows[j] = rows[j - 1]; rows[j - 1] = t
+				}
+			for (i = 1; i <= nr; i++) print rows[i]
+			nr = 0
+		}
+		/^\|/ { if (++seen > 2) { rows[++nr] = $0; next } print; next }
+		{ flush(); seen = 0; print }
+		END { flush() }'
+}
+
+syscall_results() {
+	local s=${SIZES%% *}
+	echo "System calls of one login (a session child traced from fork to"
+	echo "exit), in brackets above pam_permit's; \"as 5.14\": under the test"
+	echo "suite's emulation of Linux 5.14 (no namespace IDs):"
+	echo
+	syscall_totals
+	echo
+	echo "At $(cat "$O/mounts-$s") mounts, the calls above pam_permit's by kind:"
+	echo
+	syscall_kinds "$O/syscalls-$s.txt"
+}
+
 results() {
+	syscall_results
+	[ "$COUNT_ONLY" -eq 0 ] || return 0
+	echo
 	echo "Median per session in microseconds (p90 in brackets):"
 	echo
 	latency_table "%.0f (%.0f)" 2 3
@@ -471,7 +603,7 @@ done
 	results
 } >"$O/summary.md"
 cat "$O/summary.md"
-[ "$PLOT" -eq 0 ] || SIZES=$SIZES STORMS=$STORMS bench/plot.sh "$O"
+[ "$PLOT" -eq 0 ] || [ "$COUNT_ONLY" -eq 1 ] || SIZES=$SIZES STORMS=$STORMS bench/plot.sh "$O"
 [ -z "${LATEST:-}" ] || ln -sfn "run-$STAMP" "$LATEST"
 [ "$RECORD" -eq 0 ] || record
 exit 0

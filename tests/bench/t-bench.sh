@@ -10,11 +10,28 @@
 . "$(dirname "$0")/../lib/root.sh"
 
 BENCH_COLUMNS="permit floor minimal pam_namespace pam_namespace-noinit pam_mntns
-	pam_mntns-user"
+	pam_mntns-user pam_mntns-user-first"
 BENCH_STORM_COLUMNS="permit floor pam_namespace pam_mntns pam_mntns-user"
 BENCH_MEM_COLUMNS="permit floor pam_mntns pam_mntns-user"
 # Unique per run: two test runs at once must not remove each other's user.
 BENCH_USER=mntnstb$$
+
+# The calls column @1 makes over pam_permit in a loadgen -T file @2:
+# "NAME=N ... total=N", names sorted, calls made as often left out.
+syscalls_over() {
+	awk -v col="$1" '
+		$1 == "permit" || $1 == col {
+			t[$1] = $2
+			for (i = 3; i <= NF; i++) {
+				split($i, nv, "="); n[$1, nv[1]] = nv[2]; c[nv[1]] = 1
+			}
+		}
+		END {
+			for (x in c) if (n[col, x] != n["permit", x])
+				printf "%s=%d\n", x, n[col, x] - n["permit", x]
+			printf "~total=%d\n", t[col] - t["permit"]
+		}' "$2" | sort | tr '\n' ' ' | sed 's/~//; s/ $//'
+}
 
 test_bench_smoke() {
 	local dir out rc before col num='-?[0-9]+\.[0-9]{2}' ms='[0-9]+\.[0-9]'
@@ -38,6 +55,20 @@ test_bench_smoke() {
 		"$(awk 'NF == 11 && $2 ~ /^[0-9.]+$/ && $9 ~ /^-?[0-9.]+$/' \
 			"$dir/latency-20.txt" 2>/dev/null | wc -l)" \
 		"$(echo $BENCH_COLUMNS | wc -w)"
+	for col in $BENCH_COLUMNS; do
+		expect_match "bench: column $col has its system calls, here and as 5.14" \
+			"$out" "^\| $col \| [1-9][0-9]* \([-+][0-9]+\) \| [1-9][0-9]* \([-+][0-9]+\) \|$"
+	done
+	# The floor makes exactly what the job needs over libpam: unshare,
+	# "/" rslave and two tmpfs mounts, and pam_permit's calls otherwise.
+	expect_eq "bench: the floor counts 4 system calls over pam_permit" \
+		"$(syscalls_over floor "$dir/syscalls-20.txt")" \
+		"mount=3 unshare=1 total=4"
+	expect_eq "bench: ... as on 5.14 too" \
+		"$(syscalls_over floor "$dir/syscalls-5.14-20.txt")" \
+		"mount=3 unshare=1 total=4"
+	expect_match "bench: the table of calls by kind names pam_mntns's" \
+		"$out" "^\| namespaces and mounts( \| [-+][0-9]+){7} \|$"
 	for col in $BENCH_STORM_COLUMNS; do
 		expect_match "bench: storm column $col has logins/s at C = 2 and 4" \
 			"$out" "^\| [0-9]+ \| $col \| [0-9]+ \($num\) \| [0-9]+ \($num\) \|$"
