@@ -239,6 +239,7 @@ live_collect(struct live *l)
 	l->run = registry_open(false, NULL);
 	if (l->run == -ENOENT)
 		return count_procs(l); /* nothing was ever recorded */
+	registry_record_times(true);
 	/* Pins are seen (and dropped) only from the view they live in. */
 	if (self_ns_ident(&here) == 0)
 		ns_add_inode(&here);

@@ -3,6 +3,7 @@
  * Small helpers every part of the engine shares: the error buffer,
  * path checks, the one way paths are opened, the run directory.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -355,6 +356,48 @@ opendir_at(int dirfd, const char *path)
 		errno = err;
 	}
 	return d;
+}
+
+int
+dir_names(int dirfd, const char *path,
+	  int (*fn)(int dirfd, const char *name, void *ctx), void *ctx)
+{
+	_Alignas(struct dirent64) char buf[4096];
+	_cleanup_(closep) int fd = openat(
+		dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent64 *de;
+	ssize_t n, off;
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (r == 0 && (n = getdents64(fd, buf, sizeof(buf))) > 0)
+		for (off = 0; r == 0 && off < n; off += de->d_reclen) {
+			de = (struct dirent64 *)(void *)(buf + off);
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				r = fn(fd, de->d_name, ctx);
+		}
+	return r == 0 && n < 0 ? -errno : r;
+}
+
+static pid_t held_pid;
+
+pid_t
+self_pid(void)
+{
+	return held_pid ? held_pid : getpid();
+}
+
+void
+self_pid_hold(void)
+{
+	held_pid = getpid();
+}
+
+void
+self_pid_release(void)
+{
+	held_pid = 0;
 }
 
 static long

@@ -198,6 +198,25 @@ void lock_holder(int fd, char *buf, size_t len);
  * NULL with errno set. */
 DIR *opendir_at(int dirfd, const char *path);
 
+/*
+ * Calls @fn with each name in the directory @path below @dirfd (not
+ * following a last symlink), "." and ".." left out, until it returns
+ * non-zero, which is returned.  One openat(2), the getdents64(2) calls
+ * and a close(2): none of the fstat(2) and fcntl(2) calls of
+ * fdopendir(3).  -errno when the directory cannot be opened or read.
+ */
+int dir_names(int dirfd, const char *path,
+	      int (*fn)(int dirfd, const char *name, void *ctx), void *ctx);
+
+/*
+ * The calling process's PID.  Between self_pid_hold() and
+ * self_pid_release() (one PAM call: the process cannot fork in between)
+ * it is asked of the kernel once.
+ */
+pid_t self_pid(void);
+void self_pid_hold(void);
+void self_pid_release(void);
+
 /* Parses a decimal uid/gid without sign, blanks or overflow. */
 int parse_id(const char *s, size_t len, unsigned *out);
 

@@ -294,7 +294,7 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 		return PAM_IGNORE;
 	ms = data;
 	st = &ms->session;
-	r = session_close(st);
+	r = session_close(st, args.debug || ms->debug);
 	ns_name(&st->ns, ns);
 	if (args.debug || ms->debug)
 		pam_syslog(pamh, LOG_DEBUG, "closing session in %s%s", ns,

@@ -73,9 +73,9 @@ base_find(int run, int cur_fd, struct base *b, const char *user,
 	int r;
 
 	b->fd = -1;
-	b->pid = getppid();
+	b->pid = 0;
 	b->outer_uid = (uid_t)-1;
-	r = ns_ident_of(cur_fd, &cur);
+	r = ns_id_of(cur_fd, &cur);
 	if (r < 0)
 		return err_set(e, r,
 			       "cannot identify the current mount namespace: "
@@ -83,8 +83,8 @@ base_find(int run, int cur_fd, struct base *b, const char *user,
 			       strerror(-r));
 	r = module_view(run, &cur, b);
 	if (r == -ENOENT) {
+		/* b->pid 0: the caller's parent, asked when recorded. */
 		b->ns = cur;
-		b->pid = getppid();
 		return 0;
 	}
 	if (r < 0)

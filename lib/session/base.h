@@ -17,7 +17,7 @@
 struct base {
 	int fd; /* the base view when the login started in another; -1 */
 	struct ns_ident ns;
-	pid_t pid;	 /* a process in it, for the record */
+	pid_t pid;	 /* a process in it, for the record; 0: the parent */
 	uid_t outer_uid; /* whose namespace the login started in, if known */
 };
 

@@ -38,14 +38,24 @@ ns_ident_of(int nsfd, struct ns_ident *out)
 	return 0;
 }
 
+/* Set once PIDFD_GET_MNT_NAMESPACE was refused: not asked again. */
+static bool no_pidfd_ns;
+
 int
 self_ns_open(void)
 {
-	_cleanup_(closep) int pidfd = sys_pidfd_open(getpid(), 0);
-	int fd = pidfd < 0 ? -1 : ioctl(pidfd, PIDFD_GET_MNT_NAMESPACE, 0);
+	_cleanup_(closep) int pidfd = -1;
+	int fd = -1;
 
-	/* A kernel before 6.11, or a seccomp filter that refuses either
-	 * call: the namespace file in procfs names the same namespace. */
+	if (!no_pidfd_ns) {
+		pidfd = sys_pidfd_open(self_pid(), 0);
+		fd = pidfd < 0 ? -1 : ioctl(pidfd, PIDFD_GET_MNT_NAMESPACE, 0);
+		/* A kernel before 6.11 (pidfd_open(2) from 5.3), or a
+		 * seccomp filter that refuses either call. */
+		no_pidfd_ns = fd < 0 && (errno == ENOTTY || errno == EINVAL ||
+					 errno == ENOSYS || errno == EPERM);
+	}
+	/* The namespace file in procfs names the same namespace. */
 	return fd >= 0 ? fd : open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 }
 
@@ -71,6 +81,39 @@ self_ns_ident(struct ns_ident *out)
 	}
 	fd = self_ns_open();
 	return fd < 0 ? -errno : ns_ident_of(fd, out);
+}
+
+int
+ns_id_of(int nsfd, struct ns_ident *out)
+{
+	out->ino = 0;
+	if (ioctl(nsfd, NS_GET_MNTNS_ID, &out->id) == 0 && out->id)
+		return 0;
+	if (errno != ENOTTY && errno != EINVAL)
+		return -errno;
+	out->id = 0;
+	ns_add_inode_of(nsfd, out);
+	return out->ino ? 0 : -errno;
+}
+
+void
+ns_add_inode_of(int nsfd, struct ns_ident *ns)
+{
+	struct stat st;
+
+	if (!ns->ino && fstat(nsfd, &st) == 0)
+		ns->ino = st.st_ino;
+}
+
+bool
+ns_is(int nsfd, const struct ns_ident *ns)
+{
+	struct ns_ident got;
+	uint64_t id;
+
+	if (ns->id)
+		return ioctl(nsfd, NS_GET_MNTNS_ID, &id) == 0 && id == ns->id;
+	return ns_ident_of(nsfd, &got) == 0 && ns_ident_equal(&got, ns);
 }
 
 bool
@@ -256,7 +299,7 @@ int
 open_ns_of_user(pid_t pid, const struct ns_ident *ns, uint64_t start, uid_t uid)
 {
 	_cleanup_(closep) int pidfd = -1, nsfd = -1;
-	struct ns_ident got;
+	bool by_pidfd;
 	uint64_t st;
 	uid_t owner;
 
@@ -267,16 +310,24 @@ open_ns_of_user(pid_t pid, const struct ns_ident *ns, uint64_t start, uid_t uid)
 	pidfd = sys_pidfd_open(pid, 0);
 	if (pidfd < 0)
 		return errno == ESRCH ? -ESRCH : -errno;
-	nsfd = proc_ns_open(pid);
+	/* 6.11 and later: the namespace of this very process, from its
+	 * pidfd (ESRCH once it has exited); else through /proc. */
+	nsfd = no_pidfd_ns ? -1 : ioctl(pidfd, PIDFD_GET_MNT_NAMESPACE, 0);
+	by_pidfd = nsfd >= 0;
+	/* A leader that has exited (ESRCH here) may leave threads: /proc. */
+	if (nsfd < 0)
+		nsfd = proc_ns_open(pid);
 	if (nsfd < 0)
 		return nsfd;
-	if (ns && (ns_ident_of(nsfd, &got) < 0 || !ns_ident_equal(&got, ns)))
+	if (ns && !ns_is(nsfd, ns))
 		return -ESRCH;
 	if (start && (proc_start_time(pid, &st) < 0 || st != start))
 		return -ESRCH;
 	if (uid != (uid_t)-1 && (proc_uid(pid, &owner) < 0 || owner != uid))
 		return -ESRCH;
-	if (sys_pidfd_send_signal(pidfd, 0, NULL, 0) < 0)
+	/* The process, not a PID reuse, was read through /proc. */
+	if ((!by_pidfd || start || uid != (uid_t)-1) &&
+	    sys_pidfd_send_signal(pidfd, 0, NULL, 0) < 0)
 		return -ESRCH;
 	return steal_fd(&nsfd);
 }

@@ -37,6 +37,20 @@ int ns_ident_of(int nsfd, struct ns_ident *out);
 int self_ns_open(void);
 
 /*
+ * Whether @nsfd is the namespace @ns: by the kernel's ID alone where @ns
+ * has one (one ioctl(2)), else by inode.
+ */
+bool ns_is(int nsfd, const struct ns_ident *ns);
+
+/*
+ * ns_ident_of() without the inode where the kernel has an ID (one
+ * ioctl(2)), for a namespace whose inode may never be needed;
+ * ns_add_inode_of() adds it when it is.
+ */
+int ns_id_of(int nsfd, struct ns_ident *out);
+void ns_add_inode_of(int nsfd, struct ns_ident *ns);
+
+/*
  * Identifies the calling process's mount namespace: by its ID alone
  * (inode 0) through statmount(2) where the kernel has that (6.11),
  * which opens nothing; else through self_ns_open().

@@ -283,7 +283,7 @@ make_base_dir(int run, const char *dir, const struct ns_ident *base,
 {
 	char tmp[64], link[80], text[RECORD_MAX];
 
-	snprintf(tmp, sizeof(tmp), "bases/.new-%d", (int)getpid());
+	snprintf(tmp, sizeof(tmp), "bases/.new-%d", (int)self_pid());
 	snprintf(link, sizeof(link), "%s/base", tmp);
 	ns_ident_format(base, text);
 	if ((mkdirat(run, "view", 0700) < 0 && errno != EEXIST) ||

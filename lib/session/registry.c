@@ -182,7 +182,8 @@ ns_record_read(int run, const struct ns_ident *ns, struct ns_record *r)
  * ns/KEY is moved aside first, so that a record written under the same
  * key meanwhile (a newer namespace with the inode of a gone one) is never
  * the one removed: what was moved aside is compared, and put back if it
- * is not @r's.
+ * is not @r's.  A kernel namespace ID is never reused: its key names one
+ * namespace for good, and the record goes at once.
  */
 static int
 remove_global(int run, const char *global, const struct ns_record *r)
@@ -190,7 +191,9 @@ remove_global(int run, const char *global, const struct ns_record *r)
 	struct ns_record found;
 	char aside[64];
 
-	rel_path(aside, sizeof(aside), "ns/.gone-%d", (int)getpid());
+	if (r->ns.id)
+		return unlinkat(run, global, 0) < 0 ? -errno : 0;
+	rel_path(aside, sizeof(aside), "ns/.gone-%d", (int)self_pid());
 	if (renameat(run, global, run, aside) < 0)
 		return -errno;
 	if (read_ns_record(run, aside, &found, false) == 0 &&
@@ -293,6 +296,19 @@ user_retire(int run, uid_t uid)
 }
 
 int
+session_record_read(int run, uid_t uid, pid_t pid, struct session_record *m)
+{
+	char path[64], text[RECORD_MAX];
+	int r;
+
+	rel_path(path, sizeof(path), "users/%u/%d", (unsigned)uid, (int)pid);
+	r = read_record(run, path, text, sizeof(text), NULL);
+	if (r < 0)
+		return r;
+	return session_record_parse(text, m) < 0 || m->pid != pid ? -EINVAL : 0;
+}
+
+int
 session_record_remove(int run, uid_t uid, pid_t pid)
 {
 	char path[64];
@@ -316,21 +332,38 @@ is_ns_name(const char *s)
 
 /* Calls @visit for each entry of the directory @path for which @want is
  * true. */
+struct dir_walk {
+	bool (*want)(const char *);
+	int (*visit)(int dirfd, const char *name, void *ctx);
+	void *ctx;
+};
+
+static int
+visit_wanted(int dirfd, const char *name, void *ctx)
+{
+	struct dir_walk *w = ctx;
+
+	return w->want(name) ? w->visit(dirfd, name, w->ctx) : 0;
+}
+
 static int
 dir_each(int run, const char *path, bool (*want)(const char *),
 	 int (*visit)(int dirfd, const char *name, void *ctx), void *ctx)
 {
-	struct dirent *de;
-	DIR *d = opendir_at(run, path);
-	int r = 0;
+	struct dir_walk w = {want, visit, ctx};
+	int r = dir_names(run, path, visit_wanted, &w);
 
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while (r == 0 && (de = readdir(d)))
-		if (want(de->d_name))
-			r = visit(dirfd(d), de->d_name, ctx);
-	closedir(d);
-	return r;
+	return r == -ENOENT ? 0 : r;
+}
+
+/* Whether walks read when each record was made: only the helper shows
+ * it, and it costs a system call per record. */
+static bool record_times;
+
+void
+registry_record_times(bool on)
+{
+	record_times = on;
 }
 
 struct file_walk {
@@ -345,10 +378,11 @@ visit_session_file(int dirfd, const char *name, void *ctx)
 	struct file_walk *w = ctx;
 	char text[RECORD_MAX];
 	struct session_record m;
-	int64_t made;
+	int64_t made = 0;
 
 	/* A record being written or half gone is skipped, not an error. */
-	if (read_record(dirfd, name, text, sizeof(text), &made) < 0 ||
+	if (read_record(dirfd, name, text, sizeof(text),
+			record_times ? &made : NULL) < 0 ||
 	    session_record_parse(text, &m) < 0)
 		return 0;
 	m.created = made;
@@ -371,7 +405,7 @@ visit_ns_file(int dirfd, const char *name, void *ctx)
 	struct file_walk *w = ctx;
 	struct ns_record rec;
 
-	if (read_ns_record(dirfd, name, &rec, true) < 0)
+	if (read_ns_record(dirfd, name, &rec, record_times) < 0)
 		return 0;
 	return w->ns(dirfd, name, &rec, w->ctx);
 }
@@ -392,6 +426,86 @@ user_ns_files_each(int run, uid_t uid, ns_file_fn fn, void *ctx)
 
 	rel_path(path, sizeof(path), "users/%u", (unsigned)uid);
 	return dir_each(run, path, is_ns_name, visit_ns_file, &w);
+}
+
+static bool
+any_name(const char *s)
+{
+	(void)s;
+	return true;
+}
+
+struct id_count {
+	int run;
+	unsigned n;
+};
+
+/* A session record (users/UID/PID) left by a process killed before its
+ * close: removed once the kernel says its namespace is gone. */
+static void
+prune_session_file(int dirfd, const char *name)
+{
+	char text[RECORD_MAX];
+	struct session_record m;
+
+	if (read_record(dirfd, name, text, sizeof(text), NULL) >= 0 &&
+	    session_record_parse(text, &m) == 0 && m.ns.id &&
+	    ns_exists(&m.ns) == 0)
+		unlinkat(dirfd, name, 0);
+}
+
+static int
+count_by_id(int dirfd, const char *name, void *ctx)
+{
+	struct id_count *c = ctx;
+	struct ns_record copy, global;
+	struct ns_ident ns = {0, 0};
+	char path[64];
+	unsigned long long id;
+	int used = 0, r;
+
+	if (is_pid_name(name)) {
+		prune_session_file(dirfd, name);
+		return 0;
+	}
+	if (!is_ns_name(name))
+		return 0;
+	if (sscanf(name, "id-%llu%n", &id, &used) != 1 ||
+	    (size_t)used != strlen(name) || !id)
+		return -EOPNOTSUPP;
+	ns.id = id;
+	r = ns_exists(&ns);
+	if (r < 0)
+		return -EOPNOTSUPP;
+	rel_path(path, sizeof(path), "ns/%s", name);
+	if (r == 0) {
+		unlinkat(c->run, path, 0);
+		unlinkat(dirfd, name, 0);
+		return 0;
+	}
+	/* It exists: it counts if the user's copy is the record's (a copy
+	 * that is not goes alone, as vouch_each() does). */
+	if (read_ns_record(dirfd, name, &copy, false) < 0 ||
+	    read_ns_record(c->run, path, &global, false) < 0 ||
+	    !ns_record_same(&copy, &global)) {
+		unlinkat(dirfd, name, 0);
+		return 0;
+	}
+	c->n++;
+	return 0;
+}
+
+int
+user_ns_count_by_id(int run, uid_t uid, unsigned *n)
+{
+	struct id_count c = {run, 0};
+	char path[64];
+	int r;
+
+	rel_path(path, sizeof(path), "users/%u", (unsigned)uid);
+	r = dir_each(run, path, any_name, count_by_id, &c);
+	*n = c.n;
+	return r;
 }
 
 /* ---- the texts of plans ------------------------------------------------ */

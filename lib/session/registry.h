@@ -64,6 +64,9 @@ int user_lock(int run, uid_t uid, struct mntns_error *e);
 int session_record_write(int run, uid_t uid, const struct session_record *m,
 			 struct mntns_error *e);
 int session_record_remove(int run, uid_t uid, pid_t pid);
+/* Reads users/UID/PID: 0, -ENOENT, or -EINVAL when it does not parse. */
+int session_record_read(int run, uid_t uid, pid_t pid,
+			struct session_record *m);
 
 /* The user's scope=user namespace: 0, or -ENOENT when there is none. */
 int user_current_read(int run, uid_t uid, struct ns_ident *ns);
@@ -84,8 +87,22 @@ int session_files_each(int run, uid_t uid, session_file_fn fn, void *ctx);
 
 /*
  * Calls @fn for each namespace record (ns/, or users/UID/ for
- * user_ns_files_each()), parsed, with its time of making in r->created.
+ * user_ns_files_each()), parsed; r->created (m->created for sessions)
+ * is when it was made after registry_record_times(true), else 0.
  */
+void registry_record_times(bool on);
+
+/*
+ * With kernel namespace IDs: how many of @uid's namespaces exist, by
+ * listmount(2) on the ID in each name of users/UID/ (an ID is never
+ * reused, so the name alone says which namespace it is; the records of
+ * one that exists are read, and a copy that is not the record goes).
+ * The records (the user's and ns/) of the gone ones are removed, and so
+ * are the session records of killed sessions whose namespace is gone.
+ * 0 with *n, -EOPNOTSUPP when a record has no ID or the kernel cannot
+ * tell, or another -errno; then vouch_each() counts.
+ */
+int user_ns_count_by_id(int run, uid_t uid, unsigned *n);
 typedef int (*ns_file_fn)(int dirfd, const char *name,
 			  const struct ns_record *r, void *ctx);
 int ns_files_each(int run, ns_file_fn fn, void *ctx);

@@ -67,7 +67,7 @@ start_time_if_needed(const struct ns_ident *ns)
 	uint64_t t = 0;
 
 	/* Without kernel namespace IDs a PID must also match its start. */
-	if (!ns->id && proc_start_time(getpid(), &t) < 0)
+	if (!ns->id && proc_start_time(self_pid(), &t) < 0)
 		t = 0;
 	return t;
 }
@@ -77,7 +77,7 @@ record_session(int run, const struct identity *id, const char *service,
 	       const struct ns_ident *ns, struct mntns_error *e)
 {
 	struct session_record m = {
-		.pid = getpid(),
+		.pid = self_pid(),
 		.start = start_time_if_needed(ns),
 		.ns = *ns,
 	};
@@ -95,10 +95,10 @@ record_ns(const struct opening *l, const struct ns_ident *ns,
 		.ns = *ns,
 		.scope = a->scope,
 		.uid = a->id->uid,
-		.pid = getpid(),
+		.pid = self_pid(),
 		.start = start_time_if_needed(ns),
 		.base = l->b.ns,
-		.base_pid = l->b.pid,
+		.base_pid = l->b.pid ? l->b.pid : getppid(),
 	};
 
 	_cleanup_(freep) char *text = plan_text(a->plan);
@@ -149,9 +149,14 @@ check_cap(struct opening *l, struct mntns_error *e)
 {
 	const struct identity *id = l->a->id;
 	unsigned n = 0, max = l->a->max_namespaces;
-	int r;
+	int r = -EOPNOTSUPP;
 
-	r = vouch_each(&l->v, id->uid, count_ns, &n);
+	if (l->b.ns.id)
+		r = user_ns_count_by_id(l->run, id->uid, &n);
+	if (r == -EOPNOTSUPP) {
+		n = 0;
+		r = vouch_each(&l->v, id->uid, count_ns, &n);
+	}
 	if (r < 0)
 		return err_set(e, r, "cannot read the namespaces of %s: %s",
 			       id->user, strerror(-r));
@@ -215,6 +220,9 @@ build_ns(struct opening *l, struct session_state *st, struct mntns_error *e)
 	/* The pins are opened while this is still the base view. */
 	if (!l->b.ns.id)
 		vouch_pins(&l->v, NULL);
+	/* The base's inode, which base_find() left out, goes into the mark
+	 * and the record: a walk of /proc for the base compares it. */
+	ns_add_inode_of(base_fd(l), &l->b.ns);
 	r = apply_new_ns(a->id->uid, e);
 	if (r == 0)
 		r = view_mark(l->run, &l->b.ns, e);
@@ -222,6 +230,12 @@ build_ns(struct opening *l, struct session_state *st, struct mntns_error *e)
 		r = apply_entries(a->plan, &st->mounts, e);
 	if (r < 0)
 		return r;
+	/* With IDs, from the root mount (nothing opened; the inode names it
+	 * in messages and for nsenter); without, the pin needs the file. */
+	if (l->b.ns.id && self_ns_ident(&st->ns) == 0 && st->ns.id) {
+		ns_add_inode(&st->ns);
+		return 0;
+	}
 	u = self_ns_open();
 	r = u < 0 ? -errno : ns_ident_of(u, &st->ns);
 	if (r < 0)
@@ -251,7 +265,7 @@ create_ns(struct opening *l, struct session_state *st, struct mntns_error *e)
 	}
 	r = record_ns(l, &st->ns, e);
 	if (r < 0 && a->scope == SCOPE_USER)
-		session_record_remove(l->run, a->id->uid, getpid());
+		session_record_remove(l->run, a->id->uid, self_pid());
 	return r;
 }
 
@@ -288,20 +302,36 @@ open_user_scope(struct opening *l, struct session_state *st,
 		struct mntns_error *e)
 {
 	const struct identity *id = l->a->id;
-	_cleanup_(closep) int lock = -1, fd = -1;
-	struct ns_ident ns;
+	_cleanup_(closep) int lock = -1, fd = -ESRCH;
+	struct ns_ident ns = {0, 0}, seen;
 	int r;
 
-	lock = user_lock(l->run, id->uid, e);
-	if (lock < 0)
-		return lock;
-	fd = open_current(l, id->uid, &ns);
+	/* With kernel IDs a live namespace is joined without the lock: the
+	 * lock keeps two first logins from making two namespaces, and the
+	 * last session out from dropping a pin a join still needs; an ID
+	 * names one namespace for good, and has no pin.  What the proof
+	 * found alive, the fd keeps. */
+	if (l->b.ns.id)
+		fd = open_current(l, id->uid, &ns);
+	if (fd == -ESRCH) {
+		seen = ns;
+		lock = user_lock(l->run, id->uid, e);
+		if (lock < 0)
+			return lock;
+		/* What was just found not live is not proven again (an ID
+		 * is never reused) unless another namespace replaced it. */
+		ns = (struct ns_ident){0, 0};
+		if (!seen.id || user_current_read(l->run, id->uid, &ns) < 0 ||
+		    !ns_ident_equal(&ns, &seen))
+			fd = open_current(l, id->uid, &ns);
+	}
 	if (fd == -ESRCH)
 		return create_ns(l, st, e);
 	if (fd < 0)
 		return err_set(e, fd, "cannot read the namespace of %s: %s",
 			       id->user, strerror(-fd));
-	r = ns_join(fd, &ns, e);
+	/* Still where the caller was, unless it went to its base view. */
+	r = ns_join_from(fd, &ns, l->b.fd < 0 ? &l->saved : NULL, e);
 	if (r == 0)
 		r = record_session(l->run, id, l->a->service, &ns, e);
 	st->ns = ns;
@@ -350,9 +380,9 @@ undo(struct opening *l, int err, struct mntns_error *e)
 	return l->saved.ns >= 0 ? ns_restore(&l->saved, err, e) : err;
 }
 
-int
-session_open(const struct session_args *a, struct session_state *st,
-	     struct mntns_error *e)
+static int
+session_open_held(const struct session_args *a, struct session_state *st,
+		  struct mntns_error *e)
 {
 	struct opening l = {.a = a,
 			    .saved = NS_SAVED_INIT,
@@ -364,7 +394,7 @@ session_open(const struct session_args *a, struct session_state *st,
 	st->base_fd = -1;
 	st->scope = a->scope;
 	st->uid = a->id->uid;
-	st->pid = getpid();
+	st->pid = self_pid();
 	/* Opened in the caller's view, before any switch. */
 	l.run = registry_open(true, e);
 	if (l.run < 0)
@@ -392,6 +422,18 @@ session_open(const struct session_args *a, struct session_state *st,
 	ns_saved_close(&l.saved);
 	closep(&l.b.fd);
 	closep(&l.run);
+	return r;
+}
+
+int
+session_open(const struct session_args *a, struct session_state *st,
+	     struct mntns_error *e)
+{
+	int r;
+
+	self_pid_hold();
+	r = session_open_held(a, st, e);
+	self_pid_release();
 	return r;
 }
 
@@ -464,16 +506,24 @@ drop_pin_from_inside(const struct session_state *st)
 }
 
 int
-session_close(const struct session_state *st)
+session_close(const struct session_state *st, bool tell)
 {
 	_cleanup_(closep) int run = -1, lock = -1;
 	struct ns_record rec;
 	enum leave left;
 	int r;
 
+	/* With an ID the record stays (vouch_leave()): no pin to drop, no
+	 * walk, and so no lock; scope=user drops its session's record. */
+	if (st->ns.id && !tell && st->scope != SCOPE_USER)
+		return LEAVE_DEFERRED;
 	run = registry_open(false, NULL);
 	if (run < 0)
 		return run;
+	if (st->ns.id && !tell) {
+		session_record_remove(run, st->uid, st->pid);
+		return LEAVE_DEFERRED;
+	}
 	if (st->scope == SCOPE_USER) {
 		lock = user_lock(run, st->uid, NULL);
 		if (lock < 0)

@@ -92,7 +92,13 @@ int session_host_view(const char *user, struct ns_ident *to,
  * stays, for list, for nested logins and for scope=user to join.
  * Returns what became of the records (enum leave of vouch.h), or -ENOENT
  * when the record was gone already, or another -errno.
+ *
+ * With kernel namespace IDs a namespace's record stays for the next
+ * reader, who learns in one listmount(2) whether it is gone: a
+ * scope=session close then reads nothing, a scope=user close removes its
+ * session's record alone (LEAVE_DEFERRED), unless @tell asks what became
+ * of the records (for a debug line).
  */
-int session_close(const struct session_state *st);
+int session_close(const struct session_state *st, bool tell);
 
 #endif

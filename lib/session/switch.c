@@ -107,12 +107,33 @@ int
 refuse_chrooted(struct mntns_error *e)
 {
 	struct ns_saved s = NS_SAVED_INIT;
-	struct statx have, ns_root;
 	int r;
 
 	r = ns_save(&s, e);
 	if (r == 0)
-		r = root_where(s.root, &have, e);
+		r = refuse_chrooted_here(&s, e);
+	ns_saved_close(&s);
+	return r;
+}
+
+static int
+chrooted_error(struct mntns_error *e)
+{
+	return err_set(e, -EPERM,
+		       "the calling process is chrooted (its "
+		       "root is not its mount namespace's "
+		       "root); entering a namespace would take "
+		       "it out of the chroot: refusing");
+}
+
+int
+refuse_chrooted_here(const struct ns_saved *here, struct mntns_error *e)
+{
+	const struct ns_saved s = *here;
+	struct statx have, ns_root;
+	int r;
+
+	r = root_where(s.root, &have, e);
 	if (r == 0 && setns(s.ns, CLONE_NEWNS) < 0)
 		r = ns_switch_error("cannot enter the current namespace", e);
 	if (r == 0) {
@@ -128,25 +149,27 @@ refuse_chrooted(struct mntns_error *e)
 				"directory: %s",
 				strerror(errno));
 		else if (r == 0 && !same_place(&have, &ns_root))
-			r = err_set(e, -EPERM,
-				    "the calling process is chrooted (its "
-				    "root is not its mount namespace's "
-				    "root); entering a namespace would take "
-				    "it out of the chroot: refusing");
+			r = chrooted_error(e);
 	}
-	ns_saved_close(&s);
 	return r;
 }
 
 int
 ns_join(int nsfd, const struct ns_ident *expect, struct mntns_error *e)
 {
+	return ns_join_from(nsfd, expect, NULL, e);
+}
+
+int
+ns_join_from(int nsfd, const struct ns_ident *expect,
+	     const struct ns_saved *here, struct mntns_error *e)
+{
 	struct ns_ident got;
 	int r;
 
-	/* Checked on the fd before, and on ourselves after. */
-	r = ns_ident_of(nsfd, &got);
-	if (r < 0 || !ns_ident_equal(&got, expect))
+	/* Checked on the fd before (unless just proven), and on ourselves
+	 * after. */
+	if (!here && !ns_is(nsfd, expect))
 		return err_set(e, -ESTALE, "the namespace to join changed");
 	/* Only a privileged process makes one that passes: never a user's
 	 * own (unshare -Urm), whose mounts that user controls. */
@@ -156,11 +179,15 @@ ns_join(int nsfd, const struct ns_ident *expect, struct mntns_error *e)
 			       "the namespace to join belongs to another user "
 			       "namespace than this process's: %s; refusing",
 			       strerror(-r));
-	r = refuse_chrooted(e);
+	r = here ? refuse_chrooted_here(here, e) : refuse_chrooted(e);
 	if (r < 0)
 		return r;
 	if (setns(nsfd, CLONE_NEWNS) < 0)
 		return ns_switch_error("cannot join the namespace", e);
+	/* An fd names one namespace for good: one just proven is where
+	 * setns(2) went. */
+	if (here)
+		return 0;
 	r = self_ns(&got, e);
 	if (r == 0 && !ns_ident_equal(&got, expect))
 		r = err_set(e, -ESTALE,

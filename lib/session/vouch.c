@@ -52,6 +52,8 @@ visit_session(int dirfd, const char *name, const struct session_record *m,
 	if (nsfd < 0)
 		return 0;
 	r = w->fn(m, nsfd, w->ctx);
+	if (r == SESSION_FD_TAKEN)
+		return 1;
 	close(nsfd);
 	return r;
 }
@@ -78,9 +80,9 @@ find_session_ns(const struct session_record *m, int nsfd, void *ctx)
 
 	if (m->pid == w->skip || !ns_ident_equal(&m->ns, w->ns))
 		return 0;
-	w->fd = fcntl(nsfd, F_DUPFD_CLOEXEC, 3);
+	w->fd = nsfd;
 	w->pid = m->pid;
-	return w->fd < 0 ? -errno : 1;
+	return SESSION_FD_TAKEN;
 }
 
 /* A live scope=user session of @uid in @ns other than @skip: its fd,
@@ -105,16 +107,38 @@ open_session_ns(int run, uid_t uid, const struct ns_ident *ns, pid_t skip,
  * Returns an fd to the namespace (from that task's /proc entry), or
  * -ESRCH.
  */
+/* The session of @pid, if it is one of @uid's, alive in @ns. */
+static int
+open_one_session_ns(int run, uid_t uid, const struct ns_ident *ns, pid_t pid)
+{
+	struct session_record m;
+
+	if (pid <= 0 || session_record_read(run, uid, pid, &m) < 0 ||
+	    !ns_ident_equal(&m.ns, ns))
+		return -ESRCH;
+	return open_ns_of(m.pid, &m.ns, m.start);
+}
+
+/*
+ * A task in @r's namespace named by the records.  A session of the user's
+ * counts without a uid check (it may be root's su): cheapest first, as
+ * joins go through here: the creator's session, which is often still
+ * open, then (unless the kernel says the namespace is gone: *exists 0)
+ * any other.
+ */
 static int
 find_named_task(int run, const struct ns_record *r, uid_t uid, pid_t skip,
-		struct ns_proof *p)
+		struct ns_proof *p, int *exists)
 {
 	pid_t pid = 0;
 	int fd = -ESRCH;
 
-	/* A session of the user's counts without a uid check (it may be
-	 * root's su): cheapest first, as joins go through here. */
-	if (r->scope == SCOPE_USER)
+	if (r->scope == SCOPE_USER && r->pid != skip &&
+	    (fd = open_one_session_ns(run, r->uid, &r->ns, r->pid)) >= 0)
+		pid = r->pid;
+	if (fd < 0 && exists && r->ns.id && (*exists = ns_exists(&r->ns)) == 0)
+		return -ESRCH;
+	if (r->scope == SCOPE_USER && fd < 0)
 		fd = open_session_ns(run, r->uid, &r->ns, skip, &pid);
 	if (fd == -ESRCH && r->pid != skip && r->scope != SCOPE_USER) {
 		fd = open_ns_of_user(r->pid, &r->ns, r->start, uid);
@@ -160,10 +184,10 @@ vouch_by_id(struct vouch *v, struct ns_record *r, uid_t uid, pid_t skip,
 {
 	int exists = 1;
 
-	p->fd = find_named_task(v->run, r, uid, skip, p);
-	/* The walk costs a readlink per process on the host: not for a
-	 * namespace the kernel says is gone. */
-	if (p->fd == -ESRCH && (exists = ns_exists(&r->ns)) != 0)
+	/* Not for a namespace the kernel says is gone: the walks of the
+	 * sessions and of /proc (a readlink per process on the host). */
+	p->fd = find_named_task(v->run, r, uid, skip, p, &exists);
+	if (p->fd == -ESRCH && exists != 0)
 		p->fd = find_any_task(v->run, r, uid, skip, p);
 	if (p->fd >= 0) {
 		p->life = NS_LIVE;
@@ -195,7 +219,7 @@ vouch_by_pin(struct vouch *v, struct ns_record *r, uid_t uid, pid_t skip,
 	ns_key(&r->ns, key);
 	pin = pins < 0 ? -ENOENT : pin_open(pins, key, r->ns.ino);
 	p->pinned = pin >= 0;
-	task = find_named_task(v->run, r, uid, skip, p);
+	task = find_named_task(v->run, r, uid, skip, p, NULL);
 	if (task == -ESRCH && p->pinned)
 		task = find_any_task(v->run, r, uid, skip, p);
 	if (task < 0 && task != -ESRCH)

@@ -77,8 +77,10 @@ int vouch_each(struct vouch *v, uid_t uid, proven_fn fn, void *ctx);
 /*
  * Calls @fn for each scope=user session of @uid whose process is alive
  * and in the namespace it recorded, with an fd to that namespace (closed
- * after the call); removes the records of the others.
+ * after the call unless @fn returns SESSION_FD_TAKEN: then it is @fn's,
+ * and the walk stops with 1); removes the records of the others.
  */
+#define SESSION_FD_TAKEN 2
 typedef int (*session_fn)(const struct session_record *m, int nsfd, void *ctx);
 int vouch_sessions(int run, uid_t uid, session_fn fn, void *ctx);
 
