@@ -308,6 +308,48 @@ test_linger_lock_bounded() {
 	expect_eq "a logout gives up on a held lock too (not killed by timeout)" \
 		"$?" 0
 	kill -KILL "$holder"
+	lock_free_join "$uid"
+}
+
+# A join takes the user's lock only where the kernel has no namespace
+# IDs (there the last session out drops the pin the join needs): with
+# IDs, what the proof found alive the join's descriptor keeps, and a
+# held lock does not hold it up.  @1: the user's uid.
+lock_free_join() {
+	local lock=/run/pam_mntns/users/$1/lock first holder out i=0 pid
+	rm -f "$L/lk-go"
+	session linger-user "$TU1" -r -- sh -c "$NS_CMD; echo READY
+		while [ ! -e $L/lk-go ]; do sleep 0.05; done" >"$L/lk-out" 2>&1 &
+	pid=$!
+	track_pid $pid
+	wait_ready "$L/lk-out"
+	first=$(field ns "$(cat "$L/lk-out")")
+	# The holder is the process that has the lock open (no child keeps
+	# it, or the test's output, after the kill).
+	(exec 9<"$lock" && flock 9 && exec sleep 1000) </dev/null >/dev/null 2>&1 &
+	holder=$!
+	track_pid "$holder"
+	while flock -n "$lock" true && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	: >"$SYSLOG"
+	out=$(timed_session linger-user "$TU1" -- sh -c "$NS_CMD")
+	if "$B/tests/oldkernel" -p | grep -qx 'NS_GET_MNTNS_ID=present'; then
+		expect_eq "with namespace IDs a join does not wait for the lock" \
+			"$(field open "$out")" PAM_SUCCESS
+		expect_eq "... and joins the user's namespace" \
+			"$(field ns "$out")" "$first"
+	else
+		expect_eq "without namespace IDs a join gives up on a held lock" \
+			"$(field open "$out")" PAM_SESSION_ERR
+		expect_match "... naming the holder" "$(cat "$SYSLOG")" \
+			"lock is held by PID [0-9]+ "
+	fi
+	kill -KILL "$holder"
+	wait "$holder" 2>/dev/null
+	touch "$L/lk-go"
+	wait_pid "$pid" 60
 }
 
 # Finding 5: a stale copy of a record under users/UID/ (left when its
