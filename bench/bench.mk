@@ -1,4 +1,4 @@
-# make bench: login latency, login storms and kernel memory per session
+# make bench: system calls, login latency, login storms and kernel memory per session
 # against libpam alone, the floor and pam_namespace (bench/run.sh).
 # Needs root; the results go to bench/results/ and the latest run to
 # bench/RESULTS.md and bench/plot*.png.
