@@ -74,9 +74,30 @@ ensure_tree(int run, uid_t uid, struct mntns_error *e)
  * A record is a symlink whose target is its text: one symlink(2) makes a
  * whole record appear at once (no reader sees half of one) and costs a
  * third of open, write and close.  Nothing ever follows these links.
- * A record already there under the same name is stale (a reused PID, or
- * the previous value of "current") and is replaced.
+ * A record already there under the same name (a reused PID, the previous
+ * value of "current", a namespace's record with a new voucher) is
+ * replaced by a rename(2) of the new one over it, so that a reader (a
+ * join takes no lock) never finds the name missing.
  */
+static int
+replace_record(int run, const char *path, const char *text)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+	char tmp[96];
+	int r;
+
+	/* ".NAME.PID" beside it: no reader takes a name with a dot first. */
+	snprintf(tmp, sizeof(tmp), "%.*s.%s.%d", (int)dir, path, path + dir,
+		 (int)self_pid());
+	if (symlinkat(text, run, tmp) < 0)
+		return -1;
+	r = renameat(run, tmp, run, path);
+	if (r < 0)
+		unlinkat(run, tmp, 0);
+	return r;
+}
+
 static int
 write_record(int run, const char *path, uid_t uid, const char *text,
 	     struct mntns_error *e)
@@ -86,8 +107,8 @@ write_record(int run, const char *path, uid_t uid, const char *text,
 	for (tries = 0; tries < 3; tries++) {
 		if (symlinkat(text, run, path) == 0)
 			return 0;
-		if (errno == EEXIST && unlinkat(run, path, 0) == 0)
-			continue;
+		if (errno == EEXIST && replace_record(run, path, text) == 0)
+			return 0;
 		if (errno != ENOENT)
 			break;
 		r = ensure_tree(run, uid, e);

@@ -318,11 +318,13 @@ open_user_scope(struct opening *l, struct session_state *st,
 		lock = user_lock(l->run, id->uid, e);
 		if (lock < 0)
 			return lock;
-		/* What was just found not live is not proven again (an ID
-		 * is never reused) unless another namespace replaced it. */
+		/* A namespace the kernel says is gone stays gone (an ID is
+		 * never reused): not proven again unless another replaced it.
+		 * One not found live may have been caught between two
+		 * writers, or may have gained a process: proven again. */
 		ns = (struct ns_ident){0, 0};
 		if (!seen.id || user_current_read(l->run, id->uid, &ns) < 0 ||
-		    !ns_ident_equal(&ns, &seen))
+		    !ns_ident_equal(&ns, &seen) || ns_exists(&seen) != 0)
 			fd = open_current(l, id->uid, &ns);
 	}
 	if (fd == -ESRCH)
