@@ -20,22 +20,37 @@
 #include "syscalls.h"
 #include "util.h"
 
-int
-ns_ident_of(int nsfd, struct ns_ident *out)
+/* The inode of the namespace file @nsfd into out->ino. */
+static int
+ns_inode_of(int nsfd, struct ns_ident *out)
 {
 	struct stat st;
 
 	if (fstat(nsfd, &st) < 0)
 		return -errno;
 	out->ino = st.st_ino;
-	out->id = 0;
-	/* Older kernels have no namespace IDs: fall back to inodes. */
+	return 0;
+}
+
+int
+ns_id_of(int nsfd, struct ns_ident *out)
+{
+	out->id = out->ino = 0;
 	if (ioctl(nsfd, NS_GET_MNTNS_ID, &out->id) < 0) {
+		/* Older kernels have no namespace IDs: the inode names it. */
 		if (errno != ENOTTY && errno != EINVAL)
 			return -errno;
 		out->id = 0;
 	}
-	return 0;
+	return out->id ? 0 : ns_inode_of(nsfd, out);
+}
+
+int
+ns_ident_of(int nsfd, struct ns_ident *out)
+{
+	int r = ns_id_of(nsfd, out);
+
+	return r < 0 || out->ino ? r : ns_inode_of(nsfd, out);
 }
 
 /* Set once PIDFD_GET_MNT_NAMESPACE was refused: not asked again. */
@@ -83,26 +98,11 @@ self_ns_ident(struct ns_ident *out)
 	return fd < 0 ? -errno : ns_ident_of(fd, out);
 }
 
-int
-ns_id_of(int nsfd, struct ns_ident *out)
-{
-	out->ino = 0;
-	if (ioctl(nsfd, NS_GET_MNTNS_ID, &out->id) == 0 && out->id)
-		return 0;
-	if (errno != ENOTTY && errno != EINVAL)
-		return -errno;
-	out->id = 0;
-	ns_add_inode_of(nsfd, out);
-	return out->ino ? 0 : -errno;
-}
-
 void
 ns_add_inode_of(int nsfd, struct ns_ident *ns)
 {
-	struct stat st;
-
-	if (!ns->ino && fstat(nsfd, &st) == 0)
-		ns->ino = st.st_ino;
+	if (!ns->ino)
+		ns_inode_of(nsfd, ns);
 }
 
 bool

@@ -316,17 +316,34 @@ user_retire(int run, uid_t uid)
 	return unlinkat(run, path, 0) < 0 ? -errno : 0;
 }
 
+/* users/UID/PID as @name below @dirfd, parsed; with @when, m->created
+ * from the link's time (one more system call), else 0. */
+static int
+read_session_record(int dirfd, const char *name, struct session_record *m,
+		    bool when)
+{
+	char text[RECORD_MAX];
+	int64_t made = 0;
+	int r;
+
+	r = read_record(dirfd, name, text, sizeof(text), when ? &made : NULL);
+	if (r < 0)
+		return r;
+	if (session_record_parse(text, m) < 0)
+		return -EINVAL;
+	m->created = made;
+	return 0;
+}
+
 int
 session_record_read(int run, uid_t uid, pid_t pid, struct session_record *m)
 {
-	char path[64], text[RECORD_MAX];
+	char path[64];
 	int r;
 
 	rel_path(path, sizeof(path), "users/%u/%d", (unsigned)uid, (int)pid);
-	r = read_record(run, path, text, sizeof(text), NULL);
-	if (r < 0)
-		return r;
-	return session_record_parse(text, m) < 0 || m->pid != pid ? -EINVAL : 0;
+	r = read_session_record(run, path, m, false);
+	return r == 0 && m->pid != pid ? -EINVAL : r;
 }
 
 int
@@ -397,16 +414,11 @@ static int
 visit_session_file(int dirfd, const char *name, void *ctx)
 {
 	struct file_walk *w = ctx;
-	char text[RECORD_MAX];
 	struct session_record m;
-	int64_t made = 0;
 
 	/* A record being written or half gone is skipped, not an error. */
-	if (read_record(dirfd, name, text, sizeof(text),
-			record_times ? &made : NULL) < 0 ||
-	    session_record_parse(text, &m) < 0)
+	if (read_session_record(dirfd, name, &m, record_times) < 0)
 		return 0;
-	m.created = made;
 	return w->session(dirfd, name, &m, w->ctx);
 }
 
@@ -449,13 +461,6 @@ user_ns_files_each(int run, uid_t uid, ns_file_fn fn, void *ctx)
 	return dir_each(run, path, is_ns_name, visit_ns_file, &w);
 }
 
-static bool
-any_name(const char *s)
-{
-	(void)s;
-	return true;
-}
-
 struct id_count {
 	int run;
 	unsigned n;
@@ -466,11 +471,9 @@ struct id_count {
 static void
 prune_session_file(int dirfd, const char *name)
 {
-	char text[RECORD_MAX];
 	struct session_record m;
 
-	if (read_record(dirfd, name, text, sizeof(text), NULL) >= 0 &&
-	    session_record_parse(text, &m) == 0 && m.ns.id &&
+	if (read_session_record(dirfd, name, &m, false) == 0 && m.ns.id &&
 	    ns_exists(&m.ns) == 0)
 		unlinkat(dirfd, name, 0);
 }
@@ -524,9 +527,9 @@ user_ns_count_by_id(int run, uid_t uid, unsigned *n)
 	int r;
 
 	rel_path(path, sizeof(path), "users/%u", (unsigned)uid);
-	r = dir_each(run, path, any_name, count_by_id, &c);
+	r = dir_names(run, path, count_by_id, &c);
 	*n = c.n;
-	return r;
+	return r == -ENOENT ? 0 : r;
 }
 
 /* ---- the texts of plans ------------------------------------------------ */

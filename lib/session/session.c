@@ -517,15 +517,18 @@ session_close(const struct session_state *st, bool tell)
 
 	/* With an ID the record stays (vouch_leave()): no pin to drop, no
 	 * walk, and so no lock; scope=user drops its session's record. */
-	if (st->ns.id && !tell && st->scope != SCOPE_USER)
-		return LEAVE_DEFERRED;
-	run = registry_open(false, NULL);
-	if (run < 0)
-		return run;
 	if (st->ns.id && !tell) {
+		if (st->scope != SCOPE_USER)
+			return LEAVE_DEFERRED;
+		run = registry_open(false, NULL);
+		if (run < 0)
+			return run;
 		session_record_remove(run, st->uid, st->pid);
 		return LEAVE_DEFERRED;
 	}
+	run = registry_open(false, NULL);
+	if (run < 0)
+		return run;
 	if (st->scope == SCOPE_USER) {
 		lock = user_lock(run, st->uid, NULL);
 		if (lock < 0)

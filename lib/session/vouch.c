@@ -99,14 +99,6 @@ open_session_ns(int run, uid_t uid, const struct ns_ident *ns, pid_t skip,
 	return w.fd;
 }
 
-/* ---- who lives in a namespace ------------------------------------------ */
-
-/*
- * A task in the namespace of @r that the records name (see vouch_ns() for
- * who counts): its sessions first, then the process the record names.
- * Returns an fd to the namespace (from that task's /proc entry), or
- * -ESRCH.
- */
 /* The session of @pid, if it is one of @uid's, alive in @ns. */
 static int
 open_one_session_ns(int run, uid_t uid, const struct ns_ident *ns, pid_t pid)
@@ -119,12 +111,16 @@ open_one_session_ns(int run, uid_t uid, const struct ns_ident *ns, pid_t pid)
 	return open_ns_of(m.pid, &m.ns, m.start);
 }
 
+/* ---- who lives in a namespace ------------------------------------------ */
+
 /*
- * A task in @r's namespace named by the records.  A session of the user's
- * counts without a uid check (it may be root's su): cheapest first, as
- * joins go through here: the creator's session, which is often still
- * open, then (unless the kernel says the namespace is gone: *exists 0)
- * any other.
+ * A task in the namespace of @r that the records name (see vouch_ns() for
+ * who counts): its sessions first, then the process the record names.  A
+ * session of the user's counts without a uid check (it may be root's
+ * su): cheapest first, as joins go through here: the creator's session,
+ * which is often still open, then (unless the kernel says the namespace
+ * is gone: *@exists 0) any other.  Returns an fd to the namespace (from
+ * that task's pidfd or /proc entry), or -ESRCH.
  */
 static int
 find_named_task(int run, const struct ns_record *r, uid_t uid, pid_t skip,

@@ -54,6 +54,19 @@ timed_session() {
 		"$CLIENT" -c "$W/pam.d" -s "$svc" -u "$user" "$@" 2>&1
 }
 
+# open_held TAG: a session of $TU1 (linger-user) that prints its
+# namespace and stays open until $L/TAG-go exists; sets HELD_PID (its
+# client) and HELD_NS.
+open_held() {
+	rm -f "$L/$1-go"
+	session linger-user "$TU1" -r -- sh -c "$NS_CMD; echo READY
+		while [ ! -e $L/$1-go ]; do sleep 0.05; done" >"$L/$1-out" 2>&1 &
+	HELD_PID=$!
+	track_pid "$HELD_PID"
+	wait_ready "$L/$1-out"
+	HELD_NS=$(field ns "$(cat "$L/$1-out")")
+}
+
 # wait_for FILE: until FILE is not empty (at most 30 s).
 wait_for() {
 	local i=0
@@ -295,12 +308,8 @@ test_linger_lock_bounded() {
 		PAM_IGNORE
 	kill -KILL "$holder"
 	# A logout waits no longer than a login.
-	rm -f "$L/lk-go"
-	session linger-user "$TU1" -r -- sh -c "echo READY
-		while [ ! -e $L/lk-go ]; do sleep 0.05; done" >"$L/lk-out" 2>&1 &
-	pid=$!
-	track_pid $pid
-	wait_ready "$L/lk-out"
+	open_held lk
+	pid=$HELD_PID
 	stopped_login "$TU1" setns
 	holder=$HOLDER
 	touch "$L/lk-go"
@@ -316,14 +325,8 @@ test_linger_lock_bounded() {
 # IDs, what the proof found alive the join's descriptor keeps, and a
 # held lock does not hold it up.  @1: the user's uid.
 lock_free_join() {
-	local lock=/run/pam_mntns/users/$1/lock first holder out i=0 pid
-	rm -f "$L/lk-go"
-	session linger-user "$TU1" -r -- sh -c "$NS_CMD; echo READY
-		while [ ! -e $L/lk-go ]; do sleep 0.05; done" >"$L/lk-out" 2>&1 &
-	pid=$!
-	track_pid $pid
-	wait_ready "$L/lk-out"
-	first=$(field ns "$(cat "$L/lk-out")")
+	local lock=/run/pam_mntns/users/$1/lock holder out i=0
+	open_held lk
 	# The holder is the process that has the lock open (no child keeps
 	# it, or the test's output, after the kill).
 	(exec 9<"$lock" && flock 9 && exec sleep 1000) </dev/null >/dev/null 2>&1 &
@@ -339,7 +342,7 @@ lock_free_join() {
 		expect_eq "with namespace IDs a join does not wait for the lock" \
 			"$(field open "$out")" PAM_SUCCESS
 		expect_eq "... and joins the user's namespace" \
-			"$(field ns "$out")" "$first"
+			"$(field ns "$out")" "$HELD_NS"
 	else
 		expect_eq "without namespace IDs a join gives up on a held lock" \
 			"$(field open "$out")" PAM_SESSION_ERR
@@ -349,7 +352,7 @@ lock_free_join() {
 	kill -KILL "$holder"
 	wait "$holder" 2>/dev/null
 	touch "$L/lk-go"
-	wait_pid "$pid" 60
+	wait_pid "$HELD_PID" 60
 }
 
 # Finding 5: a stale copy of a record under users/UID/ (left when its
@@ -447,13 +450,9 @@ test_linger_run_dir_checked() {
 test_linger_only_the_users_processes() {
 	linger_conf
 	local out ns pid
-	rm -f "$L/ou-go"
-	session linger-user "$TU1" -r -- sh -c "$NS_CMD; echo READY
-		while [ ! -e $L/ou-go ]; do sleep 0.05; done" >"$L/ou-out" 2>&1 &
-	pid=$!
-	track_pid $pid
-	wait_ready "$L/ou-out"
-	ns=$(field ns "$(cat "$L/ou-out")")
+	open_held ou
+	pid=$HELD_PID
+	ns=$HELD_NS
 	local shell root_proc i=0
 	shell=$(pgrep -u "$TU1" -f "ou-go" | head -n 1)
 	nsenter -t "$shell" -m sleep 1000 &
