@@ -67,7 +67,7 @@ collect_sessions(int run, struct live_ns *ns, const struct ns_proof *p)
 	struct ns_ident cur;
 
 	if (r->scope == SCOPE_USER) {
-		ns->retired = user_current_read(run, r->uid, &cur) < 0 ||
+		ns->retired = user_current_read(run, r->uid, &cur, NULL) < 0 ||
 			      !ns_ident_equal(&cur, &r->ns);
 		return vouch_sessions(run, r->uid, collect_session, ns);
 	}

@@ -34,7 +34,7 @@ retire_user(int run, const char *user)
 		fprintf(stderr, PROG ": retire: %s\n", e.msg);
 		return lock;
 	}
-	r = user_current_read(run, uid, &ns);
+	r = user_current_read(run, uid, &ns, NULL);
 	if (r == 0)
 		r = user_retire(run, uid);
 	if (r == -ENOENT) {

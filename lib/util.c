@@ -324,11 +324,11 @@ own_dir(const char *path, struct mntns_error *e)
 	fd = open_nofollow(path, O_PATH | O_DIRECTORY, 0);
 	if (fd < 0)
 		return err_set(e, -errno, "%s: %s", path, open_strerror(errno));
-	return own_dir_fd(fd, path, e);
+	return own_dir_fd(fd, path, NULL, e);
 }
 
 int
-own_dir_fd(int fd, const char *path, struct mntns_error *e)
+own_dir_fd(int fd, const char *path, struct stat *out, struct mntns_error *e)
 {
 	struct stat st;
 
@@ -340,6 +340,8 @@ own_dir_fd(int fd, const char *path, struct mntns_error *e)
 			       "be root's with no group or other permissions",
 			       path, (unsigned)st.st_uid,
 			       (unsigned)(st.st_mode & 07777));
+	if (out)
+		*out = st;
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -168,8 +169,10 @@ const char *open_strerror(int err);
  * missing, refused if anyone else could have made or changed it.
  */
 int own_dir(const char *path, struct mntns_error *e);
-/* The check of own_dir() on an open directory @fd, named @path. */
-int own_dir_fd(int fd, const char *path, struct mntns_error *e);
+/* The check of own_dir() on an open directory @fd, named @path; what
+ * fstat(2) found goes into @out unless it is NULL. */
+int own_dir_fd(int fd, const char *path, struct stat *out,
+	       struct mntns_error *e);
 
 /*
  * How long a login, a logout or the helper waits for a lock that another

@@ -247,3 +247,25 @@ ns_ident_parse(const char *text, struct ns_ident *ns)
 
 	return r == 0 && (ns->id || ns->ino) ? 0 : -EINVAL;
 }
+
+void
+current_format(const struct ns_ident *ns, pid_t pid, char text[RECORD_MAX])
+{
+	char buf[RECORD_MAX];
+
+	put_ident(buf, sizeof(buf), KEY_ID, KEY_INO, ns);
+	snprintf(text, RECORD_MAX, "%c=%d%s", KEY_PID, (int)pid, buf);
+}
+
+int
+current_parse(const char *text, struct ns_ident *ns, pid_t *pid)
+{
+	uint64_t p = 0;
+	int r = ns_ident_parse(text, ns);
+
+	if (r == 0 && !optional_ok(record_u64(text, KEY_PID, &p)))
+		r = -EINVAL;
+	if (pid)
+		*pid = r == 0 ? (pid_t)p : 0;
+	return r;
+}

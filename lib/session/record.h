@@ -60,4 +60,10 @@ bool ns_record_same(const struct ns_record *a, const struct ns_record *b);
 void ns_ident_format(const struct ns_ident *ns, char text[RECORD_MAX]);
 int ns_ident_parse(const char *text, struct ns_ident *ns);
 
+/* users/UID/current: the namespace, and the session that made it
+ * ("p=PID n=ID i=INODE"; *@pid 0 when the word is missing). */
+void current_format(const struct ns_ident *ns, pid_t pid,
+		    char text[RECORD_MAX]);
+int current_parse(const char *text, struct ns_ident *ns, pid_t *pid);
+
 #endif

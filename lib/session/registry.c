@@ -21,8 +21,8 @@
 
 /* ---- files under MNTNS_RUN_DIR ----------------------------------------- */
 
-int
-registry_open(bool create, struct mntns_error *e)
+static int
+open_run(bool create, struct stat *st, struct mntns_error *e)
 {
 	_cleanup_(closep) int fd = -1;
 	int r;
@@ -39,10 +39,38 @@ registry_open(bool create, struct mntns_error *e)
 			       ? -ENOENT
 			       : err_set(e, -errno, "cannot open %s: %s",
 					 MNTNS_RUN_DIR, open_strerror(errno));
-	r = own_dir_fd(fd, MNTNS_RUN_DIR, e);
+	r = own_dir_fd(fd, MNTNS_RUN_DIR, st, e);
 	if (r < 0)
 		return r;
 	return steal_fd(&fd);
+}
+
+int
+registry_open(bool create, struct mntns_error *e)
+{
+	return open_run(create, NULL, e);
+}
+
+int
+registry_open_held(struct registry_hold *h, struct mntns_error *e)
+{
+	struct stat st;
+
+	h->fd = open_run(true, &st, e);
+	if (h->fd >= 0) {
+		h->dev = st.st_dev;
+		h->ino = st.st_ino;
+	}
+	return h->fd;
+}
+
+bool
+registry_still(const struct registry_hold *h)
+{
+	struct stat st;
+
+	return h->fd >= 0 && fstat(h->fd, &st) == 0 && st.st_dev == h->dev &&
+	       st.st_ino == h->ino;
 }
 
 _printf_(3, 4) static void rel_path(char *buf, size_t len, const char *fmt, ...)
@@ -284,7 +312,7 @@ session_record_write(int run, uid_t uid, const struct session_record *m,
 }
 
 int
-user_current_read(int run, uid_t uid, struct ns_ident *ns)
+user_current_read(int run, uid_t uid, struct ns_ident *ns, pid_t *pid)
 {
 	char path[64], text[RECORD_MAX];
 	int r;
@@ -293,17 +321,17 @@ user_current_read(int run, uid_t uid, struct ns_ident *ns)
 	r = read_record(run, path, text, sizeof(text), NULL);
 	if (r < 0)
 		return r;
-	return ns_ident_parse(text, ns);
+	return current_parse(text, ns, pid);
 }
 
 int
-user_current_write(int run, uid_t uid, const struct ns_ident *ns,
+user_current_write(int run, uid_t uid, const struct ns_ident *ns, pid_t pid,
 		   struct mntns_error *e)
 {
 	char path[64], text[RECORD_MAX];
 
 	rel_path(path, sizeof(path), "users/%u/current", (unsigned)uid);
-	ns_ident_format(ns, text);
+	current_format(ns, pid, text);
 	return write_record(run, path, uid, text, e);
 }
 

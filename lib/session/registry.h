@@ -13,7 +13,8 @@
  *   users/UID/lock   serializes the logins of one user that make or join
  *                    a namespace
  *   users/UID/PID    one per scope=user session: the namespace it is in
- *   users/UID/current  the user's scope=user namespace (retire removes it)
+ *   users/UID/current  the user's scope=user namespace and the session that
+ *                    made it (retire removes it)
  *   plans/FP         the text of a plan some namespace was built from,
  *                    named by the fingerprint its record holds
  *   pins/KEY, view/, bases/KEY   lib/session/pin.h
@@ -40,6 +41,22 @@
  * takes it as @run.
  */
 int registry_open(bool create, struct mntns_error *e);
+
+/*
+ * The run directory a session keeps from its open to its close, where
+ * the view may have changed (a plan's mount on /run): opened in the
+ * caller's view, as registry_open(true) opens it.
+ */
+struct registry_hold {
+	int fd;
+	dev_t dev;
+	ino_t ino;
+};
+
+int registry_open_held(struct registry_hold *h, struct mntns_error *e);
+/* Whether @h's fd still is that directory (one fstat(2)): the
+ * application may have closed the number, which may name another file. */
+bool registry_still(const struct registry_hold *h);
 
 /* ns/KEY and users/UID/KEY of namespace @ns. */
 void ns_record_paths(const struct ns_ident *ns, uid_t uid, char global[64],
@@ -68,10 +85,12 @@ int session_record_remove(int run, uid_t uid, pid_t pid);
 int session_record_read(int run, uid_t uid, pid_t pid,
 			struct session_record *m);
 
-/* The user's scope=user namespace: 0, or -ENOENT when there is none. */
-int user_current_read(int run, uid_t uid, struct ns_ident *ns);
-/* Under the user's lock: makes @ns the one the next login joins. */
-int user_current_write(int run, uid_t uid, const struct ns_ident *ns,
+/* The user's scope=user namespace: 0, or -ENOENT when there is none;
+ * the session that made it in *@pid unless @pid is NULL (0: unknown). */
+int user_current_read(int run, uid_t uid, struct ns_ident *ns, pid_t *pid);
+/* Under the user's lock: makes @ns, which session @pid made, the one the
+ * next login joins. */
+int user_current_write(int run, uid_t uid, const struct ns_ident *ns, pid_t pid,
 		       struct mntns_error *e);
 /* The next scope=user login of @uid builds a fresh namespace. */
 int user_retire(int run, uid_t uid);

@@ -21,7 +21,8 @@
 /* One opening of a session: its handles. */
 struct opening {
 	const struct session_args *a;
-	int run; /* the record directory, in the base view */
+	int run; /* the record directory, in the base view: held.fd */
+	struct registry_hold held;
 	struct vouch v;
 	struct ns_saved saved; /* where the caller was */
 	struct base b;
@@ -32,7 +33,8 @@ void
 session_state_close(struct session_state *st)
 {
 	closep(&st->base_fd);
-	st->base_fd = -1;
+	closep(&st->run.fd);
+	st->base_fd = st->run.fd = -1;
 }
 
 /* The view the login is built from: where the caller is, or, in a
@@ -50,14 +52,16 @@ base_fd(const struct opening *l)
 static int
 enter_base(struct opening *l, struct mntns_error *e)
 {
+	struct registry_hold h = {.fd = -1};
 	int r = ns_join(l->b.fd, &l->b.ns, e);
 
 	if (r == 0)
-		r = registry_open(true, e);
+		r = registry_open_held(&h, e);
 	if (r < 0)
 		return err_fatal(e, r);
 	closep(&l->run);
-	l->run = r;
+	l->held = h;
+	l->run = h.fd;
 	return 0;
 }
 
@@ -256,7 +260,8 @@ create_ns(struct opening *l, struct session_state *st, struct mntns_error *e)
 	if (r < 0)
 		return r;
 	if (a->scope == SCOPE_USER) {
-		r = user_current_write(l->run, a->id->uid, &st->ns, e);
+		r = user_current_write(l->run, a->id->uid, &st->ns, self_pid(),
+				       e);
 		if (r == 0)
 			r = record_session(l->run, a->id, a->service, &st->ns,
 					   e);
@@ -279,9 +284,18 @@ open_current(struct opening *l, uid_t uid, struct ns_ident *ns)
 {
 	struct ns_record rec;
 	struct ns_proof p;
+	pid_t maker = 0;
 	int r;
 
-	r = user_current_read(l->run, uid, ns);
+	r = user_current_read(l->run, uid, ns, &maker);
+	/* The session that made it, still open in it, is the proof that
+	 * vouch_ns() tries first; with an ID it needs no other record. */
+	if (r == 0 && maker > 0) {
+		int fd = vouch_session(l->run, uid, ns, maker);
+
+		if (fd >= 0)
+			return fd;
+	}
 	if (r == 0)
 		r = ns_record_read(l->run, ns, &rec);
 	if (r == 0 && rec.uid != uid)
@@ -323,7 +337,8 @@ open_user_scope(struct opening *l, struct session_state *st,
 		 * One not found live may have been caught between two
 		 * writers, or may have gained a process: proven again. */
 		ns = (struct ns_ident){0, 0};
-		if (!seen.id || user_current_read(l->run, id->uid, &ns) < 0 ||
+		if (!seen.id ||
+		    user_current_read(l->run, id->uid, &ns, NULL) < 0 ||
 		    !ns_ident_equal(&ns, &seen) || ns_exists(&seen) != 0)
 			fd = open_current(l, id->uid, &ns);
 	}
@@ -393,12 +408,12 @@ session_open_held(const struct session_args *a, struct session_state *st,
 	int r;
 
 	memset(st, 0, sizeof(*st));
-	st->base_fd = -1;
+	st->base_fd = st->run.fd = -1;
 	st->scope = a->scope;
 	st->uid = a->id->uid;
 	st->pid = self_pid();
-	/* Opened in the caller's view, before any switch. */
-	l.run = registry_open(true, e);
+	/* Opened in the caller's view, before any switch; kept for close. */
+	l.run = registry_open_held(&l.held, e);
 	if (l.run < 0)
 		return l.run;
 	r = ns_save(&l.saved, e);
@@ -420,6 +435,10 @@ session_open_held(const struct session_args *a, struct session_state *st,
 		r = undo(&l, r, e);
 	if (r < 0)
 		session_state_close(st);
+	if (r == 0) {
+		st->run = l.held;
+		l.run = -1;
+	}
 	vouch_close(&l.v);
 	ns_saved_close(&l.saved);
 	closep(&l.b.fd);
@@ -510,25 +529,24 @@ drop_pin_from_inside(const struct session_state *st)
 int
 session_close(const struct session_state *st, bool tell)
 {
-	_cleanup_(closep) int run = -1, lock = -1;
+	_cleanup_(closep) int opened = -1, lock = -1;
 	struct ns_record rec;
 	enum leave left;
-	int r;
+	int run, r;
 
 	/* With an ID the record stays (vouch_leave()): no pin to drop, no
 	 * walk, and so no lock; scope=user drops its session's record. */
+	if (st->ns.id && !tell && st->scope != SCOPE_USER)
+		return LEAVE_DEFERRED;
+	/* The directory open found, unless its fd was taken from us. */
+	run = registry_still(&st->run) ? st->run.fd
+				       : (opened = registry_open(false, NULL));
+	if (run < 0)
+		return run;
 	if (st->ns.id && !tell) {
-		if (st->scope != SCOPE_USER)
-			return LEAVE_DEFERRED;
-		run = registry_open(false, NULL);
-		if (run < 0)
-			return run;
 		session_record_remove(run, st->uid, st->pid);
 		return LEAVE_DEFERRED;
 	}
-	run = registry_open(false, NULL);
-	if (run < 0)
-		return run;
 	if (st->scope == SCOPE_USER) {
 		lock = user_lock(run, st->uid, NULL);
 		if (lock < 0)

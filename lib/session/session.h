@@ -13,6 +13,7 @@
 #include "session/nsid.h"
 #include "plan/plan.h"
 #include "session/record.h"
+#include "session/registry.h"
 
 /*
  * What close needs to know, kept by the caller; session_state_close()
@@ -28,11 +29,12 @@ struct session_state {
 	int base_fd;   /* the view the pins are in, to drop this
 			  namespace's pin when the last session leaves it
 			  (kernels without namespace IDs); else -1 */
+	struct registry_hold run; /* the records, as open found them */
 };
 
 #define SESSION_STATE_INIT                                                     \
 	{                                                                      \
-		.base_fd = -1                                                  \
+		.base_fd = -1, .run = {.fd = -1 }                              \
 	}
 
 void session_state_close(struct session_state *st);

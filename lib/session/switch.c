@@ -98,24 +98,6 @@ same_place(const struct statx *a, const struct statx *b)
 	       a->stx_dev_minor == b->stx_dev_minor && a->stx_ino == b->stx_ino;
 }
 
-/*
- * Joining its own namespace moves a process to the namespace's root, as
- * joining any would; a root elsewhere is a chroot.  Root and working
- * directory are put back at once.
- */
-int
-refuse_chrooted(struct mntns_error *e)
-{
-	struct ns_saved s = NS_SAVED_INIT;
-	int r;
-
-	r = ns_save(&s, e);
-	if (r == 0)
-		r = refuse_chrooted_here(&s, e);
-	ns_saved_close(&s);
-	return r;
-}
-
 static int
 chrooted_error(struct mntns_error *e)
 {
@@ -126,31 +108,48 @@ chrooted_error(struct mntns_error *e)
 		       "it out of the chroot: refusing");
 }
 
-int
-refuse_chrooted_here(const struct ns_saved *here, struct mntns_error *e)
+/*
+ * Joining its own namespace moves a process to the namespace's root, as
+ * joining any would; a root elsewhere is a chroot.  The root is put back
+ * at once; so is the working directory, unless @joins says that a join
+ * follows, which sets it anew (the caller puts it back if that fails).
+ */
+static int
+chroot_check(const struct ns_saved *s, bool joins, struct mntns_error *e)
 {
-	const struct ns_saved s = *here;
 	struct statx have, ns_root;
+	bool moved;
 	int r;
 
-	r = root_where(s.root, &have, e);
-	if (r == 0 && setns(s.ns, CLONE_NEWNS) < 0)
+	r = root_where(s->root, &have, e);
+	if (r == 0 && setns(s->ns, CLONE_NEWNS) < 0)
 		r = ns_switch_error("cannot enter the current namespace", e);
-	if (r == 0) {
-		r = root_where(AT_FDCWD, &ns_root, e);
-		if ((r < 0 || !same_place(&have, &ns_root)) &&
-		    (fchdir(s.root) < 0 || chroot(".") < 0))
-			r = -ENOTRECOVERABLE;
-		if (fchdir(s.cwd) < 0)
-			r = -ENOTRECOVERABLE;
-		if (r == -ENOTRECOVERABLE)
-			err_set(e, r,
-				"cannot return to the root and working "
-				"directory: %s",
-				strerror(errno));
-		else if (r == 0 && !same_place(&have, &ns_root))
-			r = chrooted_error(e);
-	}
+	if (r < 0)
+		return r;
+	r = root_where(AT_FDCWD, &ns_root, e);
+	moved = r < 0 || !same_place(&have, &ns_root);
+	if (moved && (fchdir(s->root) < 0 || chroot(".") < 0))
+		r = -ENOTRECOVERABLE;
+	if ((moved || !joins) && fchdir(s->cwd) < 0)
+		r = -ENOTRECOVERABLE;
+	if (r == -ENOTRECOVERABLE)
+		return err_set(e, r,
+			       "cannot return to the root and working "
+			       "directory: %s",
+			       strerror(errno));
+	return r == 0 && moved ? chrooted_error(e) : r;
+}
+
+int
+refuse_chrooted(struct mntns_error *e)
+{
+	struct ns_saved s = NS_SAVED_INIT;
+	int r;
+
+	r = ns_save(&s, e);
+	if (r == 0)
+		r = chroot_check(&s, false, e);
+	ns_saved_close(&s);
 	return r;
 }
 
@@ -172,18 +171,29 @@ ns_join_from(int nsfd, const struct ns_ident *expect,
 	if (!here && !ns_is(nsfd, expect))
 		return err_set(e, -ESTALE, "the namespace to join changed");
 	/* Only a privileged process makes one that passes: never a user's
-	 * own (unshare -Urm), whose mounts that user controls. */
-	r = ns_owned_here(nsfd);
+	 * own (unshare -Urm), whose mounts that user controls.  A kernel
+	 * namespace ID is that check already: the module recorded it from
+	 * the namespace it made itself, and no other namespace ever has
+	 * it. */
+	r = expect->id ? 0 : ns_owned_here(nsfd);
 	if (r < 0)
 		return err_set(e, r,
 			       "the namespace to join belongs to another user "
 			       "namespace than this process's: %s; refusing",
 			       strerror(-r));
-	r = here ? refuse_chrooted_here(here, e) : refuse_chrooted(e);
+	r = here ? chroot_check(here, true, e) : refuse_chrooted(e);
 	if (r < 0)
 		return r;
-	if (setns(nsfd, CLONE_NEWNS) < 0)
-		return ns_switch_error("cannot join the namespace", e);
+	if (setns(nsfd, CLONE_NEWNS) < 0) {
+		r = ns_switch_error("cannot join the namespace", e);
+		/* The check left the working directory to the join. */
+		if (here && fchdir(here->cwd) < 0)
+			r = err_set(e, -ENOTRECOVERABLE,
+				    "cannot join the namespace, nor return "
+				    "to the working directory: %s",
+				    strerror(errno));
+		return r;
+	}
 	/* An fd names one namespace for good: one just proven is where
 	 * setns(2) went. */
 	if (here)

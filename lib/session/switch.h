@@ -44,22 +44,18 @@ void ns_saved_close(struct ns_saved *s);
 int refuse_chrooted(struct mntns_error *e);
 
 /*
- * The same with what @here saved, which must be where the caller still
- * is (its namespace, root and working directory): nothing is opened.
- */
-int refuse_chrooted_here(const struct ns_saved *here, struct mntns_error *e);
-
-/*
  * Joins the namespace @nsfd, checking before and after that it is @expect
- * and, before, that it belongs to the caller's own user namespace and
- * that the caller is not chrooted (refuse_chrooted()).
+ * and, before, that it belongs to the caller's own user namespace (which
+ * an @expect with a kernel namespace ID proves) and that the caller is
+ * not chrooted (refuse_chrooted()).
  */
 int ns_join(int nsfd, const struct ns_ident *expect, struct mntns_error *e);
 
 /*
  * ns_join() for a caller that is still where @here saved (or NULL); with
  * @here, @nsfd is one the caller has just proven to be @expect (an fd
- * names one namespace for good), and is not checked again before.
+ * names one namespace for good), and is not checked again before; the
+ * chroot check uses what @here saved and opens nothing.
  */
 int ns_join_from(int nsfd, const struct ns_ident *expect,
 		 const struct ns_saved *here, struct mntns_error *e);

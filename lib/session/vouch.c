@@ -111,6 +111,13 @@ open_one_session_ns(int run, uid_t uid, const struct ns_ident *ns, pid_t pid)
 	return open_ns_of(m.pid, &m.ns, m.start);
 }
 
+int
+vouch_session(int run, uid_t uid, const struct ns_ident *ns, pid_t pid)
+{
+	/* Only an ID proves which namespace a live task is in. */
+	return ns->id ? open_one_session_ns(run, uid, ns, pid) : -ESRCH;
+}
+
 /* ---- who lives in a namespace ------------------------------------------ */
 
 /*

@@ -84,6 +84,14 @@ int vouch_each(struct vouch *v, uid_t uid, proven_fn fn, void *ctx);
 typedef int (*session_fn)(const struct session_record *m, int nsfd, void *ctx);
 int vouch_sessions(int run, uid_t uid, session_fn fn, void *ctx);
 
+/*
+ * An fd to @ns through the scope=user session of @uid whose process is
+ * @pid, when that session is open and its process is in @ns, which must
+ * have a kernel namespace ID (the only proof of which namespace a task
+ * is in that no pin backs); else -ESRCH.
+ */
+int vouch_session(int run, uid_t uid, const struct ns_ident *ns, pid_t pid);
+
 /* What happens to a namespace's records when a session leaves it. */
 enum leave {
 	LEAVE_KEPT,	/* another session or a process is in it */

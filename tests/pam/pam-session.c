@@ -5,7 +5,8 @@
  * inside the session (as root or as the user), then closes the session.
  *
  *   pam-session -s SERVICE -u USER [-c CONFDIR] [-r] [-T] [-m] [-C]
- *               [-P SIGNAL] [-E] [-n CYCLES] [-L] [-t SECONDS] [-- CMD ARGS]
+ *               [-P SIGNAL] [-E] [-X] [-n CYCLES] [-L] [-t SECONDS]
+ *               [-- CMD ARGS]
  *
  * -C reports the caller's credentials and process flags before and after
  * pam_open_session (creds_before=, creds_after=): ids, groups, the five
@@ -24,6 +25,10 @@
  * failures that did not leave the caller where it was, and fd leaks.
  * -L goes on past CYCLES until some sessions were set up and some were
  * refused (a race test's proof that the race was live).
+ *
+ * -X, as a daemon that closes what it did not open may, closes every
+ * descriptor above 2 between pam_open_session and pam_close_session and
+ * puts a descriptor of "/" in each one's place (closed_fds=N).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -264,6 +269,25 @@ count_fds(void)
 	return n - 1;
 }
 
+/* -X: every descriptor above 2 closed, and "/" opened under its number. */
+static int
+swap_fds(void)
+{
+	int fd, n = 0, max = (int)sysconf(_SC_OPEN_MAX);
+	int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	for (fd = 3; root >= 0 && fd < max && fd < 1024; fd++) {
+		if (fd == root || fcntl(fd, F_GETFD) < 0)
+			continue;
+		close(fd);
+		dup3(root, fd, O_CLOEXEC);
+		n++;
+	}
+	if (root >= 0)
+		close(root);
+	return n;
+}
+
 /* Distinct strings with how often each was seen. */
 struct tally {
 	char **keys;
@@ -339,7 +363,7 @@ tally_added(const char *key, void *ctx)
 
 struct options {
 	const char *service, *user, *confdir;
-	bool as_user, threaded, mounts, until_live, creds, drop_eff;
+	bool as_user, threaded, mounts, until_live, creds, drop_eff, swap_fds;
 	int pdeathsig;
 	unsigned long cycles;
 	double seconds;
@@ -436,6 +460,8 @@ one_session(const struct options *o)
 	if ((r == PAM_SUCCESS || r == PAM_IGNORE) && o->cmd)
 		printf("cmd_status=%d\n",
 		       run(o->cmd, o->as_user ? o->user : NULL));
+	if (r == PAM_SUCCESS && o->swap_fds)
+		printf("closed_fds=%d\n", swap_fds());
 	if (r == PAM_SUCCESS)
 		printf("close=%s\n", code_name(pam_close_session(h, 0)));
 	pam_end(h, r);
@@ -554,7 +580,7 @@ parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt(argc, argv, "s:u:c:rTmCP:ELn:t:")) != -1) {
+	while ((c = getopt(argc, argv, "s:u:c:rTmCP:EXLn:t:")) != -1) {
 		switch (c) {
 		case 's':
 			o->service = optarg;
@@ -583,6 +609,9 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'E':
 			o->drop_eff = true;
 			break;
+		case 'X':
+			o->swap_fds = true;
+			break;
 		case 'L':
 			o->until_live = true;
 			break;
@@ -608,10 +637,10 @@ main(int argc, char **argv)
 	pthread_t t;
 
 	if (parse_options(argc, argv, &o) < 0) {
-		fprintf(stderr,
-			"usage: pam-session -s SERVICE -u USER "
-			"[-c CONFDIR] [-r] [-T] [-m] [-C] [-P SIGNAL] "
-			"[-E] [-n CYCLES] [-L] [-t SECONDS] [-- CMD...]\n");
+		fprintf(stderr, "usage: pam-session -s SERVICE -u USER "
+				"[-c CONFDIR] [-r] [-T] [-m] [-C] [-P SIGNAL] "
+				"[-E] [-X] [-n CYCLES] [-L] [-t SECONDS] [-- "
+				"CMD...]\n");
 		return 2;
 	}
 	if (set_creds(&o) < 0) {

@@ -116,6 +116,24 @@ test_scope_session_record_pruned() {
 	expect_eq "scope=session: list drops the last one" "$(recorded)" 0
 }
 
+# The record directory is kept open from a session's open to its close;
+# an application that closes descriptors it did not open (and reuses the
+# numbers) must not leave the session's record behind, nor have anything
+# removed through a number that now names another directory.
+test_scope_user_close_after_fds_closed() {
+	scope_conf
+	local out
+	out=$(session user-scope mntnst1 -X -- true)
+	expect_eq "fds closed under the module: the session opened" \
+		"$(field open "$out")" PAM_SUCCESS
+	expect_true "fds closed under the module: some were (closed_fds > 0)" \
+		test "$(field closed_fds "$out")" -gt 0
+	expect_eq "fds closed under the module: the close went on" \
+		"$(field close "$out")" PAM_SUCCESS
+	expect_eq "fds closed under the module: the session's record went" \
+		"$(ls /run/pam_mntns/users/$(id -u mntnst1) | grep -c '^[0-9]')" 0
+}
+
 test_scope_user_killed_session() {
 	scope_conf
 	local out pid
