@@ -118,8 +118,7 @@ prepare_state(pam_handle_t *pamh, bool debug)
 	if (!ms)
 		return NULL;
 	ms->debug = debug;
-	ms->session.base_fd = -1;
-	ms->session.run.fd = -1;
+	ms->session = (struct session_state)SESSION_STATE_INIT;
 	if (pam_set_data(pamh, MODULE_DATA, ms, free_state) != PAM_SUCCESS) {
 		free(ms);
 		return NULL;

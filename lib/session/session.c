@@ -21,8 +21,7 @@
 /* One opening of a session: its handles. */
 struct opening {
 	const struct session_args *a;
-	int run; /* the record directory, in the base view: held.fd */
-	struct registry_hold held;
+	struct registry_hold run; /* the record directory, in the base view */
 	struct vouch v;
 	struct ns_saved saved; /* where the caller was */
 	struct base b;
@@ -59,9 +58,8 @@ enter_base(struct opening *l, struct mntns_error *e)
 		r = registry_open_held(&h, e);
 	if (r < 0)
 		return err_fatal(e, r);
-	closep(&l->run);
-	l->held = h;
-	l->run = h.fd;
+	closep(&l->run.fd);
+	l->run = h;
 	return 0;
 }
 
@@ -113,9 +111,9 @@ record_ns(const struct opening *l, const struct ns_ident *ns,
 	/* What it was built from, for list and show (without: unknown). */
 	if (text) {
 		rec.plan = plan_fingerprint(text);
-		plan_text_keep(l->run, rec.plan, text);
+		plan_text_keep(l->run.fd, rec.plan, text);
 	}
-	return ns_record_write(l->run, &rec, e);
+	return ns_record_write(l->run.fd, &rec, e);
 }
 
 static int
@@ -156,7 +154,7 @@ check_cap(struct opening *l, struct mntns_error *e)
 	int r = -EOPNOTSUPP;
 
 	if (l->b.ns.id)
-		r = user_ns_count_by_id(l->run, id->uid, &n);
+		r = user_ns_count_by_id(l->run.fd, id->uid, &n);
 	if (r == -EOPNOTSUPP) {
 		n = 0;
 		r = vouch_each(&l->v, id->uid, count_ns, &n);
@@ -229,7 +227,7 @@ build_ns(struct opening *l, struct session_state *st, struct mntns_error *e)
 	ns_add_inode_of(base_fd(l), &l->b.ns);
 	r = apply_new_ns(a->id->uid, e);
 	if (r == 0)
-		r = view_mark(l->run, &l->b.ns, e);
+		r = view_mark(l->run.fd, &l->b.ns, e);
 	if (r == 0)
 		r = apply_entries(a->plan, &st->mounts, e);
 	if (r < 0)
@@ -260,17 +258,17 @@ create_ns(struct opening *l, struct session_state *st, struct mntns_error *e)
 	if (r < 0)
 		return r;
 	if (a->scope == SCOPE_USER) {
-		r = user_current_write(l->run, a->id->uid, &st->ns, self_pid(),
-				       e);
+		r = user_current_write(l->run.fd, a->id->uid, &st->ns,
+				       self_pid(), e);
 		if (r == 0)
-			r = record_session(l->run, a->id, a->service, &st->ns,
-					   e);
+			r = record_session(l->run.fd, a->id, a->service,
+					   &st->ns, e);
 		if (r < 0)
 			return r;
 	}
 	r = record_ns(l, &st->ns, e);
 	if (r < 0 && a->scope == SCOPE_USER)
-		session_record_remove(l->run, a->id->uid, self_pid());
+		session_record_remove(l->run.fd, a->id->uid, self_pid());
 	return r;
 }
 
@@ -287,17 +285,17 @@ open_current(struct opening *l, uid_t uid, struct ns_ident *ns)
 	pid_t maker = 0;
 	int r;
 
-	r = user_current_read(l->run, uid, ns, &maker);
+	r = user_current_read(l->run.fd, uid, ns, &maker);
 	/* The session that made it, still open in it, is the proof that
 	 * vouch_ns() tries first; with an ID it needs no other record. */
 	if (r == 0 && maker > 0) {
-		int fd = vouch_session(l->run, uid, ns, maker);
+		int fd = vouch_session(l->run.fd, uid, ns, maker);
 
 		if (fd >= 0)
 			return fd;
 	}
 	if (r == 0)
-		r = ns_record_read(l->run, ns, &rec);
+		r = ns_record_read(l->run.fd, ns, &rec);
 	if (r == 0 && rec.uid != uid)
 		r = -ESRCH;
 	if (r == -ENOENT || r == -EINVAL)
@@ -329,7 +327,7 @@ open_user_scope(struct opening *l, struct session_state *st,
 		fd = open_current(l, id->uid, &ns);
 	if (fd == -ESRCH) {
 		seen = ns;
-		lock = user_lock(l->run, id->uid, e);
+		lock = user_lock(l->run.fd, id->uid, e);
 		if (lock < 0)
 			return lock;
 		/* A namespace the kernel says is gone stays gone (an ID is
@@ -338,7 +336,7 @@ open_user_scope(struct opening *l, struct session_state *st,
 		 * writers, or may have gained a process: proven again. */
 		ns = (struct ns_ident){0, 0};
 		if (!seen.id ||
-		    user_current_read(l->run, id->uid, &ns, NULL) < 0 ||
+		    user_current_read(l->run.fd, id->uid, &ns, NULL) < 0 ||
 		    !ns_ident_equal(&ns, &seen) || ns_exists(&seen) != 0)
 			fd = open_current(l, id->uid, &ns);
 	}
@@ -350,7 +348,7 @@ open_user_scope(struct opening *l, struct session_state *st,
 	/* Still where the caller was, unless it went to its base view. */
 	r = ns_join_from(fd, &ns, l->b.fd < 0 ? &l->saved : NULL, e);
 	if (r == 0)
-		r = record_session(l->run, id, l->a->service, &ns, e);
+		r = record_session(l->run.fd, id, l->a->service, &ns, e);
 	st->ns = ns;
 	st->joined = true;
 	/* The last session to leave drops the pin. */
@@ -368,7 +366,7 @@ open_session_scope(struct opening *l, struct session_state *st,
 	_cleanup_(closep) int lock = -1;
 
 	if (l->a->max_namespaces) {
-		lock = user_lock(l->run, l->a->id->uid, e);
+		lock = user_lock(l->run.fd, l->a->id->uid, e);
 		if (lock < 0)
 			return lock;
 	}
@@ -407,22 +405,21 @@ session_open_held(const struct session_args *a, struct session_state *st,
 			    .v = {.pins = -1}};
 	int r;
 
-	memset(st, 0, sizeof(*st));
-	st->base_fd = st->run.fd = -1;
+	*st = (struct session_state)SESSION_STATE_INIT;
 	st->scope = a->scope;
 	st->uid = a->id->uid;
 	st->pid = self_pid();
 	/* Opened in the caller's view, before any switch; kept for close. */
-	l.run = registry_open_held(&l.held, e);
-	if (l.run < 0)
-		return l.run;
+	r = registry_open_held(&l.run, e);
+	if (r < 0)
+		return r;
 	r = ns_save(&l.saved, e);
 	if (r == 0)
-		r = base_find(l.run, l.saved.ns, &l.b, a->id->user, e);
+		r = base_find(l.run.fd, l.saved.ns, &l.b, a->id->user, e);
 	if (r == 0 && l.b.fd >= 0)
 		r = enter_base(&l, e);
 	/* From here on this is the base view: proofs are made here. */
-	l.v = (struct vouch)VOUCH_INIT(l.run, l.b.ns);
+	l.v = (struct vouch)VOUCH_INIT(l.run.fd, l.b.ns);
 	/* Without namespace IDs the pins prove; a caller that cannot see
 	 * them through its root (chrooted) joins nothing and pins nothing:
 	 * it is refused, as any join from a chroot is. */
@@ -436,13 +433,13 @@ session_open_held(const struct session_args *a, struct session_state *st,
 	if (r < 0)
 		session_state_close(st);
 	if (r == 0) {
-		st->run = l.held;
-		l.run = -1;
+		st->run = l.run;
+		l.run.fd = -1;
 	}
 	vouch_close(&l.v);
 	ns_saved_close(&l.saved);
 	closep(&l.b.fd);
-	closep(&l.run);
+	closep(&l.run.fd);
 	return r;
 }
 
@@ -467,15 +464,15 @@ session_outlook(const struct session_args *a, struct session_outlook *o,
 	int fd, r = 0;
 
 	memset(o, 0, sizeof(*o));
-	l.run = registry_open(false, e);
-	if (l.run == -ENOENT)
+	l.run.fd = registry_open(false, e);
+	if (l.run.fd == -ENOENT)
 		return 0; /* nothing was ever recorded */
-	if (l.run < 0)
-		return l.run;
+	if (l.run.fd < 0)
+		return l.run.fd;
 	/* Pins are seen only from the view they live in: this one. */
 	if (self_ns_ident(&here) == 0)
 		ns_add_inode(&here);
-	l.v = (struct vouch)VOUCH_INIT(l.run, here);
+	l.v = (struct vouch)VOUCH_INIT(l.run.fd, here);
 	fd = a->scope == SCOPE_USER ? open_current(&l, a->id->uid, &o->current)
 				    : -ESRCH;
 	if (fd >= 0) {
@@ -493,7 +490,7 @@ session_outlook(const struct session_args *a, struct session_outlook *o,
 					a->max_namespaces, e);
 	}
 	vouch_close(&l.v);
-	closep(&l.run);
+	closep(&l.run.fd);
 	return r;
 }
 
