@@ -251,7 +251,8 @@ run_free(struct run *x, struct walk_step *steps)
 }
 
 int
-apply_entries(const struct plan *p, size_t *mounts, struct mntns_error *e)
+apply_entries(const struct plan *p, size_t *mounts, int back,
+	      struct mntns_error *e)
 {
 	size_t i, n = p->n ? p->n : 1;
 	struct walk_step *steps = calloc(n, sizeof(*steps));
@@ -263,16 +264,17 @@ apply_entries(const struct plan *p, size_t *mounts, struct mntns_error *e)
 		x.sfd[i] = -1;
 	x.tfd = x.sfd ? x.sfd + n : NULL;
 	/* The working directory in the new namespace, to come back to. */
-	here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (!steps || !x.sfd || here < 0) {
-		r = here < 0 ? -errno : -ENOMEM;
+	if (back < 0)
+		back = here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!steps || !x.sfd || back < 0) {
+		r = back < 0 ? -errno : -ENOMEM;
 		run_free(&x, steps);
 		return err_set(e, r, "cannot start applying: %s", strerror(-r));
 	}
 	r = walk_plan(p, steps, &run_ops, &x, e);
 	*mounts = x.mounts;
 	run_free(&x, steps);
-	if (r == 0 && fchdir(here) < 0)
+	if (r == 0 && fchdir(back) < 0)
 		r = err_set(e, -errno,
 			    "cannot return to the working "
 			    "directory: %s",

@@ -35,8 +35,11 @@ int apply_new_ns(uid_t uid, struct mntns_error *e);
 
 /*
  * Every entry of @p, in the current (new) namespace; *@mounts counts
- * those made.  On error the caller restores; @e names the failing path.
+ * those made.  The working directory ends in @back, a directory of this
+ * namespace (-1: where it was).  On error the caller restores; @e names
+ * the failing path.
  */
-int apply_entries(const struct plan *p, size_t *mounts, struct mntns_error *e);
+int apply_entries(const struct plan *p, size_t *mounts, int back,
+		  struct mntns_error *e);
 
 #endif

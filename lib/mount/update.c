@@ -450,7 +450,7 @@ update_apply(const struct update *u, struct mntns_error *e)
 			err_set(e, r, "cannot read /proc/self/mountinfo: %s",
 				strerror(-r));
 		else
-			r = apply_entries(&u->add, &mounts, e);
+			r = apply_entries(&u->add, &mounts, -1, e);
 		if (r < 0 && before.v)
 			unmount_added(&u->add, mounts, &before);
 		free(before.v);

@@ -306,31 +306,31 @@ make_base_dir(int run, const char *dir, const struct ns_ident *base,
 int
 view_mark(int run, const struct ns_ident *base, struct mntns_error *e)
 {
-	_cleanup_(closep) int here = -1, tree = -1;
+	_cleanup_(closep) int here = -1;
 	char key[NS_KEY_MAX], dir[NS_KEY_MAX + 8];
 	int r;
 
 	ns_key(base, key);
 	snprintf(dir, sizeof(dir), "bases/%s", key);
-	/* The directory in this view: a mount needs both ends here. */
+	/* The directory in this view (a mount needs both ends here), as
+	 * the working directory: both names below are its entries, root's
+	 * alone, resolved from it and from nothing a path could swap. */
 	here = open_nofollow(MNTNS_RUN_DIR, O_PATH | O_DIRECTORY, 0);
 	if (here < 0)
 		return err_set(e, -errno, "%s: %s", MNTNS_RUN_DIR,
 			       open_strerror(errno));
-	tree = sys_open_tree(here, dir,
-			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-				     AT_SYMLINK_NOFOLLOW);
-	if (tree < 0 && errno == ENOENT) {
+	if (fchdir(here) < 0)
+		return err_set(e, -errno, "cannot mark the new namespace: %s",
+			       strerror(errno));
+	r = mount(dir, "view", NULL, MS_BIND, NULL) < 0 ? -errno : 0;
+	if (r == -ENOENT) {
 		r = make_base_dir(run, dir, base, e);
 		if (r < 0)
 			return r;
-		tree = sys_open_tree(here, dir,
-				     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-					     AT_SYMLINK_NOFOLLOW);
+		r = mount(dir, "view", NULL, MS_BIND, NULL) < 0 ? -errno : 0;
 	}
-	if (tree < 0 ||
-	    sys_move_mount(tree, "", here, "view", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return err_set(e, -errno, "cannot mark the new namespace: %s",
-			       sys_strerror(errno, "move_mount", "5.2"));
+	if (r < 0)
+		return err_set(e, r, "cannot mark the new namespace: %s",
+			       strerror(-r));
 	return 0;
 }

@@ -68,7 +68,9 @@ int view_base_of(pid_t pid, struct ns_ident *base);
 
 /*
  * Marks the current view, a namespace just made from @base (before any
- * mount of the plan): @run is the record directory.
+ * mount of the plan): @run is the record directory.  Leaves the working
+ * directory in the record directory of this view: the caller goes back
+ * to its own.
  */
 int view_mark(int run, const struct ns_ident *base, struct mntns_error *e);
 

@@ -216,7 +216,7 @@ static int
 build_ns(struct opening *l, struct session_state *st, struct mntns_error *e)
 {
 	const struct session_args *a = l->a;
-	_cleanup_(closep) int u = -1;
+	_cleanup_(closep) int u = -1, cwd = -1;
 	int r;
 
 	/* The pins are opened while this is still the base view. */
@@ -226,10 +226,15 @@ build_ns(struct opening *l, struct session_state *st, struct mntns_error *e)
 	 * and the record: a walk of /proc for the base compares it. */
 	ns_add_inode_of(base_fd(l), &l->b.ns);
 	r = apply_new_ns(a->id->uid, e);
+	/* The caller's working directory as unshare(2) moved it into the
+	 * new namespace: the mark and the mounts leave it, and come back. */
+	if (r == 0 && (cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		r = err_set(e, -errno, "cannot start applying: %s",
+			    strerror(errno));
 	if (r == 0)
 		r = view_mark(l->run.fd, &l->b.ns, e);
 	if (r == 0)
-		r = apply_entries(a->plan, &st->mounts, e);
+		r = apply_entries(a->plan, &st->mounts, cwd, e);
 	if (r < 0)
 		return r;
 	/* With IDs, from the root mount (nothing opened; the inode names it

@@ -144,7 +144,7 @@ test_sec_fault_next_login() {
 test_sec_fault_restore_fails() {
 	local spec out
 	sec_fault_conf
-	for spec in mount:3,setns:1 move_mount:1,fchdir:1 \
+	for spec in mount:3,setns:1 mount:2,fchdir:2 \
 		open_tree:2,chroot:1 fchmod:1,setns:1; do
 		sec_fault_reset
 		: >"$SYSLOG"
@@ -252,7 +252,7 @@ test_sec_fault_euid_switch_steps() {
 test_sec_fault_nofail() {
 	local spec out
 	sec_fault_conf
-	for spec in unshare:1 mount:2 move_mount:1 malloc:1; do
+	for spec in unshare:1 mount:2 mount:3 malloc:1; do
 		sec_fault_reset
 		out=$(MNTNS_FAULT=$spec session sec-fault-nofail "$TU2" -m)
 		expect_eq "$spec with nofail: PAM_IGNORE in the caller's namespace, nothing mounted" \
