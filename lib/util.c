@@ -364,15 +364,21 @@ int
 dir_names(int dirfd, const char *path,
 	  int (*fn)(int dirfd, const char *name, void *ctx), void *ctx)
 {
-	_Alignas(struct dirent64) char buf[4096];
 	_cleanup_(closep) int fd = openat(
 		dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	return fd < 0 ? -errno : dir_names_fd(fd, fn, ctx);
+}
+
+int
+dir_names_fd(int fd, int (*fn)(int dirfd, const char *name, void *ctx),
+	     void *ctx)
+{
+	_Alignas(struct dirent64) char buf[4096];
 	struct dirent64 *de;
 	ssize_t n, off;
 	int r = 0;
 
-	if (fd < 0)
-		return -errno;
 	while (r == 0 && (n = getdents64(fd, buf, sizeof(buf))) > 0)
 		for (off = 0; r == 0 && off < n; off += de->d_reclen) {
 			de = (struct dirent64 *)(void *)(buf + off);

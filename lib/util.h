@@ -210,6 +210,9 @@ DIR *opendir_at(int dirfd, const char *path);
  */
 int dir_names(int dirfd, const char *path,
 	      int (*fn)(int dirfd, const char *name, void *ctx), void *ctx);
+/* The same on a directory already open, read from its current offset. */
+int dir_names_fd(int fd, int (*fn)(int dirfd, const char *name, void *ctx),
+		 void *ctx);
 
 /*
  * The calling process's PID.  Between self_pid_hold() and

@@ -272,14 +272,16 @@ user_lock(int run, uid_t uid, struct mntns_error *e)
 	char path[64], who[96];
 	int r;
 
-	rel_path(path, sizeof(path), "users/%u/lock", (unsigned)uid);
-	fd = openat(run, path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* The user's directory itself: the count that a login makes under
+	 * the lock reads this descriptor (user_ns_count_by_id()). */
+	rel_path(path, sizeof(path), "users/%u", (unsigned)uid);
+	fd = openat(run, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		r = ensure_tree(run, uid, e);
 		if (r < 0)
 			return r;
 		fd = openat(run, path,
-			    O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
 	if (fd < 0)
 		return err_set(e, -errno, "cannot open %s/%s: %s",
@@ -548,14 +550,15 @@ count_by_id(int dirfd, const char *name, void *ctx)
 }
 
 int
-user_ns_count_by_id(int run, uid_t uid, unsigned *n)
+user_ns_count_by_id(int run, int locked, uid_t uid, unsigned *n)
 {
 	struct id_count c = {run, 0};
 	char path[64];
 	int r;
 
 	rel_path(path, sizeof(path), "users/%u", (unsigned)uid);
-	r = dir_names(run, path, count_by_id, &c);
+	r = locked >= 0 ? dir_names_fd(locked, count_by_id, &c)
+			: dir_names(run, path, count_by_id, &c);
 	*n = c.n;
 	return r == -ENOENT ? 0 : r;
 }

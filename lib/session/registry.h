@@ -10,8 +10,9 @@
  *                    the namespace it was built from
  *   users/UID/KEY    the same record, so that a user's logins count and
  *                    prune that user's namespaces alone
- *   users/UID/lock   serializes the logins of one user that make or join
- *                    a namespace
+ *   users/UID        the directory is also the per-user lock (flock(2)),
+ *                    which serializes the logins of one user that make or
+ *                    join a namespace
  *   users/UID/PID    one per scope=user session: the namespace it is in
  *   users/UID/current  the user's scope=user namespace and the session that
  *                    made it (retire removes it)
@@ -74,8 +75,9 @@ int ns_record_read(int run, const struct ns_ident *ns, struct ns_record *r);
 int ns_record_remove(int run, const struct ns_record *r);
 
 /*
- * Takes the per-user lock, waiting at most LOCK_WAIT_MS; the refusal
- * names the process that holds it.  Returns the fd to close.
+ * Takes the per-user lock on the directory users/UID (made if missing),
+ * waiting at most LOCK_WAIT_MS; the refusal names the process that holds
+ * it.  Returns the directory's fd, not read yet, to close.
  */
 int user_lock(int run, uid_t uid, struct mntns_error *e);
 int session_record_write(int run, uid_t uid, const struct session_record *m,
@@ -119,9 +121,10 @@ void registry_record_times(bool on);
  * The records (the user's and ns/) of the gone ones are removed, and so
  * are the session records of killed sessions whose namespace is gone.
  * 0 with *n, -EOPNOTSUPP when a record has no ID or the kernel cannot
- * tell, or another -errno; then vouch_each() counts.
+ * tell, or another -errno; then vouch_each() counts.  @locked is the
+ * directory as user_lock() returned it, read from its start, or -1.
  */
-int user_ns_count_by_id(int run, uid_t uid, unsigned *n);
+int user_ns_count_by_id(int run, int locked, uid_t uid, unsigned *n);
 typedef int (*ns_file_fn)(int dirfd, const char *name,
 			  const struct ns_record *r, void *ctx);
 int ns_files_each(int run, ns_file_fn fn, void *ctx);

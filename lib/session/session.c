@@ -26,6 +26,7 @@ struct opening {
 	struct ns_saved saved; /* where the caller was */
 	struct base b;
 	char pinned[NS_KEY_MAX]; /* the pin this login made, if any */
+	int lock; /* users/UID, locked by the opening (user_lock()), or -1 */
 };
 
 void
@@ -154,7 +155,7 @@ check_cap(struct opening *l, struct mntns_error *e)
 	int r = -EOPNOTSUPP;
 
 	if (l->b.ns.id)
-		r = user_ns_count_by_id(l->run.fd, id->uid, &n);
+		r = user_ns_count_by_id(l->run.fd, l->lock, id->uid, &n);
 	if (r == -EOPNOTSUPP) {
 		n = 0;
 		r = vouch_each(&l->v, id->uid, count_ns, &n);
@@ -335,6 +336,7 @@ open_user_scope(struct opening *l, struct session_state *st,
 		lock = user_lock(l->run.fd, id->uid, e);
 		if (lock < 0)
 			return lock;
+		l->lock = lock;
 		/* A namespace the kernel says is gone stays gone (an ID is
 		 * never reused): not proven again unless another replaced it.
 		 * One not found live may have been caught between two
@@ -374,6 +376,7 @@ open_session_scope(struct opening *l, struct session_state *st,
 		lock = user_lock(l->run.fd, l->a->id->uid, e);
 		if (lock < 0)
 			return lock;
+		l->lock = lock;
 	}
 	return create_ns(l, st, e);
 }
@@ -407,7 +410,8 @@ session_open_held(const struct session_args *a, struct session_state *st,
 	struct opening l = {.a = a,
 			    .saved = NS_SAVED_INIT,
 			    .b = {.fd = -1},
-			    .v = {.pins = -1}};
+			    .v = {.pins = -1},
+			    .lock = -1};
 	int r;
 
 	*st = (struct session_state)SESSION_STATE_INIT;

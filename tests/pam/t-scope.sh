@@ -244,7 +244,7 @@ test_scope_user_parallel() {
 	for u in $users; do pkill -KILL -u "$u" 2>/dev/null; done
 	fails=0
 	for u in $users; do
-		flock -n "/run/pam_mntns/users/$(id -u "$u")/lock" true ||
+		flock -n "/run/pam_mntns/users/$(id -u "$u")" true ||
 			fails=$((fails + 1))
 	done
 	expect_eq "no lock is held afterwards" "$fails" 0

@@ -302,7 +302,7 @@ test_linger_lock_bounded() {
 	expect_eq "a login of that user is refused, not hung" \
 		"$(field open "$out")" PAM_SESSION_ERR
 	expect_match "... and the log names the holder" "$(cat "$SYSLOG")" \
-		"user $TU1: /run/pam_mntns/users/$uid/lock is held by PID $holder \\(pam-session\\) for more than 10 s"
+		"user $TU1: /run/pam_mntns/users/$uid is held by PID $holder \\(pam-session\\) for more than 10 s"
 	expect_eq "root's own login is not held up" \
 		"$(field open "$(timed_session linger-user root -- true)")" \
 		PAM_IGNORE
@@ -325,7 +325,7 @@ test_linger_lock_bounded() {
 # IDs, what the proof found alive the join's descriptor keeps, and a
 # held lock does not hold it up.  @1: the user's uid.
 lock_free_join() {
-	local lock=/run/pam_mntns/users/$1/lock holder out i=0
+	local lock=/run/pam_mntns/users/$1 holder out i=0
 	open_held lk
 	# The holder is the process that has the lock open (no child keeps
 	# it, or the test's output, after the kill).
@@ -347,7 +347,7 @@ lock_free_join() {
 		expect_eq "without namespace IDs a join gives up on a held lock" \
 			"$(field open "$out")" PAM_SESSION_ERR
 		expect_match "... naming the holder" "$(cat "$SYSLOG")" \
-			"lock is held by PID [0-9]+ "
+			"users/$1 is held by PID [0-9]+ "
 	fi
 	kill -KILL "$holder"
 	wait "$holder" 2>/dev/null
