@@ -493,6 +493,7 @@ user_ns_files_each(int run, uid_t uid, ns_file_fn fn, void *ctx)
 
 struct id_count {
 	int run;
+	uid_t uid;
 	unsigned n;
 };
 
@@ -512,8 +513,8 @@ static int
 count_by_id(int dirfd, const char *name, void *ctx)
 {
 	struct id_count *c = ctx;
-	struct ns_record copy, global;
 	struct ns_ident ns = {0, 0};
+	struct ns_record global;
 	char path[64];
 	unsigned long long id;
 	int used = 0, r;
@@ -537,11 +538,13 @@ count_by_id(int dirfd, const char *name, void *ctx)
 		unlinkat(dirfd, name, 0);
 		return 0;
 	}
-	/* It exists: it counts if the user's copy is the record's (a copy
-	 * that is not goes alone, as vouch_each() does). */
-	if (read_ns_record(dirfd, name, &copy, false) < 0 ||
-	    read_ns_record(c->run, path, &global, false) < 0 ||
-	    !ns_record_same(&copy, &global)) {
+	/* It exists: it counts if ns/KEY says it is this user's (a copy
+	 * that does not is not the user's and goes alone).  The ID is never
+	 * reused, so the copy needs no reading of its own: what vouch_each()
+	 * compares, without IDs, is whether a reused key now names another
+	 * namespace. */
+	if (read_ns_record(c->run, path, &global, false) < 0 ||
+	    global.uid != c->uid || global.ns.id != id) {
 		unlinkat(dirfd, name, 0);
 		return 0;
 	}
@@ -552,7 +555,7 @@ count_by_id(int dirfd, const char *name, void *ctx)
 int
 user_ns_count_by_id(int run, int locked, uid_t uid, unsigned *n)
 {
-	struct id_count c = {run, 0};
+	struct id_count c = {run, uid, 0};
 	char path[64];
 	int r;
 

@@ -116,8 +116,9 @@ void registry_record_times(bool on);
 /*
  * With kernel namespace IDs: how many of @uid's namespaces exist, by
  * listmount(2) on the ID in each name of users/UID/ (an ID is never
- * reused, so the name alone says which namespace it is; the records of
- * one that exists are read, and a copy that is not the record goes).
+ * reused, so the name alone says which namespace it is; of one that
+ * exists, ns/KEY is read to tell that it is the user's, and a copy that
+ * is not goes).
  * The records (the user's and ns/) of the gone ones are removed, and so
  * are the session records of killed sessions whose namespace is gone.
  * 0 with *n, -EOPNOTSUPP when a record has no ID or the kernel cannot
