@@ -67,11 +67,18 @@ enter_base(struct opening *l, struct mntns_error *e)
 static uint64_t
 start_time_if_needed(const struct ns_ident *ns)
 {
-	uint64_t t = 0;
+	static pid_t pid;
+	static uint64_t t;
 
-	/* Without kernel namespace IDs a PID must also match its start. */
-	if (!ns->id && proc_start_time(self_pid(), &t) < 0)
-		t = 0;
+	/* Without kernel namespace IDs a PID must also match its start;
+	 * read once per process (a login's two records both name it). */
+	if (ns->id)
+		return 0;
+	if (pid != self_pid()) {
+		pid = self_pid();
+		if (proc_start_time(pid, &t) < 0)
+			t = 0;
+	}
 	return t;
 }
 
