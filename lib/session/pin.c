@@ -313,8 +313,8 @@ view_mark(int run, const struct ns_ident *base, struct mntns_error *e)
 	ns_key(base, key);
 	snprintf(dir, sizeof(dir), "bases/%s", key);
 	/* The directory in this view (a mount needs both ends here), as
-	 * the working directory: both names below are its entries, root's
-	 * alone, resolved from it and from nothing a path could swap. */
+	 * the working directory: both names below are its entries, which
+	 * only root can make or rename. */
 	here = open_nofollow(MNTNS_RUN_DIR, O_PATH | O_DIRECTORY, 0);
 	if (here < 0)
 		return err_set(e, -errno, "%s: %s", MNTNS_RUN_DIR,
