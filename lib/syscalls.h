@@ -143,6 +143,9 @@ sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned int flags)
  *   namespace is then known by its inode.
  * - PIDFD_GET_MNT_NAMESPACE on a pidfd (6.11): ENOTTY before; then
  *   /proc/self/ns/mnt.
+ * - PIDFD_GET_INFO on a pidfd (6.13), for the process's real uid:
+ *   ENOTTY before; then /proc/PID/status, and a signal 0 through the
+ *   pidfd to tell that it was not a reused PID.
  * - statmount(2) (6.8, the namespace ID in its answer since 6.11) of the
  *   root's unique mount ID, statx's STATX_MNT_ID_UNIQUE (6.8): a 5.14
  *   statx leaves that bit out of stx_mask, and ENOSYS or a missing
@@ -159,6 +162,15 @@ sys_pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned int flags)
 #ifndef PIDFD_GET_MNT_NAMESPACE
 #define PIDFD_GET_MNT_NAMESPACE _IO(0xFF, 3)
 #endif
+/* Its first version (6.13): larger ones came later, and a kernel answers
+ * the size asked for. */
+struct sys_pidfd_info {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid;
+	uint32_t fsuid, fsgid, spare;
+};
+#define SYS_PIDFD_GET_INFO   _IOWR(0xFF, 11, struct sys_pidfd_info)
+#define SYS_PIDFD_INFO_CREDS (1ULL << 1)
 #ifndef STATX_MNT_ID_UNIQUE
 #define STATX_MNT_ID_UNIQUE 0x00004000U
 #endif

@@ -295,11 +295,29 @@ proc_ns_open(pid_t pid)
 	return each_thread_ns(procfd, name, open_ns_file, NULL);
 }
 
+/*
+ * Whether the process of @pidfd has real uid @uid, from the pidfd itself
+ * (Linux 6.13): 1 or 0, -ESRCH once it has gone, -EOPNOTSUPP where the
+ * kernel cannot tell.
+ */
+static int
+pidfd_has_ruid(int pidfd, uid_t uid)
+{
+	struct sys_pidfd_info info = {.mask = SYS_PIDFD_INFO_CREDS};
+
+	if (ioctl(pidfd, SYS_PIDFD_GET_INFO, &info) < 0)
+		return errno == ESRCH ? -ESRCH : -EOPNOTSUPP;
+	if (!(info.mask & SYS_PIDFD_INFO_CREDS))
+		return -EOPNOTSUPP;
+	return info.ruid == (uint32_t)uid;
+}
+
 int
 open_ns_of_user(pid_t pid, const struct ns_ident *ns, uint64_t start, uid_t uid)
 {
 	_cleanup_(closep) int pidfd = -1, nsfd = -1;
-	bool by_pidfd;
+	bool by_pidfd, by_proc;
+	int has = -EOPNOTSUPP;
 	uint64_t st;
 	uid_t owner;
 
@@ -323,10 +341,17 @@ open_ns_of_user(pid_t pid, const struct ns_ident *ns, uint64_t start, uid_t uid)
 		return -ESRCH;
 	if (start && (proc_start_time(pid, &st) < 0 || st != start))
 		return -ESRCH;
-	if (uid != (uid_t)-1 && (proc_uid(pid, &owner) < 0 || owner != uid))
+	/* The uid of this very process, asked of its pidfd, needs no check
+	 * against a PID reuse; one read through /proc does. */
+	if (uid != (uid_t)-1 && by_pidfd)
+		has = pidfd_has_ruid(pidfd, uid);
+	if (has == 0 || has == -ESRCH)
+		return -ESRCH;
+	by_proc = uid != (uid_t)-1 && has < 0;
+	if (by_proc && (proc_uid(pid, &owner) < 0 || owner != uid))
 		return -ESRCH;
 	/* The process, not a PID reuse, was read through /proc. */
-	if ((!by_pidfd || start || uid != (uid_t)-1) &&
+	if ((!by_pidfd || start || by_proc) &&
 	    sys_pidfd_send_signal(pidfd, 0, NULL, 0) < 0)
 		return -ESRCH;
 	return steal_fd(&nsfd);
@@ -401,34 +426,53 @@ proc_ns_ino(int procfd, const char *pid)
 	return each_thread_ns(procfd, pid, thread_ns_ino, &ino) == 0 ? ino : 0;
 }
 
-int
-ns_find_process(const struct ns_ident *ns, uid_t uid, pid_t skip,
-		proc_filter accept, void *ctx, pid_t *pid, uint64_t *start)
+/*
+ * One pass of ns_find_process() over /proc: the PIDs above s->after, or
+ * (@low) the others.
+ */
+static int
+find_in_proc(DIR *d, const struct ns_ident *ns, const struct proc_search *s,
+	     bool low, pid_t *pid, uint64_t *start)
 {
 	struct dirent *de;
 	pid_t p;
-	DIR *d;
 	int fd = -ESRCH;
+
+	while (fd < 0 && (de = readdir(d))) {
+		if (!pid_parse(de->d_name, &p) || p == s->skip ||
+		    (p > s->after) == low)
+			continue;
+		/* The link's text names the inode: cheap to compare. */
+		if (proc_ns_ino(dirfd(d), de->d_name) != ns->ino)
+			continue;
+		fd = open_ns_of_user(p, ns, 0, s->uid);
+		if (fd >= 0 && ((start && proc_start_time(p, start) < 0) ||
+				(s->accept && !s->accept(p, s->ctx)))) {
+			close(fd);
+			fd = -ESRCH;
+		}
+		if (fd >= 0)
+			*pid = p;
+	}
+	return fd;
+}
+
+int
+ns_find_process(const struct ns_ident *ns, const struct proc_search *s,
+		pid_t *pid, uint64_t *start)
+{
+	DIR *d;
+	int fd;
 
 	if (!ns->ino)
 		return -ESRCH;
 	d = opendir("/proc");
 	if (!d)
 		return -errno;
-	while (fd < 0 && (de = readdir(d))) {
-		if (!pid_parse(de->d_name, &p))
-			continue;
-		/* The link's text names the inode: cheap to compare. */
-		if (p == skip || proc_ns_ino(dirfd(d), de->d_name) != ns->ino)
-			continue;
-		fd = open_ns_of_user(p, ns, 0, uid);
-		if (fd >= 0 && ((start && proc_start_time(p, start) < 0) ||
-				(accept && !accept(p, ctx)))) {
-			close(fd);
-			fd = -ESRCH;
-		}
-		if (fd >= 0)
-			*pid = p;
+	fd = find_in_proc(d, ns, s, false, pid, start);
+	if (fd < 0 && s->after > 0) {
+		rewinddir(d);
+		fd = find_in_proc(d, ns, s, true, pid, start);
 	}
 	closedir(d);
 	return fd >= 0 ? fd : -ESRCH;

@@ -142,18 +142,29 @@ uint64_t proc_ns_ino(int procfd, const char *pid);
 /* Whether process @pid, found in a namespace by a walk, may vouch. */
 typedef bool (*proc_filter)(pid_t pid, void *ctx);
 
+/* What ns_find_process() looks for. */
+struct proc_search {
+	uid_t uid;	    /* one of @uid's, unless (uid_t)-1 */
+	pid_t skip;	    /* any process but this one */
+	pid_t after;	    /* PIDs above this one are tried first */
+	proc_filter accept; /* takes the process, if not NULL */
+	void *ctx;	    /* for @accept */
+};
+
 /*
- * Looks through /proc for a live process other than @skip in namespace
- * @ns (which must carry its inode), one of @uid's unless @uid is
- * (uid_t)-1, that @accept (if not NULL) takes.  Threads count: a process
- * whose leader has exited is in the namespace of its live threads.
- * Returns an fd to the namespace and sets *@pid (and *@start when it is
- * not NULL), or -ESRCH.  The cost grows with the number of processes on
- * the host, never with its mount table.  Without kernel namespace IDs an
- * inode may name a newer namespace: callers scan only for a namespace
- * known to be alive (their own, or one held by a pin).
+ * Looks through /proc for a live process in namespace @ns (which must
+ * carry its inode) that @s describes.  Threads count: a process whose
+ * leader has exited is in the namespace of its live threads.  Returns an
+ * fd to the namespace and sets *@pid (and *@start when it is not NULL),
+ * or -ESRCH.  The cost grows with the number of processes on the host,
+ * never with its mount table; with s->after the namespace's maker, whose
+ * later children and joiners have higher PIDs until the PIDs wrap, one
+ * left in it is found after the processes started since, not after all.
+ * Without kernel namespace IDs an inode may name a newer namespace:
+ * callers scan only for a namespace known to be alive (their own, or one
+ * held by a pin).
  */
-int ns_find_process(const struct ns_ident *ns, uid_t uid, pid_t skip,
-		    proc_filter accept, void *ctx, pid_t *pid, uint64_t *start);
+int ns_find_process(const struct ns_ident *ns, const struct proc_search *s,
+		    pid_t *pid, uint64_t *start);
 
 #endif

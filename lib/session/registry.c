@@ -196,6 +196,19 @@ ns_record_write(int run, const struct ns_record *r, struct mntns_error *e)
 	return err;
 }
 
+int
+ns_record_rewrite(int run, const struct ns_record *r)
+{
+	char global[64], own[64], text[RECORD_MAX];
+
+	ns_record_paths(&r->ns, r->uid, global, own);
+	ns_record_format(r, text);
+	if (replace_record(run, own, text) == 0 &&
+	    replace_record(run, global, text) == 0)
+		return 0;
+	return ns_record_write(run, r, NULL);
+}
+
 /* With @when, r->created from the link's time: one more system call. */
 static int
 read_ns_record(int dirfd, const char *name, struct ns_record *r, bool when)

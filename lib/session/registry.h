@@ -64,6 +64,9 @@ void ns_record_paths(const struct ns_ident *ns, uid_t uid, char global[64],
 		     char own[64]);
 
 int ns_record_write(int run, const struct ns_record *r, struct mntns_error *e);
+/* ns_record_write() of a record just read (a new voucher): each name is
+ * replaced at once, as one already there would be. */
+int ns_record_rewrite(int run, const struct ns_record *r);
 /* Reads ns/KEY for @ns (r->created is left 0): 0 found, -ENOENT none,
  * other -errno. */
 int ns_record_read(int run, const struct ns_ident *ns, struct ns_record *r);

@@ -300,12 +300,14 @@ open_current(struct opening *l, uid_t uid, struct ns_ident *ns)
 
 	r = user_current_read(l->run.fd, uid, ns, &maker);
 	/* The session that made it, still open in it, is the proof that
-	 * vouch_ns() tries first; with an ID it needs no other record. */
-	if (r == 0 && maker > 0) {
+	 * vouch_ns() tries first; with an ID it needs no other record.
+	 * Found closed, vouch_ns() does not ask again. */
+	if (r == 0 && maker > 0 && ns->id) {
 		int fd = vouch_session(l->run.fd, uid, ns, maker);
 
 		if (fd >= 0)
 			return fd;
+		l->v.asked = maker;
 	}
 	if (r == 0)
 		r = ns_record_read(l->run.fd, ns, &rec);

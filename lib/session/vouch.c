@@ -120,38 +120,52 @@ vouch_session(int run, uid_t uid, const struct ns_ident *ns, pid_t pid)
 
 /* ---- who lives in a namespace ------------------------------------------ */
 
+/* The task a walk of /proc found in the namespace of @r before. */
+static int
+open_voucher(const struct ns_record *r, uid_t uid, pid_t skip, pid_t *pid)
+{
+	if (r->voucher == r->pid || r->voucher == skip)
+		return -ESRCH;
+	*pid = r->voucher;
+	return open_ns_of_user(r->voucher, &r->ns, r->vstart, uid);
+}
+
 /*
  * A task in the namespace of @r that the records name (see vouch_ns() for
- * who counts): its sessions first, then the process the record names.  A
- * session of the user's counts without a uid check (it may be root's
- * su): cheapest first, as joins go through here: the creator's session,
- * which is often still open, then (unless the kernel says the namespace
- * is gone: *@exists 0) any other.  Returns an fd to the namespace (from
- * that task's pidfd or /proc entry), or -ESRCH.
+ * who counts): cheapest first, as joins go through here.  A scope=user
+ * namespace: the creator's session, which is often still open (unless
+ * the caller found it closed), then the task a walk of /proc found
+ * before (a detached tmux, once its sessions have closed); a session of
+ * the user's counts without a uid check (it may be root's su).  Then,
+ * unless the kernel says the namespace is gone (*@exists 0), the
+ * creator's process of another scope, the voucher, any other session.
+ * Returns an fd to the namespace (from that task's pidfd or /proc
+ * entry), or -ESRCH.
  */
 static int
-find_named_task(int run, const struct ns_record *r, uid_t uid, pid_t skip,
-		struct ns_proof *p, int *exists)
+find_named_task(const struct vouch *v, const struct ns_record *r, uid_t uid,
+		pid_t skip, struct ns_proof *p, int *exists)
 {
+	bool user = r->scope == SCOPE_USER;
 	pid_t pid = 0;
 	int fd = -ESRCH;
 
-	if (r->scope == SCOPE_USER && r->pid != skip &&
-	    (fd = open_one_session_ns(run, r->uid, &r->ns, r->pid)) >= 0)
+	if (user && r->pid != skip && r->pid != v->asked &&
+	    (fd = open_one_session_ns(v->run, r->uid, &r->ns, r->pid)) >= 0)
 		pid = r->pid;
+	if (fd == -ESRCH && user)
+		fd = open_voucher(r, uid, skip, &pid);
 	if (fd < 0 && exists && r->ns.id && (*exists = ns_exists(&r->ns)) == 0)
 		return -ESRCH;
-	if (r->scope == SCOPE_USER && fd < 0)
-		fd = open_session_ns(run, r->uid, &r->ns, skip, &pid);
-	if (fd == -ESRCH && r->pid != skip && r->scope != SCOPE_USER) {
+	if (fd == -ESRCH && r->pid != skip && !user) {
 		fd = open_ns_of_user(r->pid, &r->ns, r->start, uid);
 		p->creator = fd >= 0;
 		pid = r->pid;
 	}
-	if (fd == -ESRCH && r->voucher != r->pid && r->voucher != skip) {
-		fd = open_ns_of_user(r->voucher, &r->ns, r->vstart, uid);
-		pid = r->voucher;
-	}
+	if (fd == -ESRCH && !user)
+		fd = open_voucher(r, uid, skip, &pid);
+	if (fd == -ESRCH && user)
+		fd = open_session_ns(v->run, r->uid, &r->ns, skip, &pid);
 	p->pid = fd >= 0 ? pid : 0;
 	return fd;
 }
@@ -159,22 +173,24 @@ find_named_task(int run, const struct ns_record *r, uid_t uid, pid_t skip,
 /*
  * Any task on the host in the namespace of @r, which must be known to be
  * the recorded one (by ID, or held by a pin): a walk of /proc, threads
- * included.  The task found is written into the record as its voucher.
+ * included, from the processes started after its maker.  The task found
+ * is written into the record as its voucher.
  */
 static int
 find_any_task(int run, struct ns_record *r, uid_t uid, pid_t skip,
 	      struct ns_proof *p)
 {
+	const struct proc_search s = {
+		.uid = uid, .skip = skip, .after = r->pid};
 	uint64_t start = 0;
 	pid_t pid = 0;
 	int fd;
 
-	fd = ns_find_process(&r->ns, uid, skip, NULL, NULL, &pid,
-			     r->ns.id ? NULL : &start);
+	fd = ns_find_process(&r->ns, &s, &pid, r->ns.id ? NULL : &start);
 	if (fd >= 0 && pid != r->voucher) {
 		r->voucher = pid;
 		r->vstart = start;
-		ns_record_write(run, r, NULL);
+		ns_record_rewrite(run, r);
 	}
 	p->pid = fd >= 0 ? pid : 0;
 	return fd;
@@ -189,7 +205,7 @@ vouch_by_id(struct vouch *v, struct ns_record *r, uid_t uid, pid_t skip,
 
 	/* Not for a namespace the kernel says is gone: the walks of the
 	 * sessions and of /proc (a readlink per process on the host). */
-	p->fd = find_named_task(v->run, r, uid, skip, p, &exists);
+	p->fd = find_named_task(v, r, uid, skip, p, &exists);
 	if (p->fd == -ESRCH && exists != 0)
 		p->fd = find_any_task(v->run, r, uid, skip, p);
 	if (p->fd >= 0) {
@@ -222,7 +238,7 @@ vouch_by_pin(struct vouch *v, struct ns_record *r, uid_t uid, pid_t skip,
 	ns_key(&r->ns, key);
 	pin = pins < 0 ? -ENOENT : pin_open(pins, key, r->ns.ino);
 	p->pinned = pin >= 0;
-	task = find_named_task(v->run, r, uid, skip, p, NULL);
+	task = find_named_task(v, r, uid, skip, p, NULL);
 	if (task == -ESRCH && p->pinned)
 		task = find_any_task(v->run, r, uid, skip, p);
 	if (task < 0 && task != -ESRCH)
@@ -307,6 +323,7 @@ visit_ns(int dirfd, const char *name, const struct ns_record *rec, void *ctx)
 static void
 drop_orphan_pins(struct vouch *v)
 {
+	const struct proc_search anyone = {.uid = (uid_t)-1};
 	struct ns_ident ns = {0, 0};
 	struct ns_record r;
 	struct dirent *de;
@@ -327,8 +344,7 @@ drop_orphan_pins(struct vouch *v)
 		if (nsfd < 0)
 			continue;
 		close(nsfd);
-		nsfd = ns_find_process(&ns, (uid_t)-1, 0, NULL, NULL, &pid,
-				       NULL);
+		nsfd = ns_find_process(&ns, &anyone, &pid, NULL);
 		if (nsfd >= 0)
 			close(nsfd);
 		else
@@ -356,6 +372,8 @@ vouch_each(struct vouch *v, uid_t uid, proven_fn fn, void *ctx)
 enum leave
 vouch_leave(int run, struct ns_record *r, pid_t self)
 {
+	const struct proc_search others = {
+		.uid = (uid_t)-1, .skip = self, .after = r->pid};
 	uint64_t start = 0;
 	pid_t pid = 0;
 	int fd;
@@ -377,13 +395,13 @@ vouch_leave(int run, struct ns_record *r, pid_t self)
 		return LEAVE_DEFERRED;
 	/* Else the walk runs now, from inside: the caller is in the
 	 * namespace, so its inode cannot be reused while the walk runs. */
-	fd = ns_find_process(&r->ns, (uid_t)-1, self, NULL, NULL, &pid, &start);
+	fd = ns_find_process(&r->ns, &others, &pid, &start);
 	if (fd >= 0) {
 		close(fd);
 		if (pid != r->voucher) {
 			r->voucher = pid;
 			r->vstart = start;
-			ns_record_write(run, r, NULL);
+			ns_record_rewrite(run, r);
 		}
 		return LEAVE_KEPT;
 	}
@@ -411,6 +429,8 @@ int
 vouch_base(const struct ns_ident *base, pid_t hint, pid_t *pid)
 {
 	const pid_t tries[] = {hint, 1};
+	const struct proc_search roots = {
+		.uid = 0, .accept = in_unmarked_view, .ctx = (void *)base};
 	size_t i;
 	int fd;
 
@@ -427,6 +447,5 @@ vouch_base(const struct ns_ident *base, pid_t hint, pid_t *pid)
 		if (fd >= 0)
 			close(fd);
 	}
-	return ns_find_process(base, 0, 0, in_unmarked_view, (void *)base, pid,
-			       NULL);
+	return ns_find_process(base, &roots, pid, NULL);
 }

@@ -39,13 +39,15 @@ struct ns_proof {
 struct vouch {
 	int run;
 	struct ns_ident here;
-	int pins;   /* the pins directory, once looked for */
-	bool tried; /* ... and whether it was */
+	int pins;    /* the pins directory, once looked for */
+	bool tried;  /* ... and whether it was */
+	pid_t asked; /* the scope=user session of this PID was found
+			closed (vouch_session()): not asked again */
 };
 
 #define VOUCH_INIT(run, here)                                                  \
 	{                                                                      \
-		(run), (here), -1, false                                       \
+		(run), (here), -1, false, 0                                    \
 	}
 
 void vouch_close(struct vouch *v);

@@ -337,4 +337,48 @@ test_scope_list_held() {
 	rm -rf "$W/held"
 }
 
+# After its sessions have closed, a namespace is joined through any
+# process of the user's left in it; the walk of /proc that finds one tries
+# the PIDs above its maker's first (its later children), then the others:
+# here a process started before the maker, which entered the namespace
+# later, as one whose PID wrapped would be found.
+test_scope_user_lower_pid_lingers() {
+	scope_conf
+	local early maker ns out tries=0
+	mkdir -p -m 1777 "$W/low"
+	while [ $tries -lt 3 ]; do
+		tries=$((tries + 1))
+		rm -f "$W/low/"*
+		# Before the namespace exists; then enters it as the user.
+		sh -c "while [ ! -e $W/low/target ]; do sleep 0.05; done
+			exec nsenter -t \$(cat $W/low/target) -m \
+				-S $(id -u mntnst1) -G $(id -g mntnst1) \
+				sh -c 'echo in >$W/low/in; exec sleep 100'" &
+		early=$!
+		track_pid "$early"
+		hold lo user-scope mntnst1 "echo \$\$ >$W/low/shell"
+		maker=$(readlink "/run/pam_mntns/users/$(id -u mntnst1)/current" |
+			sed -n 's/^p=\([0-9]*\) .*/\1/p')
+		cp "$W/low/shell" "$W/low/target.new"
+		mv "$W/low/target.new" "$W/low/target"
+		wait_file "$W/low/in" 30
+		release lo
+		# PIDs that wrapped in between leave nothing to test: again.
+		[ "$early" -lt "${maker:-0}" ] && break
+		kill "$early"
+		wait "$early" 2>/dev/null
+	done
+	ns=$(field ns "$(cat "$W/hold-lo")")
+	expect_true "the process left has a PID below the maker's ($early < $maker)" \
+		test "$early" -lt "${maker:-0}"
+	out=$(session user-scope mntnst1 -r -- sh -c \
+		"echo ns=\$(readlink /proc/self/ns/mnt | tr -dc 0-9)")
+	expect_eq "a login joins the namespace that process is in" \
+		"$(field ns "$out")" "$ns"
+	kill "$early"
+	wait "$early" 2>/dev/null
+	expect_true "once it has gone, so has the namespace" ns_gone "$ns"
+	rm -rf "$W/low"
+}
+
 run_tests
