@@ -4,7 +4,7 @@
  *
  *   loadgen -c CONFDIR [-n ROUNDS] [-w WARMUP] [-b BLOCKS] [-r RAWFILE]
  *           [-l] [-N] [-T | -S LOGINS | -M SESSIONS[/STEP]]
- *           NAME=SERVICE:USER[,USER...][:tmp][:hold] ...
+ *           NAME=SERVICE:USER[,USER...][:tmp][:hold|:linger] ...
  *
  * One sample is one login as the application sees it: fork a child that
  * runs pam_start_confdir, pam_open_session, pam_close_session, pam_end
@@ -27,7 +27,9 @@
  * the same work): in the warm-up rounds, in every login of a storm and
  * in every held session; "hold" keeps one session of each of the
  * column's users open while it is measured, for modules whose later
- * sessions join a namespace the first one made.
+ * sessions join a namespace the first one made; "linger" opens one,
+ * leaves a process of the user's in it (a detached tmux) and closes it,
+ * for the logins that come back to that process's namespace.
  *
  * Prints one line per column: NAME median p90 mean min spread faults n
  * R Rmin Rmax, times in microseconds; spread is the range of the medians
@@ -45,6 +47,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <security/pam_appl.h>
 #include <signal.h>
@@ -226,9 +229,40 @@ login_sample(const struct run *run, const struct column *c, bool check,
 }
 
 /*
+ * "linger": a process of the user's, forked inside the session, that
+ * stays in its namespace after the session has closed, until @wait_fd
+ * reaches EOF.
+ */
+static int
+leave_process(const struct column *c, size_t user, int wait_fd)
+{
+	struct passwd *pw = getpwuid(c->uids[user]);
+	pid_t pid;
+	char b;
+
+	if (!pw)
+		return -1;
+	pid = fork();
+	if (pid != 0)
+		return pid < 0 ? -1 : 0;
+	/* As a shell's exec would: none of the session's descriptors. */
+	if (wait_fd > 3)
+		close_range(3, (unsigned)wait_fd - 1, 0);
+	close_range((unsigned)wait_fd + 1, ~0U, 0);
+	if (setgroups(0, NULL) < 0 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+		_exit(1);
+	while (read(wait_fd, &b, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+/*
  * A session that stays open until its release pipe reaches EOF (the
  * parent closed it, or died): the child writes one byte once its
- * session is open and checked.
+ * session is open and checked.  For "linger" the session closes at once
+ * and the process it left stays instead.
  */
 static void
 holder_child(const struct run *run, const struct column *c, size_t user,
@@ -243,8 +277,14 @@ holder_child(const struct run *run, const struct column *c, size_t user,
 		exit(s);
 	if (!tmp_is_private(c, user))
 		exit(pam_login_close(h, CHILD_CHECK));
+	if (c->linger && leave_process(c, user, wait_fd) < 0)
+		exit(pam_login_close(h, CHILD_OPEN));
+	if (c->linger && (s = pam_login_close(h, CHILD_OK)) != CHILD_OK)
+		exit(s);
 	if (write(ready, &b, 1) != 1)
 		exit(CHILD_OPEN);
+	if (c->linger)
+		exit(CHILD_OK);
 	close(ready);
 	while (read(wait_fd, &b, 1) < 0 && errno == EINTR)
 		;
@@ -304,6 +344,16 @@ hold_session(const struct run *run, const struct column *c, size_t user,
 		return -1;
 	}
 	close(ready[0]);
+	/* "linger": the session is closed and its child ends at once; its
+	 * process left (not ours) ends when the pipe does. */
+	if (c->linger && waitpid(held->pids[--held->n], &st, 0) > 0 &&
+	    !(WIFEXITED(st) && WEXITSTATUS(st) == CHILD_OK)) {
+		fprintf(stderr,
+			"loadgen: column %s, user %s: the session left "
+			"behind did not close: %s\n",
+			c->name, c->users[user], status_text(st));
+		return -1;
+	}
 	return 0;
 }
 
@@ -370,6 +420,8 @@ parse_column(const char *spec, struct column *c)
 			c->check_tmp = true;
 		else if (!strcmp(tok, "hold"))
 			c->hold = true;
+		else if (!strcmp(tok, "linger"))
+			c->linger = true;
 		else
 			return -1;
 	}
@@ -574,7 +626,8 @@ measure(struct run *run)
 	return write_raw(run) < 0 ? -1 : 0;
 }
 
-/* "hold" columns: one open session per user while the column runs. */
+/* "hold" columns: one open session per user while the column runs;
+ * "linger" columns: one process per user, left by a closed session. */
 static int
 start_holders(struct run *run)
 {
@@ -583,7 +636,7 @@ start_holders(struct run *run)
 
 	for (i = 0; i < run->ncols; i++) {
 		c = &run->cols[i];
-		for (u = 0; c->hold && u < c->nusers; u++)
+		for (u = 0; (c->hold || c->linger) && u < c->nusers; u++)
 			if (hold_session(run, c, u, &c->held) < 0)
 				return -1;
 	}
@@ -619,12 +672,12 @@ number(const char *s, long min)
 static void
 usage(void)
 {
-	fprintf(stderr,
-		"usage: loadgen -c CONFDIR [-n ROUNDS] [-w WARMUP] "
-		"[-b BLOCKS] [-r RAWFILE] [-l] [-N]\n"
-		"               [-T | -S LOGINS | -M SESSIONS[/STEP]]\n"
-		"               NAME=SERVICE:USER[,USER...][:tmp][:hold] "
-		"...\n");
+	fprintf(stderr, "usage: loadgen -c CONFDIR [-n ROUNDS] [-w WARMUP] "
+			"[-b BLOCKS] [-r RAWFILE] [-l] [-N]\n"
+			"               [-T | -S LOGINS | -M SESSIONS[/STEP]]\n"
+			"               "
+			"NAME=SERVICE:USER[,USER...][:tmp][:hold|:linger] "
+			"...\n");
 	exit(2);
 }
 

@@ -33,9 +33,10 @@ struct column {
 	const char **users; /* a login of the column takes one in turn */
 	uid_t *uids;
 	size_t nusers;
-	bool check_tmp, hold;
+	bool check_tmp, hold, linger;
 	dev_t host_tmp_dev;
-	struct held held; /* "hold": one open session per user */
+	struct held held; /* "hold": one open session per user; "linger":
+			     the process one closed session left */
 	double *us, *faults;
 };
 

@@ -119,11 +119,18 @@ W=/run/mntnsbench
 SYSLOG=$W/syslog
 USERS=$(for i in 1 2 3 4 5 6 7 8; do echo "$BUSER$i"; done)
 UN=${BUSER}n
+UL=${BUSER}l
 
+# A process a "linger" column left ends on its own once released: a
+# moment later, userdel may still find it.
 users_remove() {
 	local u
-	for u in $USERS $UN; do
-		id "$u" >/dev/null 2>&1 && userdel "$u" >/dev/null 2>&1
+	for u in $USERS $UN $UL; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			id "$u" >/dev/null 2>&1 || continue 2
+			userdel "$u" >/dev/null 2>&1 && continue 2
+			sleep 0.3
+		done
 	done
 	return 0
 }
@@ -131,7 +138,7 @@ users_remove() {
 # useradd waits for nobody: retry while another tool holds /etc/passwd.
 users_add() {
 	local u
-	for u in $USERS $UN; do
+	for u in $USERS $UN $UL; do
 		for _ in 1 2 3 4 5 6 7 8 9 10; do
 			useradd -m -s /bin/sh "$u" 2>/dev/null && continue 2
 			sleep 0.3
@@ -211,6 +218,10 @@ pam_mntns-user       lsm all tmp:hold $W/bin/pam_mntns.so conf=$W/pam_mntns.conf
 # scope=user, no session of the user open (a user of its own, whom no
 # held session keeps in): each login makes the namespace.
 pam_mntns-user-first l   n   tmp $W/bin/pam_mntns.so conf=$W/pam_mntns.conf scope=user
+# scope=user, the user's sessions all closed and a process of theirs
+# left in the namespace (a detached tmux; a user of its own): what a
+# login that comes back to it pays.
+pam_mntns-user-linger l  g   tmp:linger $W/bin/pam_mntns.so conf=$W/pam_mntns.conf scope=user
 C
 }
 
@@ -225,6 +236,7 @@ column_specs() {
 		case $parts in *$part*) ;; *) continue ;; esac
 		case $who$part in
 		n*) users=$UN ;;
+		g*) users=$UL ;;
 		*l) users=$U1 ;;
 		*s) users=$STORM_USERS ;;
 		*m) users=$MEM_USERS ;;
@@ -254,7 +266,7 @@ write_configs() {
 		echo "session required $module $args" \
 			>"$W/pam.d/bench-$(service_of "$name")"
 	done
-	users=$(echo $USERS $UN | tr ' ' ,)
+	users=$(echo $USERS $UN $UL | tr ' ' ,)
 	printf '%s  %-8s  tmpfs  -  mode=0700\n' "$users" /tmp "$users" \
 		/var/tmp >"$W/pam_mntns.conf" &&
 		chmod 0644 "$W/pam_mntns.conf" || return 1
