@@ -153,7 +153,7 @@ find_named_task(const struct vouch *v, const struct ns_record *r, uid_t uid,
 	if (user && r->pid != skip && r->pid != v->asked &&
 	    (fd = open_one_session_ns(v->run, r->uid, &r->ns, r->pid)) >= 0)
 		pid = r->pid;
-	if (fd == -ESRCH && user)
+	if (fd < 0 && user)
 		fd = open_voucher(r, uid, skip, &pid);
 	if (fd < 0 && exists && r->ns.id && (*exists = ns_exists(&r->ns)) == 0)
 		return -ESRCH;
@@ -164,7 +164,7 @@ find_named_task(const struct vouch *v, const struct ns_record *r, uid_t uid,
 	}
 	if (fd == -ESRCH && !user)
 		fd = open_voucher(r, uid, skip, &pid);
-	if (fd == -ESRCH && user)
+	if (fd < 0 && user)
 		fd = open_session_ns(v->run, r->uid, &r->ns, skip, &pid);
 	p->pid = fd >= 0 ? pid : 0;
 	return fd;
