@@ -30,7 +30,8 @@ live_free(struct live *l)
 }
 
 static int
-add_session(struct live_ns *ns, pid_t pid, const char *svc, int64_t created)
+add_session(struct live_ns *ns, pid_t pid, const char *svc, int64_t created,
+	    long created_nsec)
 {
 	struct live_session *grown;
 
@@ -40,6 +41,7 @@ add_session(struct live_ns *ns, pid_t pid, const char *svc, int64_t created)
 	ns->s = grown;
 	grown[ns->n].pid = pid;
 	snprintf(grown[ns->n].service, sizeof(grown[ns->n].service), "%s", svc);
+	grown[ns->n].created_nsec = created_nsec;
 	grown[ns->n++].created = created;
 	return 0;
 }
@@ -52,7 +54,7 @@ collect_session(const struct session_record *m, int nsfd, void *ctx)
 	(void)nsfd;
 	if (!ns_ident_equal(&m->ns, &ns->rec.ns))
 		return 0;
-	return add_session(ns, m->pid, m->service, m->created);
+	return add_session(ns, m->pid, m->service, m->created, m->created_nsec);
 }
 
 /*
@@ -74,7 +76,7 @@ collect_sessions(int run, struct live_ns *ns, const struct ns_proof *p)
 	/* vouch_ns() tried the creator first. */
 	if (!p->creator)
 		return 0;
-	return add_session(ns, r->pid, r->service, r->created);
+	return add_session(ns, r->pid, r->service, r->created, r->created_nsec);
 }
 
 static int
@@ -210,6 +212,9 @@ cmp_session(const void *a, const void *b)
 
 	if (x->created != y->created)
 		return x->created < y->created ? -1 : 1;
+	/* Not by PID first: PIDs wrap. */
+	if (x->created_nsec != y->created_nsec)
+		return x->created_nsec < y->created_nsec ? -1 : 1;
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
@@ -224,6 +229,8 @@ cmp_ns(const void *a, const void *b)
 		return x->uid < y->uid ? -1 : 1;
 	if (x->created != y->created)
 		return x->created < y->created ? -1 : 1;
+	if (x->created_nsec != y->created_nsec)
+		return x->created_nsec < y->created_nsec ? -1 : 1;
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 

@@ -27,6 +27,7 @@ struct live_session {
 	pid_t pid;
 	char service[64];
 	int64_t created;
+	long created_nsec;
 };
 
 struct live_ns {

@@ -29,6 +29,8 @@ struct ns_record {
 	pid_t base_pid;	      /* a process that was in the base */
 	uint64_t plan;	      /* plan_fingerprint() of its plan; 0: unknown */
 	int64_t created;      /* seconds since the epoch (when read) */
+	long created_nsec;    /* ... and nanoseconds: the order of two made
+				 in one second */
 };
 
 struct session_record {
@@ -37,6 +39,7 @@ struct session_record {
 	struct ns_ident ns;
 	char service[64];
 	int64_t created; /* when read */
+	long created_nsec;
 };
 
 /*

@@ -152,7 +152,8 @@ write_record(int run, const char *path, uid_t uid, const char *text,
  * record was made (its own modification time: nothing changes a symlink).
  */
 static int
-read_record(int dirfd, const char *name, char *buf, size_t len, int64_t *made)
+read_record(int dirfd, const char *name, char *buf, size_t len,
+	    struct timespec *made)
 {
 	ssize_t n = readlinkat(dirfd, name, buf, len - 1);
 	struct stat st;
@@ -163,7 +164,7 @@ read_record(int dirfd, const char *name, char *buf, size_t len, int64_t *made)
 	if (made && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	if (made)
-		*made = (int64_t)st.st_mtim.tv_sec;
+		*made = st.st_mtim;
 	return (int)n;
 }
 
@@ -214,14 +215,16 @@ static int
 read_ns_record(int dirfd, const char *name, struct ns_record *r, bool when)
 {
 	char text[RECORD_MAX];
-	int64_t made = 0;
+	struct timespec made = {0, 0};
 	int n = read_record(dirfd, name, text, sizeof(text),
 			    when ? &made : NULL);
 
 	if (n >= 0)
 		n = ns_record_parse(text, r);
-	if (n >= 0)
-		r->created = made;
+	if (n >= 0) {
+		r->created = (int64_t)made.tv_sec;
+		r->created_nsec = made.tv_nsec;
+	}
 	return n;
 }
 
@@ -366,7 +369,7 @@ read_session_record(int dirfd, const char *name, struct session_record *m,
 		    bool when)
 {
 	char text[RECORD_MAX];
-	int64_t made = 0;
+	struct timespec made = {0, 0};
 	int r;
 
 	r = read_record(dirfd, name, text, sizeof(text), when ? &made : NULL);
@@ -374,7 +377,8 @@ read_session_record(int dirfd, const char *name, struct session_record *m,
 		return r;
 	if (session_record_parse(text, m) < 0)
 		return -EINVAL;
-	m->created = made;
+	m->created = (int64_t)made.tv_sec;
+	m->created_nsec = made.tv_nsec;
 	return 0;
 }
 

@@ -93,6 +93,20 @@ test_helper_enter() {
 	hlp_hold e2 hlp-sess mntnst2
 	HLP_TOKENS="PIDE=$(hlp_held e client) PIDE2=$(hlp_held e2 client)"
 	hlp_run enter-ambiguous "$HELPER" enter mntnst2 -- true
+	# Namespaces made in one second are in the order of their records'
+	# times, not by PID (PIDs wrap): here the second made seems the
+	# older by a fraction of that second.
+	local f first=$(hlp_held e client) second=$(hlp_held e2 client)
+	for f in /run/pam_mntns/users/"$(id -u mntnst2)"/* /run/pam_mntns/ns/*; do
+		case " $(readlink "$f") " in
+		*" p=$first "*) touch -h -d "2026-01-01 00:00:00.9" "$f" ;;
+		*" p=$second "*) touch -h -d "2026-01-01 00:00:00.1" "$f" ;;
+		esac
+	done
+	expect_eq "enter: two namespaces of one second, the older first" \
+		"$("$HELPER" enter mntnst2 -- true 2>&1 |
+			sed -n 's/^ *PID \([0-9]*\) .*/\1/p' | tr '\n' ' ')" \
+		"$second $first "
 	hlp_release e
 	hlp_release e2
 }
