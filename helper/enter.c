@@ -63,7 +63,8 @@ print_choices(const struct live *l)
 			continue;
 		ns_name(&l->ns[i].rec.ns, name);
 		for (k = 0; k < l->ns[i].n; k++) {
-			format_time(l->ns[i].s[k].created, when, sizeof(when));
+			format_time(l->ns[i].s[k].created.tv_sec, when,
+				    sizeof(when));
 			fprintf(stderr, "  PID %d  %s  %s  %s\n",
 				(int)l->ns[i].s[k].pid, name,
 				l->ns[i].s[k].service, when);

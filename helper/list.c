@@ -48,7 +48,7 @@ fill_row(struct row *row, const struct live_ns *ns,
 	else
 		snprintf(row->c[7], 64, "%d", (int)r->voucher);
 	mask_text(row->c[8], 64, s ? s->service : "-");
-	format_time(s ? s->created : r->created, row->c[9], 64);
+	format_time(s ? s->created.tv_sec : r->created.tv_sec, row->c[9], 64);
 	snprintf(row->c[10], 64, "%zu", ns->procs);
 	snprintf(row->c[11], 64, "%s", plan_state_name(ns->plan));
 }
@@ -132,7 +132,7 @@ json_ns(struct json *j, const struct live_ns *ns)
 	json_bool(j, "pinned", ns->pinned);
 	json_str(j, "scope", scope_name(ns->rec.scope));
 	json_str(j, "state", live_state(ns));
-	json_int(j, "created", ns->rec.created);
+	json_int(j, "created", ns->rec.created.tv_sec);
 	json_int(j, "processes", (long long)ns->procs);
 	json_str(j, "plan", plan_state_name(ns->plan));
 	json_int(j, "pid",
@@ -144,7 +144,7 @@ json_ns(struct json *j, const struct live_ns *ns)
 		json_open(j, NULL, '{');
 		json_int(j, "pid", ns->s[k].pid);
 		json_str(j, "service", ns->s[k].service);
-		json_int(j, "created", ns->s[k].created);
+		json_int(j, "created", ns->s[k].created.tv_sec);
 		json_close(j, '}');
 	}
 	json_close(j, ']');

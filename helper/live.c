@@ -30,8 +30,8 @@ live_free(struct live *l)
 }
 
 static int
-add_session(struct live_ns *ns, pid_t pid, const char *svc, int64_t created,
-	    long created_nsec)
+add_session(struct live_ns *ns, pid_t pid, const char *svc,
+	    struct timespec created)
 {
 	struct live_session *grown;
 
@@ -41,7 +41,6 @@ add_session(struct live_ns *ns, pid_t pid, const char *svc, int64_t created,
 	ns->s = grown;
 	grown[ns->n].pid = pid;
 	snprintf(grown[ns->n].service, sizeof(grown[ns->n].service), "%s", svc);
-	grown[ns->n].created_nsec = created_nsec;
 	grown[ns->n++].created = created;
 	return 0;
 }
@@ -54,7 +53,7 @@ collect_session(const struct session_record *m, int nsfd, void *ctx)
 	(void)nsfd;
 	if (!ns_ident_equal(&m->ns, &ns->rec.ns))
 		return 0;
-	return add_session(ns, m->pid, m->service, m->created, m->created_nsec);
+	return add_session(ns, m->pid, m->service, m->created);
 }
 
 /*
@@ -76,7 +75,7 @@ collect_sessions(int run, struct live_ns *ns, const struct ns_proof *p)
 	/* vouch_ns() tried the creator first. */
 	if (!p->creator)
 		return 0;
-	return add_session(ns, r->pid, r->service, r->created, r->created_nsec);
+	return add_session(ns, r->pid, r->service, r->created);
 }
 
 static int
@@ -205,17 +204,24 @@ count_procs(struct live *l)
 	return r;
 }
 
+/* Older first, to the nanosecond: not by PID first, as PIDs wrap. */
+static int
+cmp_made(const struct timespec *x, pid_t xpid, const struct timespec *y,
+	 pid_t ypid)
+{
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? -1 : 1;
+	if (x->tv_nsec != y->tv_nsec)
+		return x->tv_nsec < y->tv_nsec ? -1 : 1;
+	return (xpid > ypid) - (xpid < ypid);
+}
+
 static int
 cmp_session(const void *a, const void *b)
 {
 	const struct live_session *x = a, *y = b;
 
-	if (x->created != y->created)
-		return x->created < y->created ? -1 : 1;
-	/* Not by PID first: PIDs wrap. */
-	if (x->created_nsec != y->created_nsec)
-		return x->created_nsec < y->created_nsec ? -1 : 1;
-	return (x->pid > y->pid) - (x->pid < y->pid);
+	return cmp_made(&x->created, x->pid, &y->created, y->pid);
 }
 
 /* Grouped per user (by uid), oldest first. */
@@ -227,11 +233,7 @@ cmp_ns(const void *a, const void *b)
 
 	if (x->uid != y->uid)
 		return x->uid < y->uid ? -1 : 1;
-	if (x->created != y->created)
-		return x->created < y->created ? -1 : 1;
-	if (x->created_nsec != y->created_nsec)
-		return x->created_nsec < y->created_nsec ? -1 : 1;
-	return (x->pid > y->pid) - (x->pid < y->pid);
+	return cmp_made(&x->created, x->pid, &y->created, y->pid);
 }
 
 int

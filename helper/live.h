@@ -26,8 +26,7 @@ enum plan_state {
 struct live_session {
 	pid_t pid;
 	char service[64];
-	int64_t created;
-	long created_nsec;
+	struct timespec created;
 };
 
 struct live_ns {

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "config/settings.h"
 #include "session/nsid.h"
@@ -28,9 +29,7 @@ struct ns_record {
 	struct ns_ident base; /* the namespace it was built from */
 	pid_t base_pid;	      /* a process that was in the base */
 	uint64_t plan;	      /* plan_fingerprint() of its plan; 0: unknown */
-	int64_t created;      /* seconds since the epoch (when read) */
-	long created_nsec;    /* ... and nanoseconds: the order of two made
-				 in one second */
+	struct timespec created; /* when it was made (when read) */
 };
 
 struct session_record {
@@ -38,8 +37,7 @@ struct session_record {
 	uint64_t start;
 	struct ns_ident ns;
 	char service[64];
-	int64_t created; /* when read */
-	long created_nsec;
+	struct timespec created; /* when read */
 };
 
 /*

@@ -221,10 +221,8 @@ read_ns_record(int dirfd, const char *name, struct ns_record *r, bool when)
 
 	if (n >= 0)
 		n = ns_record_parse(text, r);
-	if (n >= 0) {
-		r->created = (int64_t)made.tv_sec;
-		r->created_nsec = made.tv_nsec;
-	}
+	if (n >= 0)
+		r->created = made;
 	return n;
 }
 
@@ -377,8 +375,7 @@ read_session_record(int dirfd, const char *name, struct session_record *m,
 		return r;
 	if (session_record_parse(text, m) < 0)
 		return -EINVAL;
-	m->created = (int64_t)made.tv_sec;
-	m->created_nsec = made.tv_nsec;
+	m->created = made;
 	return 0;
 }
 

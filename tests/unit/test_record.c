@@ -72,7 +72,8 @@ test_ns_record_user_scope(void **state)
 	assert_int_equal(got.ns.ino, 4026532001);
 	/* No v= word: the creator is the process that vouches. */
 	assert_int_equal(got.voucher, 4242);
-	assert_int_equal(got.created, 0);
+	assert_int_equal(got.created.tv_sec, 0);
+	assert_int_equal(got.created.tv_nsec, 0);
 }
 
 /* Without IDs: inodes, and the start time that vouches for the PID. */
