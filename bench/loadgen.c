@@ -228,6 +228,16 @@ login_sample(const struct run *run, const struct column *c, bool check,
 	return -1;
 }
 
+/* Until the parent closes the release pipe (or dies). */
+static void
+wait_release(int wait_fd)
+{
+	char b;
+
+	while (read(wait_fd, &b, 1) < 0 && errno == EINTR)
+		;
+}
+
 /*
  * "linger": a process of the user's, forked inside the session, that
  * stays in its namespace after the session has closed, until @wait_fd
@@ -238,7 +248,6 @@ leave_process(const struct column *c, size_t user, int wait_fd)
 {
 	struct passwd *pw = getpwuid(c->uids[user]);
 	pid_t pid;
-	char b;
 
 	if (!pw)
 		return -1;
@@ -253,8 +262,7 @@ leave_process(const struct column *c, size_t user, int wait_fd)
 	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
 	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
 		_exit(1);
-	while (read(wait_fd, &b, 1) < 0 && errno == EINTR)
-		;
+	wait_release(wait_fd);
 	_exit(0);
 }
 
@@ -277,17 +285,18 @@ holder_child(const struct run *run, const struct column *c, size_t user,
 		exit(s);
 	if (!tmp_is_private(c, user))
 		exit(pam_login_close(h, CHILD_CHECK));
-	if (c->linger && leave_process(c, user, wait_fd) < 0)
-		exit(pam_login_close(h, CHILD_OPEN));
-	if (c->linger && (s = pam_login_close(h, CHILD_OK)) != CHILD_OK)
-		exit(s);
+	if (c->linger) {
+		s = leave_process(c, user, wait_fd) < 0 ? CHILD_OPEN : CHILD_OK;
+		s = pam_login_close(h, s);
+		if (s != CHILD_OK)
+			exit(s);
+	}
 	if (write(ready, &b, 1) != 1)
 		exit(CHILD_OPEN);
 	if (c->linger)
 		exit(CHILD_OK);
 	close(ready);
-	while (read(wait_fd, &b, 1) < 0 && errno == EINTR)
-		;
+	wait_release(wait_fd);
 	exit(pam_login_close(h, CHILD_OK));
 }
 
